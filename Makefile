@@ -1,0 +1,41 @@
+# CloseLoop — the two commands of the README's quick start, and their building blocks.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install lint typecheck test-sqlite test-postgres clean
+
+$(BIN)/closeloop: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/closeloop
+
+install: $(BIN)/closeloop
+
+## demo: install, migrate, load the demo data and serve on http://127.0.0.1:8000
+demo: install
+	$(BIN)/closeloop seed --demo
+	$(BIN)/closeloop serve --host $(HOST) --port $(PORT)
+
+## test: install, lint, type-check, and run the suite on SQLite and on a throwaway PostgreSQL
+test: install lint typecheck test-sqlite test-postgres
+
+lint:
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck:
+	$(BIN)/mypy
+
+test-sqlite:
+	CLOSELOOP_TEST_DB=sqlite $(BIN)/pytest
+
+test-postgres:
+	scripts/ensure-postgres
+	CLOSELOOP_TEST_DB=postgres $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) *.egg-info src/*.egg-info

@@ -1,0 +1,157 @@
+"""Sign-in, sign-out, the current user, user admin and the audit log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from closeloop.auth import audit, users
+from closeloop.auth.actor import Actor
+from closeloop.auth.models import AuditEntry, User
+from closeloop.auth.schemas import (
+    AuditOut,
+    AuditPage,
+    MeOut,
+    TokenOut,
+    TokenRequest,
+    UserIn,
+    UserOut,
+)
+from closeloop.auth.service import sign_in
+from closeloop.auth.tokens import revoke_token
+from closeloop.http.deps import (
+    AppClock,
+    AppSettings,
+    CurrentActor,
+    DbSession,
+    bearer_token,
+    require,
+)
+from closeloop.kit.errors import Unauthenticated
+from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, encode_cursor
+
+router = APIRouter(prefix="/api/v1", tags=["auth"])
+
+
+@router.post("/auth/token", response_model=TokenOut)
+def issue_token(
+    body: TokenRequest,
+    request: Request,
+    session: DbSession,
+    settings: AppSettings,
+    clock: AppClock,
+) -> TokenOut:
+    """Exchange a username and password for a bearer token."""
+    address = request.client.host if request.client else None
+    result = sign_in(
+        session,
+        body.username,
+        body.password,
+        address,
+        limit=settings.login_failures_per_minute,
+        ttl=timedelta(minutes=settings.token_ttl_minutes),
+        clock=clock,
+    )
+    if result.token is None:
+        session.commit()  # the failure must count even though this request fails
+        raise Unauthenticated("wrong username or password")
+    return TokenOut(access_token=result.token, expires_in=result.expires_in)
+
+
+@router.post("/auth/logout", status_code=204)
+def logout(request: Request, session: DbSession, actor: CurrentActor, clock: AppClock) -> Response:
+    """Revoke the token this request was made with."""
+    revoke_token(session, actor, bearer_token(request), clock=clock)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=MeOut)
+def me(actor: CurrentActor, session: DbSession) -> MeOut:
+    """Who the caller is."""
+    user = users.get_by_username(session, actor.username)
+    return MeOut(
+        username=actor.username,
+        display_name=user.display_name,
+        roles=list(actor.roles),
+        station=actor.station,
+        permissions=sorted(actor.permissions),
+    )
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut(
+        id=str(user.id),
+        username=user.username,
+        display_name=user.display_name,
+        roles=user.role_codes,
+        station=user.station_code,
+        active=user.active,
+    )
+
+
+Admin = Annotated[Actor, Depends(require("users.manage"))]
+
+
+@router.get("/users", response_model=list[UserOut])
+def list_users(session: DbSession, _actor: Admin) -> list[UserOut]:
+    """Every user account."""
+    return [_user_out(u) for u in users.list_users(session)]
+
+
+@router.post("/users", status_code=201, response_model=UserOut)
+def create_user(body: UserIn, session: DbSession, actor: Admin, clock: AppClock) -> UserOut:
+    """Create a user account."""
+    user = users.create_user(
+        session,
+        actor,
+        body.username,
+        body.password,
+        body.roles,
+        station=body.station,
+        display_name=body.display_name,
+        clock=clock,
+    )
+    return _user_out(user)
+
+
+def _audit_out(entry: AuditEntry) -> AuditOut:
+    return AuditOut(
+        id=str(entry.id),
+        at=entry.at,
+        actor=entry.actor,
+        action=entry.action,
+        entity_type=entry.entity_type,
+        entity_id=entry.entity_id,
+        summary=entry.summary,
+        request_id=entry.request_id,
+        client_address=entry.client_address,
+    )
+
+
+@router.get("/audit", response_model=AuditPage)
+def list_audit(
+    session: DbSession,
+    _actor: Annotated[Actor, Depends(require("audit.read"))],
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    actor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> AuditPage:
+    """The audit log, newest first (admins)."""
+    before = decode_id_cursor(cursor)
+    rows = audit.list_entries(
+        session,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        actor=actor,
+        before_id=before,
+        limit=limit + 1,
+    )
+    page = rows[:limit]
+    return AuditPage(
+        items=[_audit_out(e) for e in page],
+        next_cursor=encode_cursor([page[-1].id]) if len(rows) > limit else None,
+    )

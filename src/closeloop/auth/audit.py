@@ -1,0 +1,58 @@
+"""The audit trail (审计日志): append one entry per state change or unmasked read."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from closeloop.auth.actor import Actor
+from closeloop.auth.models import AuditEntry
+from closeloop.kit.clock import Clock, system_clock
+from closeloop.kit.request_context import client_address_var, request_id_var
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: str | int,
+    summary: str = "",
+    *,
+    clock: Clock = system_clock,
+) -> AuditEntry:
+    """Add an audit entry to the caller's transaction."""
+    entry = AuditEntry(
+        at=clock.now(),
+        actor=actor.username,
+        action=action,
+        entity_type=entity_type,
+        entity_id=str(entity_id),
+        summary=summary[:2000],
+        request_id=request_id_var.get(),
+        client_address=client_address_var.get(),
+    )
+    session.add(entry)
+    return entry
+
+
+def list_entries(
+    session: Session,
+    *,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    actor: str | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> list[AuditEntry]:
+    """Audit entries, newest first, optionally for one record or one actor."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if entity_type:
+        query = query.where(AuditEntry.entity_type == entity_type)
+    if entity_id:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    return list(session.scalars(query))

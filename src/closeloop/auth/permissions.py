@@ -1,0 +1,36 @@
+"""Roles and the permissions they grant by default — the data that `migrate` writes."""
+
+from __future__ import annotations
+
+ROLES: dict[str, str] = {
+    "admin": "系统管理员",
+    "supervisor": "值班长/质检",
+    "agent": "一线坐席",
+    "expert": "专家坐席",
+    "callback": "回访坐席",
+    "editor": "知识编辑",
+    "station": "后端工位",
+}
+
+# permission → what it allows
+PERMISSIONS: dict[str, str] = {
+    "customers.read": "read customers, plans and timelines (personal data masked)",
+    "customers.read_personal": "read phone and ID numbers unmasked (every read audited)",
+    "customers.write": "create and change customers",
+    "contacts.write": "record a customer contact",
+    "org.read": "read stations, calendars and taxonomies",
+    "audit.read": "read the audit log",
+    "users.manage": "create, change and disable users",
+}
+
+_READ = {"customers.read", "org.read"}
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    "admin": set(PERMISSIONS),
+    "supervisor": _READ | {"customers.read_personal", "customers.write", "contacts.write"},
+    "agent": _READ | {"customers.write", "contacts.write"},
+    "expert": _READ | {"contacts.write"},
+    "callback": _READ | {"contacts.write"},
+    "editor": {"org.read"},
+    "station": _READ,
+}

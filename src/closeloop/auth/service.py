@@ -1,0 +1,67 @@
+"""Signing in: throttling, password check, token issue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from closeloop.auth import audit, throttle
+from closeloop.auth.models import User
+from closeloop.auth.passwords import dummy_hash, verify_password
+from closeloop.auth.tokens import issue_token
+from closeloop.auth.users import actor_for
+from closeloop.kit.clock import Clock, system_clock
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in attempt: a user and a token, or neither."""
+
+    user: User | None
+    token: str | None = None
+    expires_in: int = 0
+
+
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    address: str | None,
+    *,
+    limit: int,
+    clock: Clock = system_clock,
+) -> User | None:
+    """The active user with these credentials, or None (the failure is counted).
+
+    Raises 429 before checking anything when the user or address is throttled.
+    """
+    throttle.check_allowed(session, username, address, limit, clock=clock)
+    user = session.scalar(select(User).where(User.username == username))
+    ok = verify_password(password, user.password_hash if user else dummy_hash())
+    if user is None or not ok or not user.active:
+        throttle.record_failure(session, username, address, clock=clock)
+        return None
+    throttle.clear_user(session, username)
+    return user
+
+
+def sign_in(
+    session: Session,
+    username: str,
+    password: str,
+    address: str | None,
+    *,
+    limit: int,
+    ttl: timedelta,
+    clock: Clock = system_clock,
+) -> SignIn:
+    """Authenticate and issue a bearer token; an empty SignIn when the credentials are wrong."""
+    user = authenticate(session, username, password, address, limit=limit, clock=clock)
+    if user is None:
+        return SignIn(user=None)
+    token, row = issue_token(session, user, ttl, clock=clock)
+    audit.record(session, actor_for(session, user), "token.issue", "token", row.id, "", clock=clock)
+    return SignIn(user=user, token=token, expires_in=int(ttl.total_seconds()))

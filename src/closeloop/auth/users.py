@@ -1,0 +1,135 @@
+"""User accounts: create, change password, disable, list, and load an actor."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from closeloop.auth import audit
+from closeloop.auth.actor import Actor
+from closeloop.auth.models import Role, RolePermission, User, UserRole
+from closeloop.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from closeloop.kit.clock import Clock, system_clock
+from closeloop.kit.errors import Conflict, InvalidInput, NotFound
+from closeloop.organisation.models import Station
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput.field(
+            "password", f"must be at least {MIN_PASSWORD_LENGTH} characters long"
+        )
+
+
+def create_user(
+    session: Session,
+    by: Actor,
+    username: str,
+    password: str,
+    roles: list[str],
+    *,
+    station: str | None = None,
+    display_name: str = "",
+    clock: Clock = system_clock,
+) -> User:
+    """Create a user with roles; station staff must be bound to exactly one station."""
+    if not USERNAME.match(username):
+        raise InvalidInput.field(
+            "username", "use 2–64 lowercase letters, digits, dot, dash or underscore"
+        )
+    _check_password(password)
+    if not roles:
+        raise InvalidInput.field("roles", "at least one role is required")
+    known = set(session.scalars(select(Role.code)))
+    unknown = sorted(set(roles) - known)
+    if unknown:
+        raise InvalidInput.field("roles", f"unknown role(s): {', '.join(unknown)}")
+    if "station" in roles and not station:
+        raise InvalidInput.field("station", "station staff must be bound to a station")
+    if station and session.get(Station, station) is None:
+        raise InvalidInput.field("station", f"no station {station!r}")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(f"user {username!r} already exists")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        station_code=station,
+        active=True,
+        created_at=clock.now(),
+        roles=[UserRole(role_code=r) for r in sorted(set(roles))],
+    )
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        by,
+        "user.create",
+        "user",
+        user.id,
+        f"roles={','.join(user.role_codes)} station={station or '-'}",
+        clock=clock,
+    )
+    return user
+
+
+def get_by_username(session: Session, username: str) -> User:
+    """The user with this name, or 404."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return user
+
+
+def set_password(
+    session: Session, by: Actor, username: str, password: str, *, clock: Clock = system_clock
+) -> User:
+    """Replace a user's password (their tokens stay valid until revoked or expired)."""
+    _check_password(password)
+    user = get_by_username(session, username)
+    user.password_hash = hash_password(password)
+    audit.record(session, by, "user.set_password", "user", user.id, "", clock=clock)
+    return user
+
+
+def disable_user(
+    session: Session, by: Actor, username: str, *, clock: Clock = system_clock
+) -> User:
+    """Disable a user: they can no longer sign in and their tokens stop working."""
+    user = get_by_username(session, username)
+    if user.active:
+        user.active = False
+        audit.record(session, by, "user.disable", "user", user.id, "active=false", clock=clock)
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, by name."""
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def permissions_of(session: Session, roles: list[str]) -> frozenset[str]:
+    """The union of the permissions the roles grant (read from the role_permissions table)."""
+    if not roles:
+        return frozenset()
+    rows = session.scalars(
+        select(RolePermission.permission).where(RolePermission.role_code.in_(roles))
+    )
+    return frozenset(rows)
+
+
+def actor_for(session: Session, user: User) -> Actor:
+    """The actor a signed-in user acts as."""
+    roles = user.role_codes
+    return Actor(
+        username=user.username,
+        user_id=user.id,
+        roles=tuple(roles),
+        station=user.station_code,
+        permissions=permissions_of(session, roles),
+        language=user.language,
+    )

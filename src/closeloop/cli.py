@@ -1,0 +1,100 @@
+"""The `closeloop` command: migrate, seed, serve, and each domain's sub-commands."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from closeloop.auth.bootstrap import sync_roles
+from closeloop.auth.cli import app as user_app
+from closeloop.customers.cli import app as import_app
+from closeloop.db.migrate import upgrade
+from closeloop.kit.cli_support import database, fail, reports_errors, settings, stderr
+
+app = typer.Typer(
+    help="CloseLoop — customer-service operations for telecom operators (客户服务运营平台).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(user_app, name="user")
+app.add_typer(import_app, name="import")
+
+
+def run_migrations() -> None:
+    """Upgrade the schema to the newest revision and write the default roles."""
+    upgrade(settings().database_url)
+    with database().unit_of_work() as session:
+        sync_roles(session)
+
+
+@app.command()
+@reports_errors
+def migrate() -> None:
+    """Create or upgrade the database schema (Alembic)."""
+    run_migrations()
+    stderr.print(f"schema is up to date ({_safe_url()})")
+
+
+def _safe_url() -> str:
+    url = settings().database_url
+    if "@" in url:  # hide the password of a server URL
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://…@{rest.split('@', 1)[1]}"
+    return url
+
+
+@app.command()
+@reports_errors
+def seed(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo organisation and data.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was added as JSON.")] = False,
+) -> None:
+    """Migrate, then load the demo operator (running it twice changes nothing)."""
+    from closeloop.demo.seed import DEMO_USERS, seed_demo
+
+    if not demo:
+        fail("say what to seed: --demo")
+    run_migrations()
+    with stderr.status("loading demo data…") as status:
+        counts = seed_demo(database(), settings(), step=lambda s: status.update(f"loading {s}…"))
+    if as_json:
+        typer.echo(json.dumps(counts))
+    added = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "nothing (already loaded)"
+    stderr.print(f"demo data: added {added}")
+    stderr.print(f"demo logins (password: {settings().demo_password}):")
+    for username, (name, roles, station) in DEMO_USERS.items():
+        where = f" @ {station}" if station else ""
+        stderr.print(f"  {username:<11} {','.join(roles)}{where} — {name}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
+) -> None:
+    """Serve the web console, the API and the embedded background worker."""
+    import uvicorn
+
+    stderr.print(f"CloseLoop on http://{host}:{port}  (console /console, API /docs)")
+    uvicorn.run(
+        "closeloop.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers if not reload else None,
+        reload=reload,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()

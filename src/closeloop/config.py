@@ -1,0 +1,63 @@
+"""Settings from CLOSELOOP_* environment variables and an optional .env file (CONTRACT §1)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "closeloop-dev-secret-change-me"
+
+
+class Settings(BaseSettings):
+    """Every setting CloseLoop reads; names are CLOSELOOP_ + the field name in capitals."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CLOSELOOP_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite:///./closeloop.db"
+    secret_key: str = DEV_SECRET
+    timezone: str = "Asia/Shanghai"
+    demo_password: str = "closeloop-demo"
+    language: str = "zh-CN"
+    token_ttl_minutes: int = Field(default=720, ge=1)
+    login_failures_per_minute: int = Field(default=5, ge=1)
+    chat_rate_per_min: int = Field(default=30, ge=1)
+    log_level: str = "INFO"
+    log_json: bool = False
+    worker_enabled: bool = True
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _supported_language(cls, value: str) -> str:
+        if value not in ("zh-CN", "en"):
+            raise ValueError("language must be zh-CN or en")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The operator's local time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,114 @@
+"""Customer and plan endpoints (/api/v1/plans, /api/v1/customers)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+
+from closeloop.auth.actor import Actor
+from closeloop.customers import service
+from closeloop.customers.rules import msisdn_problem
+from closeloop.customers.schemas import (
+    ContactIn,
+    CustomerIn,
+    CustomerOut,
+    CustomerPage,
+    PlanOut,
+    Timeline,
+)
+from closeloop.customers.timeline import build_timeline
+from closeloop.http.deps import AppClock, DbSession, require
+from closeloop.kit.errors import InvalidInput
+from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, encode_cursor
+
+router = APIRouter(prefix="/api/v1", tags=["customers"])
+
+Reader = Annotated[Actor, Depends(require("customers.read"))]
+Writer = Annotated[Actor, Depends(require("customers.write"))]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+@router.get("/plans", response_model=list[PlanOut])
+def list_plans(session: DbSession, _actor: Reader) -> list[dict[str, Any]]:
+    """Every tariff plan."""
+    return [service.plan_out(p) for p in service.list_plans(session)]
+
+
+@router.post("/customers", status_code=201, response_model=CustomerOut)
+def create_customer(
+    body: CustomerIn, session: DbSession, actor: Writer, clock: AppClock
+) -> CustomerOut:
+    """Register a customer."""
+    customer = service.create_customer(session, actor, body, clock=clock)
+    return service.customer_out(session, actor, customer, clock=clock)
+
+
+@router.get("/customers", response_model=CustomerPage)
+def list_customers(
+    session: DbSession,
+    actor: Reader,
+    clock: AppClock,
+    msisdn: str | None = None,
+    region: str | None = None,
+    plan_code: str | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> CustomerPage:
+    """Exact lookup by number (`?msisdn=`), or a page of customers."""
+    if msisdn is not None:
+        problem = msisdn_problem(msisdn)
+        if problem:
+            raise InvalidInput.field(
+                ["query", "msisdn"], f"not a mainland mobile number: {problem}"
+            )
+        found = service.find_by_msisdn(session, actor, msisdn)
+        items = [service.customer_out(session, actor, found, clock=clock)] if found else []
+        return CustomerPage(items=items, next_cursor=None)
+    after = decode_id_cursor(cursor)
+    rows = service.list_customers(
+        session, actor, region=region, plan_code=plan_code, after_id=after, limit=limit + 1
+    )
+    page, more = rows[:limit], len(rows) > limit
+    return CustomerPage(
+        items=[service.customer_out(session, actor, c, clock=clock) for c in page],
+        next_cursor=encode_cursor([page[-1].id]) if more else None,
+    )
+
+
+@router.get("/customers/{customer_id}", response_model=CustomerOut)
+def get_customer(
+    customer_id: str, session: DbSession, actor: Reader, clock: AppClock
+) -> CustomerOut:
+    """One customer."""
+    customer = service.get_customer(session, actor, customer_id)
+    return service.customer_out(session, actor, customer, clock=clock)
+
+
+@router.get("/customers/{customer_id}/timeline", response_model=Timeline)
+def customer_timeline(
+    customer_id: str, session: DbSession, actor: Reader, limit: Limit = DEFAULT_LIMIT
+) -> Timeline:
+    """The customer's contacts, tickets and notifications, newest first."""
+    customer = service.get_customer(session, actor, customer_id)
+    return Timeline(
+        customer_id=str(customer.id), items=build_timeline(session, customer, limit=limit)
+    )
+
+
+@router.post("/customers/{customer_id}/contacts", status_code=201)
+def record_contact(
+    customer_id: str,
+    body: ContactIn,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(require("contacts.write"))],
+    clock: AppClock,
+) -> JSONResponse:
+    """Record a contact with the customer."""
+    customer = service.get_customer(session, actor, customer_id)
+    contact = service.record_contact(session, actor, customer, body, clock=clock)
+    return JSONResponse(
+        {"id": str(contact.id), "at": contact.at.isoformat(), "channel": contact.channel},
+        status_code=201,
+    )

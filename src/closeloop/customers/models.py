@@ -1,0 +1,57 @@
+"""Plans, customers and their contacts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from closeloop.db.base import Base, UTCDateTime
+
+
+class Plan(Base):
+    """A tariff plan (套餐) with its monthly allowances."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    monthly_fee: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    data_mb: Mapped[int] = mapped_column(Integer)
+    voice_min: Mapped[int] = mapped_column(Integer)
+    sms: Mapped[int] = mapped_column(Integer)
+
+
+class Customer(Base):
+    """A subscriber (客户) identified by a mainland mobile number."""
+
+    __tablename__ = "customers"
+    __table_args__ = (Index("ix_customers_region", "region"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    msisdn: Mapped[str] = mapped_column(String(11), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(32))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    join_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    segment: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+    plan: Mapped[Plan] = relationship(lazy="joined")
+
+
+class Contact(Base):
+    """One contact (接触) of a customer on any channel, shown on the customer's timeline."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (Index("ix_contacts_customer_at", "customer_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    channel: Mapped[str] = mapped_column(String(16))
+    agent: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text, default="")

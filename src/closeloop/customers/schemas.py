@@ -1,0 +1,109 @@
+"""API shapes for plans, customers, contacts and the timeline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from closeloop.customers.rules import id_number_problem, msisdn_problem
+
+CHANNELS = ("hotline", "online", "app", "sms", "social", "store")
+
+
+class PlanOut(BaseModel):
+    """A tariff plan."""
+
+    code: str
+    name: str
+    monthly_fee: float
+    data_mb: int
+    voice_min: int
+    sms: int
+
+
+class CustomerIn(BaseModel):
+    """A new customer."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    msisdn: str
+    name: str = Field(min_length=1, max_length=64)
+    region: str = Field(min_length=1, max_length=32)
+    plan_code: str = Field(min_length=1, max_length=32)
+    join_date: date | None = None
+    id_number: str | None = None
+    segment: str | None = Field(default=None, max_length=32)
+
+    @field_validator("msisdn")
+    @classmethod
+    def _msisdn(cls, value: str) -> str:
+        problem = msisdn_problem(value)
+        if problem:
+            raise ValueError(f"not a mainland mobile number: {problem}")
+        return value
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        problem = id_number_problem(value)
+        if problem:
+            raise ValueError(f"not a valid ID number: {problem}")
+        return value.upper()
+
+
+class CustomerOut(BaseModel):
+    """A customer as a caller may see them (masked unless allowed)."""
+
+    id: str
+    msisdn: str
+    name: str
+    region: str
+    plan_code: str
+    plan_name: str
+    join_date: date | None
+    id_number: str | None
+    segment: str | None
+    masked: bool
+
+
+class CustomerPage(BaseModel):
+    """A page of customers."""
+
+    items: list[CustomerOut]
+    next_cursor: str | None
+
+
+class ContactIn(BaseModel):
+    """A contact to record on the customer's timeline."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    channel: Literal["hotline", "online", "app", "sms", "social", "store"]
+    summary: str = Field(min_length=1, max_length=2000)
+
+
+class TimelineEntry(BaseModel):
+    """One thing that happened with a customer."""
+
+    kind: str
+    id: str
+    at: datetime
+    title: str
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class Timeline(BaseModel):
+    """A customer's contacts, tickets and notifications, newest first."""
+
+    customer_id: str
+    items: list[TimelineEntry]
+
+
+def decimal_to_float(value: Decimal) -> float:
+    """A money amount as a JSON number with two decimals."""
+    return float(round(value, 2))

@@ -1,0 +1,174 @@
+"""Customers and plans: create, find, list, mask, record contacts (客户资料)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from closeloop.auth import audit
+from closeloop.auth.actor import Actor
+from closeloop.customers.models import Contact, Customer, Plan
+from closeloop.customers.schemas import ContactIn, CustomerIn, CustomerOut, decimal_to_float
+from closeloop.kit.clock import Clock, system_clock
+from closeloop.kit.errors import Conflict, InvalidInput, NotFound
+from closeloop.kit.masking import mask_id_number, mask_msisdn
+
+PERSONAL_DATA = "customers.read_personal"
+
+
+def list_plans(session: Session) -> list[Plan]:
+    """Every plan, by code."""
+    return list(session.scalars(select(Plan).order_by(Plan.code)))
+
+
+def plan_out(plan: Plan) -> dict[str, object]:
+    """A plan as the API shows it."""
+    return {
+        "code": plan.code,
+        "name": plan.name,
+        "monthly_fee": decimal_to_float(plan.monthly_fee),
+        "data_mb": plan.data_mb,
+        "voice_min": plan.voice_min,
+        "sms": plan.sms,
+    }
+
+
+def create_customer(
+    session: Session, actor: Actor, data: CustomerIn, *, clock: Clock = system_clock
+) -> Customer:
+    """Register a customer; 409 when the number is already a customer's."""
+    actor.require("customers.write")
+    plan = session.scalar(select(Plan).where(Plan.code == data.plan_code))
+    if plan is None:
+        raise InvalidInput.field("plan_code", f"no plan {data.plan_code!r}")
+    if session.scalar(select(Customer.id).where(Customer.msisdn == data.msisdn)) is not None:
+        raise Conflict(f"msisdn {mask_msisdn(data.msisdn)} is already a customer")
+    customer = Customer(
+        msisdn=data.msisdn,
+        name=data.name,
+        region=data.region,
+        plan=plan,
+        join_date=data.join_date or clock.now().date(),
+        id_number=data.id_number,
+        segment=data.segment,
+    )
+    session.add(customer)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:  # a concurrent create of the same number
+        raise Conflict(f"msisdn {mask_msisdn(data.msisdn)} is already a customer") from exc
+    audit.record(
+        session,
+        actor,
+        "customer.create",
+        "customer",
+        customer.id,
+        f"plan={plan.code} region={customer.region}",
+        clock=clock,
+    )
+    return customer
+
+
+def _parse_id(customer_id: str) -> int:
+    if not customer_id.isdigit():
+        raise NotFound(f"no customer {customer_id!r}")
+    return int(customer_id)
+
+
+def get_customer(session: Session, actor: Actor, customer_id: str) -> Customer:
+    """One customer by id, or 404."""
+    actor.require("customers.read")
+    customer = session.get(Customer, _parse_id(customer_id))
+    if customer is None:
+        raise NotFound(f"no customer {customer_id!r}")
+    return customer
+
+
+def find_by_msisdn(session: Session, actor: Actor, msisdn: str) -> Customer | None:
+    """The customer with exactly this number, if any."""
+    actor.require("customers.read")
+    return session.scalar(select(Customer).where(Customer.msisdn == msisdn))
+
+
+def list_customers(
+    session: Session,
+    actor: Actor,
+    *,
+    region: str | None = None,
+    plan_code: str | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> list[Customer]:
+    """Customers in id order (keyset paging), optionally by region or plan."""
+    actor.require("customers.read")
+    query = select(Customer).order_by(Customer.id).limit(limit)
+    if region:
+        query = query.where(Customer.region == region)
+    if plan_code:
+        query = query.join(Plan).where(Plan.code == plan_code)
+    if after_id is not None:
+        query = query.where(Customer.id > after_id)
+    return list(session.scalars(query))
+
+
+def customer_out(
+    session: Session, actor: Actor, customer: Customer, *, clock: Clock = system_clock
+) -> CustomerOut:
+    """A customer as this actor may see them; an unmasked read is audited."""
+    unmasked = actor.can(PERSONAL_DATA)
+    if unmasked:
+        audit.record(
+            session,
+            actor,
+            "customer.read_personal",
+            "customer",
+            customer.id,
+            "msisdn,id_number shown unmasked",
+            clock=clock,
+        )
+    id_number = customer.id_number
+    return CustomerOut(
+        id=str(customer.id),
+        msisdn=customer.msisdn if unmasked else mask_msisdn(customer.msisdn),
+        name=customer.name,
+        region=customer.region,
+        plan_code=customer.plan.code,
+        plan_name=customer.plan.name,
+        join_date=customer.join_date,
+        id_number=id_number if unmasked or id_number is None else mask_id_number(id_number),
+        segment=customer.segment,
+        masked=not unmasked,
+    )
+
+
+def record_contact(
+    session: Session,
+    actor: Actor,
+    customer: Customer,
+    data: ContactIn,
+    *,
+    clock: Clock = system_clock,
+) -> Contact:
+    """Record a contact with the customer on their timeline."""
+    actor.require("contacts.write")
+    contact = Contact(
+        customer_id=customer.id,
+        at=clock.now(),
+        channel=data.channel,
+        agent=actor.username,
+        summary=data.summary,
+    )
+    session.add(contact)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "contact.create",
+        "customer",
+        customer.id,
+        f"channel={data.channel}",
+        clock=clock,
+    )
+    return contact

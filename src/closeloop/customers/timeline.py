@@ -1,0 +1,58 @@
+"""A customer's timeline: every source (contacts now; tickets and notifications later) merged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from closeloop.customers.models import Contact, Customer
+from closeloop.customers.schemas import TimelineEntry
+
+TimelineSource = Callable[[Session, Customer, datetime | None, int], list[TimelineEntry]]
+
+_sources: list[TimelineSource] = []
+
+
+def timeline_source(source: TimelineSource) -> TimelineSource:
+    """Register a source of timeline entries (each domain adds its own)."""
+    _sources.append(source)
+    return source
+
+
+@timeline_source
+def contacts_source(
+    session: Session, customer: Customer, before: datetime | None, limit: int
+) -> list[TimelineEntry]:
+    """The customer's contacts."""
+    query = (
+        select(Contact)
+        .where(Contact.customer_id == customer.id)
+        .order_by(Contact.at.desc(), Contact.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(Contact.at < before)
+    return [
+        TimelineEntry(
+            kind="contact",
+            id=str(c.id),
+            at=c.at,
+            title=c.summary[:80],
+            detail={"channel": c.channel, "agent": c.agent, "summary": c.summary},
+        )
+        for c in session.scalars(query)
+    ]
+
+
+def build_timeline(
+    session: Session, customer: Customer, *, before: datetime | None = None, limit: int = 50
+) -> list[TimelineEntry]:
+    """The newest `limit` entries from every source, newest first."""
+    entries: list[TimelineEntry] = []
+    for source in _sources:
+        entries.extend(source(session, customer, before, limit))
+    entries.sort(key=lambda e: (e.at, e.kind, e.id), reverse=True)
+    return entries[:limit]

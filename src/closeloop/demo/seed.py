@@ -1,0 +1,119 @@
+"""`closeloop seed --demo`: the demo operator, its users, plans and customers — idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from closeloop.auth.actor import SYSTEM
+from closeloop.auth.bootstrap import sync_roles
+from closeloop.auth.models import User
+from closeloop.auth.users import create_user
+from closeloop.config import Settings
+from closeloop.customers.models import Customer, Plan
+from closeloop.db.bulk import upsert
+from closeloop.db.engine import Database
+from closeloop.demo import people
+from closeloop.demo.organisation import STATIONS, seed_organisation
+from closeloop.kit.clock import Clock, system_clock
+
+DEMO_CUSTOMERS = 2000
+
+PLANS = [
+    # code, name, fee, data MB, voice min, SMS
+    ("LITE19", "畅享19元套餐", "19.00", 5 * 1024, 100, 50),
+    ("CITY39", "城市39元套餐", "39.00", 10 * 1024, 200, 100),
+    ("FIVEG59", "5G畅享59元套餐", "59.00", 30 * 1024, 300, 100),
+    ("FIVEG99", "5G畅享99元套餐", "99.00", 60 * 1024, 500, 200),
+    ("FAMILY129", "全家享129元融合套餐", "129.00", 100 * 1024, 1000, 300),
+    ("ELDER8", "孝心卡8元套餐", "8.00", 1024, 100, 30),
+]
+
+# username → (display name, roles, station)
+DEMO_USERS: dict[str, tuple[str, list[str], str | None]] = {
+    "admin": ("系统管理员", ["admin"], None),
+    "supervisor": ("值班长 周敏", ["supervisor"], None),
+    "agent": ("一线坐席 李娜", ["agent"], None),
+    "agent2": ("一线坐席 王强", ["agent"], None),
+    "expert": ("专家坐席 陈刚", ["expert"], None),
+    "callback": ("回访坐席 刘芳", ["callback"], None),
+    "editor": ("知识编辑 赵磊", ["editor"], None),
+    **{code: (f"{name}值班员", ["station"], code) for code, (name, _d, _c) in STATIONS.items()},
+}
+
+Step = Callable[[str], None]
+
+
+def seed_plans(session: Session) -> int:
+    """The demo plans (added or corrected)."""
+    columns = ("code", "name", "monthly_fee", "data_mb", "voice_min", "sms")
+    counts = upsert(session.connection(), "plans", "code", columns, PLANS)
+    return counts.inserted
+
+
+def seed_users(session: Session, password: str, clock: Clock) -> int:
+    """The demo users of CONTRACT §3 (existing ones are left as they are)."""
+    existing = set(session.scalars(select(User.username)))
+    added = 0
+    for username, (name, roles, station) in DEMO_USERS.items():
+        if username not in existing:
+            create_user(
+                session,
+                SYSTEM,
+                username,
+                password,
+                roles,
+                station=station,
+                display_name=name,
+                clock=clock,
+            )
+            added += 1
+    return added
+
+
+def seed_customers(session: Session, count: int = DEMO_CUSTOMERS) -> int:
+    """Deterministic demo customers (only the missing ones are added)."""
+    plan_ids = {code: pid for code, pid in session.execute(select(Plan.code, Plan.id))}
+    rows = [
+        (
+            c.msisdn,
+            c.name,
+            c.region,
+            plan_ids[c.plan_code],
+            c.join_date.isoformat(),
+            c.id_number,
+            c.segment,
+        )
+        for c in people.customers(count, [p[0] for p in PLANS])
+    ]
+    existing = set(session.scalars(select(Customer.msisdn)))
+    new = [r for r in rows if r[0] not in existing]
+    columns = ("msisdn", "name", "region", "plan_id", "join_date", "id_number", "segment")
+    return upsert(session.connection(), "customers", "msisdn", columns, new).inserted
+
+
+def seed_demo(
+    database: Database,
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    step: Step = lambda _msg: None,
+) -> dict[str, int]:
+    """Load the whole demo; running it again adds nothing."""
+    this_year = clock.now().astimezone(settings.tz).year
+    counts: dict[str, int] = {}
+    with database.unit_of_work() as session:
+        sync_roles(session)
+        step("organisation")
+        counts.update(
+            seed_organisation(session, settings.timezone, range(this_year - 1, this_year + 3))
+        )
+        step("plans")
+        counts["plans"] = seed_plans(session)
+        step("users")
+        counts["users"] = seed_users(session, settings.demo_password, clock)
+        step("customers")
+        counts["customers"] = seed_customers(session)
+    return counts

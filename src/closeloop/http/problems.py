@@ -1,0 +1,90 @@
+"""Every error as application/problem+json (RFC 9457), 500s logged with their request id."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from closeloop.kit.errors import PROBLEM_BASE, CloseLoopError
+from closeloop.kit.request_context import request_id_var
+
+log = logging.getLogger("closeloop.http")
+
+PROBLEM_JSON = "application/problem+json"
+
+_HTTP_TITLES = {
+    400: ("bad-request", "Bad Request"),
+    401: ("unauthenticated", "Unauthorized"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not Found"),
+    405: ("method-not-allowed", "Method Not Allowed"),
+    406: ("not-acceptable", "Not Acceptable"),
+    413: ("payload-too-large", "Content Too Large"),
+    415: ("unsupported-media-type", "Unsupported Media Type"),
+}
+
+
+def problem_response(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """A problem+json response carrying the request id."""
+    rid = request_id_var.get()
+    if rid:
+        body = {**body, "request_id": rid}
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    errors = []
+    for error in exc.errors():
+        loc = [p for p in error.get("loc", ()) if p != "body" or len(error["loc"]) == 1]
+        errors.append({"loc": loc, "msg": error.get("msg", "invalid")})
+    return errors
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Register the handlers that render every error as problem+json."""
+
+    @app.exception_handler(CloseLoopError)
+    async def _closeloop_error(_request: Request, exc: CloseLoopError) -> JSONResponse:
+        return problem_response(exc.status, exc.body(), exc.headers())
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        body = {
+            "type": PROBLEM_BASE + "invalid-input",
+            "title": "Unprocessable Content",
+            "status": 422,
+            "detail": detail or "invalid input",
+            "errors": errors,
+        }
+        return problem_response(422, body)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        problem, title = _HTTP_TITLES.get(exc.status_code, ("http-error", "HTTP Error"))
+        body = {
+            "type": PROBLEM_BASE + problem,
+            "title": title,
+            "status": exc.status_code,
+            "detail": str(exc.detail),
+        }
+        return problem_response(exc.status_code, body, dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error", exc_info=exc)
+        body = {
+            "type": PROBLEM_BASE + "internal-error",
+            "title": "Internal Server Error",
+            "status": 500,
+            "detail": "an unexpected error occurred; quote the request id to the administrator",
+        }
+        return problem_response(500, body)

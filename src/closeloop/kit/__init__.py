@@ -1,0 +1,1 @@
+"""Small shared building blocks: errors, clock, masking, pagination, request context."""

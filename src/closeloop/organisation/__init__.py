@@ -1,0 +1,1 @@
+"""Organisation data: departments, back-end stations, business calendars, taxonomies."""

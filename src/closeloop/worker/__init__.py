@@ -1,0 +1,1 @@
+"""Background work as data: periodic jobs claimed by compare-and-set, run by any worker."""
