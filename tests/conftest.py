@@ -33,13 +33,13 @@ def pytest_report_header() -> str:
 
 
 def _seed_template(url: str) -> None:
-    from closeloop.auth.bootstrap import sync_roles
+    from closeloop.bootstrap import sync_defaults
     from closeloop.demo.seed import seed_demo
 
     upgrade(url)
     database = Database(url)
     with database.unit_of_work() as session:
-        sync_roles(session)
+        sync_defaults(session)
     seed_demo(
         database, Settings(database_url=url, demo_password=DEMO_PASSWORD), clock=FixedClock(NOW)
     )

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse
 from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
@@ -14,6 +14,7 @@ import closeloop.auth.tasks
 import closeloop.db.models  # noqa: F401  (registers models)
 from closeloop import __version__
 from closeloop.auth.api import router as auth_router
+from closeloop.care.api import router as care_router
 from closeloop.config import Settings, get_settings
 from closeloop.customers.api import router as customers_router
 from closeloop.db.engine import Database
@@ -22,6 +23,8 @@ from closeloop.http.problems import install_problem_handlers
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.logs import configure_logging
 from closeloop.organisation.api import router as organisation_router
+from closeloop.tickets.api import router as tickets_router
+from closeloop.tickets.oversight_api import router as oversight_router
 from closeloop.worker.loop import WorkerThread
 
 
@@ -64,6 +67,11 @@ def create_app(
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     install_problem_handlers(app)
 
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        """The front door leads to the API reference."""
+        return RedirectResponse("/docs")
+
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:
         """Liveness: the process answers."""
@@ -74,6 +82,14 @@ def create_app(
         """Prometheus metrics: request counts and latency histograms per route."""
         return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    for router in (auth_router, customers_router, organisation_router):
+    routers = (
+        auth_router,
+        customers_router,
+        organisation_router,
+        tickets_router,
+        oversight_router,
+        care_router,
+    )
+    for router in routers:
         app.include_router(router)
     return app

@@ -7,11 +7,12 @@ from typing import Annotated
 
 import typer
 
-from closeloop.auth.bootstrap import sync_roles
 from closeloop.auth.cli import app as user_app
+from closeloop.bootstrap import sync_defaults
 from closeloop.customers.cli import app as import_app
 from closeloop.db.migrate import upgrade
 from closeloop.kit.cli_support import database, fail, reports_errors, settings, stderr
+from closeloop.tickets.cli import app as sla_app
 
 app = typer.Typer(
     help="CloseLoop — customer-service operations for telecom operators (客户服务运营平台).",
@@ -20,13 +21,14 @@ app = typer.Typer(
 )
 app.add_typer(user_app, name="user")
 app.add_typer(import_app, name="import")
+app.add_typer(sla_app, name="sla")
 
 
 def run_migrations() -> None:
     """Upgrade the schema to the newest revision and write the default roles."""
     upgrade(settings().database_url)
     with database().unit_of_work() as session:
-        sync_roles(session)
+        sync_defaults(session)
 
 
 @app.command()
@@ -81,7 +83,7 @@ def serve(
     """Serve the web console, the API and the embedded background worker."""
     import uvicorn
 
-    stderr.print(f"CloseLoop on http://{host}:{port}  (console /console, API /docs)")
+    stderr.print(f"CloseLoop on http://{host}:{port}  (API reference: /docs)")
     uvicorn.run(
         "closeloop.app:create_app",
         factory=True,

@@ -21,16 +21,32 @@ PERMISSIONS: dict[str, str] = {
     "org.read": "read stations, calendars and taxonomies",
     "audit.read": "read the audit log",
     "users.manage": "create, change and disable users",
+    "tickets.read": "read tickets (station staff: those dispatched to their station)",
+    "tickets.create": "open tickets",
+    "notifications.read": "read the notification outbox",
+    "customers.opt_out": "record a customer's notification opt-outs",
+    "compensations.read": "read compensation proposals",
+    "compensations.decide": "approve or reject compensation proposals",
+    "reports.read": "read operational reports (overtime, KPIs)",
 }
 
-_READ = {"customers.read", "org.read"}
+_READ = {"customers.read", "org.read", "tickets.read"}
+_FRONT = _READ | {"contacts.write", "notifications.read", "customers.opt_out"}
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     "admin": set(PERMISSIONS),
-    "supervisor": _READ | {"customers.read_personal", "customers.write", "contacts.write"},
-    "agent": _READ | {"customers.write", "contacts.write"},
-    "expert": _READ | {"contacts.write"},
-    "callback": _READ | {"contacts.write"},
+    "supervisor": _FRONT
+    | {
+        "customers.read_personal",
+        "customers.write",
+        "tickets.create",
+        "compensations.read",
+        "compensations.decide",
+        "reports.read",
+    },
+    "agent": _FRONT | {"customers.write", "tickets.create"},
+    "expert": _FRONT | {"tickets.create"},
+    "callback": _FRONT,
     "editor": {"org.read"},
     "station": _READ,
 }

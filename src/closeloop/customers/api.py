@@ -19,7 +19,7 @@ from closeloop.customers.schemas import (
     Timeline,
 )
 from closeloop.customers.timeline import build_timeline
-from closeloop.http.deps import AppClock, DbSession, require
+from closeloop.http.deps import AppClock, DbSession, require, writes_on_read
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, encode_cursor
 
@@ -46,6 +46,7 @@ def create_customer(
 
 
 @router.get("/customers", response_model=CustomerPage)
+@writes_on_read
 def list_customers(
     session: DbSession,
     actor: Reader,
@@ -78,6 +79,7 @@ def list_customers(
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut)
+@writes_on_read
 def get_customer(
     customer_id: str, session: DbSession, actor: Reader, clock: AppClock
 ) -> CustomerOut:

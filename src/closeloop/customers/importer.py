@@ -19,7 +19,7 @@ from closeloop.auth import audit
 from closeloop.auth.actor import Actor
 from closeloop.customers.models import Plan
 from closeloop.customers.rules import MSISDN, id_number_problem, msisdn_problem
-from closeloop.db.bulk import upsert
+from closeloop.db.bulk import UpsertPipeline
 from closeloop.db.engine import Database
 from closeloop.kit.csvstream import CsvStream, RowError
 from closeloop.kit.errors import InvalidInput
@@ -70,12 +70,16 @@ class StrictImportFailed(InvalidInput):
 Validator = Callable[[list[str]], tuple[Any, ...] | str]
 """Turns a CSV row into the values to store, or says why it is bad."""
 
+UNREADABLE = "contains control characters or bytes that are not UTF-8"
 
-def _fields(header: list[str], row: list[str], wanted: tuple[str, ...]) -> list[str] | str:
-    if len(row) != len(header):
-        return f"expected {len(header)} fields, found {len(row)}"
-    values = dict(zip(header, row, strict=True))
-    return [values.get(c, "").strip() for c in wanted]
+
+def _text(value: str, name: str, longest: int) -> str | None:
+    """Why a free-text field is bad, or None."""
+    if not value or len(value) > longest:
+        return f"{name} must be 1–{longest} characters"
+    if not value.isprintable():
+        return f"{name} {UNREADABLE}"
+    return None
 
 
 def _run(
@@ -84,44 +88,45 @@ def _run(
     report: ImportReport,
     validate: Validator,
     table: str,
-    key: str,
     columns: tuple[str, ...],
     strict: bool,
     actor: Actor,
 ) -> ImportReport:
-    def flush(conn: Any, batch: dict[Any, tuple[int, tuple[Any, ...]]]) -> None:
-        counts = upsert(conn, table, key, columns, [row for _line, row in batch.values()])
-        report.inserted += counts.inserted
-        report.updated += counts.updated
-        report.unchanged += counts.unchanged
-        batch.clear()
-
+    key = columns[0]
     with database.unit_of_work() as session:
-        conn = session.connection()
-        batch: dict[Any, tuple[int, tuple[Any, ...]]] = {}
-        for line, row in stream.rows():
-            report.read += 1
-            result = validate(row)
-            if isinstance(result, str):
-                if strict:
-                    raise StrictImportFailed(f"line {line}: {result} (--strict: nothing imported)")
-                report.reject(line, result)
-                continue
-            earlier = batch.pop(result[0], None)
-            if earlier is not None:
-                report.reject(
-                    earlier[0],
-                    f"{key} {result[0]} appears again at line {line}; the later row is used",
-                )
-            batch[result[0]] = (line, result)
-            if len(batch) >= BATCH:
-                flush(conn, batch)
-        flush(conn, batch)
-        for error in stream.decode_errors:
-            if strict:
-                raise StrictImportFailed(f"line {error.line}: {error.reason} (--strict)")
-            report.read += 1
-            report.reject(error.line, error.reason)
+        pipeline = UpsertPipeline(session.connection(), table, key, columns)
+        try:
+            batch: dict[Any, tuple[int, tuple[Any, ...]]] = {}
+            for line, row in stream.rows():
+                report.read += 1
+                result = validate(row)
+                if isinstance(result, str):
+                    if strict:
+                        raise StrictImportFailed(
+                            f"line {line}: {result} (--strict: nothing imported)"
+                        )
+                    report.reject(line, result)
+                    continue
+                values = result
+                earlier = batch.get(values[0])
+                if earlier is not None:
+                    report.reject(
+                        earlier[0],
+                        f"{key} {values[0]} appears again at line {line}; the later row is used",
+                    )
+                    del batch[values[0]]
+                batch[values[0]] = (line, values)
+                if len(batch) >= BATCH:
+                    pipeline.submit([v for _line, v in batch.values()])
+                    batch = {}
+            pipeline.submit([v for _line, v in batch.values()])
+        finally:
+            counts = pipeline.close()
+        report.inserted, report.updated, report.unchanged = (
+            counts.inserted,
+            counts.updated,
+            counts.unchanged,
+        )
         report.errors.sort(key=lambda e: e.line)
         audit.record(
             session,
@@ -141,6 +146,23 @@ def _int_field(value: str, name: str) -> int | str:
     return int(value)
 
 
+def _picker(stream: CsvStream, columns: tuple[str, ...]) -> Callable[[list[str]], list[str] | str]:
+    """Reads the wanted columns of a row by position (absent optional columns are empty).
+
+    Positions are taken from the header when the first row arrives.
+    """
+    positions: list[int | None] = []
+
+    def pick(row: list[str]) -> list[str] | str:
+        if not positions:
+            positions.extend(stream.positions(columns))
+        if len(row) != len(stream.header):
+            return f"expected {len(stream.header)} fields, found {len(row)}"
+        return [row[i].strip() if i is not None else "" for i in positions]
+
+    return pick
+
+
 def import_plans(
     database: Database,
     path: Path,
@@ -152,20 +174,21 @@ def import_plans(
     """Upsert plans by code from a plans CSV."""
     stream = CsvStream(path, PLAN_COLUMNS, on_bytes=on_bytes)
 
+    pick = _picker(stream, PLAN_COLUMNS)
+
     def validate(row: list[str]) -> tuple[Any, ...] | str:
-        values = _fields(stream.header, row, PLAN_COLUMNS)
+        values = pick(row)
         if isinstance(values, str):
             return values
         code, name, fee_text, *amounts = values
-        if not code or len(code) > 32:
-            return "code must be 1–32 characters"
-        if not name or len(name) > 64:
-            return "name must be 1–64 characters"
+        problem = _text(code, "code", 32) or _text(name, "name", 64)
+        if problem:
+            return problem
         try:
             fee = Decimal(fee_text)
         except InvalidOperation:
             return f"monthly_fee must be a number, got {fee_text!r}"
-        if fee < 0 or fee != fee.quantize(Decimal("0.01")):
+        if not fee.is_finite() or fee < 0 or fee != fee.quantize(Decimal("0.01")):
             return "monthly_fee must be ≥ 0 with at most two decimals"
         numbers = []
         for column, text in zip(("data_mb", "voice_min", "sms"), amounts, strict=True):
@@ -175,42 +198,43 @@ def import_plans(
             numbers.append(number)
         return (code, name, str(fee.quantize(Decimal("0.01"))), *numbers)
 
-    report = ImportReport("plans")
-    return _run(database, stream, report, validate, "plans", "code", PLAN_COLUMNS, strict, actor)
+    return _run(
+        database, stream, ImportReport("plans"), validate, "plans", PLAN_COLUMNS, strict, actor
+    )
 
 
 def _customer_validator(stream: CsvStream, plan_ids: dict[str, int]) -> Validator:
-    wanted = CUSTOMER_REQUIRED + CUSTOMER_OPTIONAL
+    pick = _picker(stream, CUSTOMER_REQUIRED + CUSTOMER_OPTIONAL)
     match_msisdn = MSISDN.match
     from_iso = date.fromisoformat
 
     def validate(row: list[str]) -> tuple[Any, ...] | str:
-        values = _fields(stream.header, row, wanted)
+        values = pick(row)
         if isinstance(values, str):
             return values
         msisdn, name, region, plan_code, join_text, id_number, segment = values
         if not match_msisdn(msisdn):
             return f"msisdn {msisdn!r}: {msisdn_problem(msisdn) or 'invalid'}"
-        if not name or len(name) > 64:
-            return "name must be 1–64 characters"
-        if not region or len(region) > 32:
-            return "region must be 1–32 characters"
+        if not (0 < len(name) <= 64 and name.isprintable()):
+            return _text(name, "name", 64) or "name is invalid"
+        if not (0 < len(region) <= 32 and region.isprintable()):
+            return _text(region, "region", 32) or "region is invalid"
         plan_id = plan_ids.get(plan_code)
         if plan_id is None:
             return f"unknown plan_code {plan_code!r}"
-        if len(join_text) != 10:
-            return f"join_date must be YYYY-MM-DD, got {join_text!r}"
         try:
+            if len(join_text) != 10:
+                raise ValueError
             from_iso(join_text)
         except ValueError:
-            return f"join_date must be YYYY-MM-DD, got {join_text!r}"
+            return f"join_date must be a date as YYYY-MM-DD, got {join_text!r}"
         if id_number:
             problem = id_number_problem(id_number)
             if problem:
                 return f"id_number: {problem}"
             id_number = id_number.upper()
-        if len(segment) > 32:
-            return "segment must be at most 32 characters"
+        if segment and (len(segment) > 32 or not segment.isprintable()):
+            return _text(segment, "segment", 32) or "segment is invalid"
         return (msisdn, name, region, plan_id, join_text, id_number or None, segment or None)
 
     return validate
@@ -235,7 +259,6 @@ def import_customers(
         ImportReport("customers"),
         _customer_validator(stream, plan_ids),
         "customers",
-        "msisdn",
         columns,
         strict,
         actor,

@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from datetime import date
 
-MSISDN = re.compile(r"^1[3-9]\d{9}$")
-ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only ([0-9], not \d, which also matches full-width digits); \Z, not $, which
+# would let a trailing newline through.
+MSISDN = re.compile(r"^1[3-9][0-9]{9}\Z")
+ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]\Z")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 
 
 def msisdn_problem(value: str) -> str | None:
     """Why this is not a mainland mobile number (11 digits, 1[3-9]…), or None when it is."""
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         return "must contain digits only"
     if len(value) != 11:
         return "must be 11 digits"

@@ -54,5 +54,6 @@ def build_timeline(
     entries: list[TimelineEntry] = []
     for source in _sources:
         entries.extend(source(session, customer, before, limit))
-    entries.sort(key=lambda e: (e.at, e.kind, e.id), reverse=True)
+    # Ids are numeric strings: pad them so that "10" sorts after "9" at the same instant.
+    entries.sort(key=lambda e: (e.at, e.kind, e.id.zfill(20)), reverse=True)
     return entries[:limit]

@@ -6,6 +6,8 @@ are left alone, so loading the same data twice changes nothing.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -109,3 +111,47 @@ def _upsert_postgresql(
     inserted = len(rows) - existing
     updated = changed - inserted
     return UpsertCounts(inserted, updated, existing - updated)
+
+
+class UpsertPipeline:
+    """Upserts batches on a writer thread while the caller prepares the next batch.
+
+    The database driver releases the GIL while it writes, so parsing and writing overlap on
+    two cores; the queue holds at most two batches, so memory stays bounded.
+    """
+
+    def __init__(self, conn: Connection, table: str, key: str, columns: Sequence[str]) -> None:
+        self.conn, self.table, self.key, self.columns = conn, table, key, columns
+        self.inserted = self.updated = self.unchanged = 0
+        self._queue: queue.Queue[list[tuple[Any, ...]] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._write, name=f"upsert-{table}", daemon=True)
+        self._thread.start()
+
+    def _write(self) -> None:
+        while (rows := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain after a failure
+            try:
+                counts = upsert(self.conn, self.table, self.key, self.columns, rows)
+            except BaseException as exc:  # re-raised in the caller's thread
+                self._error = exc
+                continue
+            self.inserted += counts.inserted
+            self.updated += counts.updated
+            self.unchanged += counts.unchanged
+
+    def submit(self, rows: list[tuple[Any, ...]]) -> None:
+        """Queue a batch (keys unique within it); raises a failure of an earlier batch."""
+        if self._error is not None:
+            self.close()
+        self._queue.put(rows)
+
+    def close(self) -> UpsertCounts:
+        """Wait for every queued batch; raises the first failure."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return UpsertCounts(self.inserted, self.updated, self.unchanged)

@@ -4,20 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+# Set while a unit of work that will write opens its transaction: SQLite then takes the write
+# lock at BEGIN (BEGIN IMMEDIATE), so read-then-write work never fails on a stale snapshot.
+_write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # transactions are begun by _sqlite_begin
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: bulk upserts keep the indexes cached
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -26,7 +43,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        _configure_sqlite(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -37,7 +54,7 @@ def make_null_pool_engine(url: str) -> Engine:
     """An engine that holds no connections between uses (migrations, short CLI runs)."""
     engine = create_engine(url, poolclass=NullPool)
     if url.startswith("sqlite"):
-        event.listen(engine, "connect", _sqlite_pragmas)
+        _configure_sqlite(engine)
     return engine
 
 
@@ -55,10 +72,18 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """A session that commits when the block succeeds and rolls back when it raises."""
+    def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
+        """A session that commits when the block succeeds and rolls back when it raises.
+
+        `write=False` marks read-only work (SQLite readers then never wait for the write lock).
+        """
         session = self.sessions()
         try:
+            token = _write_intent.set(write)
+            try:
+                session.connection()  # begin now, with the lock this work needs
+            finally:
+                _write_intent.reset(token)
             yield session
             session.commit()
         except BaseException:

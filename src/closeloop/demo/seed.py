@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from closeloop.auth.actor import SYSTEM
-from closeloop.auth.bootstrap import sync_roles
 from closeloop.auth.models import User
 from closeloop.auth.users import create_user
+from closeloop.bootstrap import sync_defaults
 from closeloop.config import Settings
 from closeloop.customers.models import Customer, Plan
 from closeloop.db.bulk import upsert
@@ -105,7 +105,7 @@ def seed_demo(
     this_year = clock.now().astimezone(settings.tz).year
     counts: dict[str, int] = {}
     with database.unit_of_work() as session:
-        sync_roles(session)
+        sync_defaults(session)
         step("organisation")
         counts.update(
             seed_organisation(session, settings.timezone, range(this_year - 1, this_year + 3))

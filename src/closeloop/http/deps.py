@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -32,10 +32,31 @@ def get_clock(request: Request) -> Clock:
     return request.app.state.clock  # type: ignore[no-any-return]
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def writes_on_read(endpoint: F) -> F:
+    """Mark a GET endpoint that writes too (e.g. the audit entry of an unmasked read)."""
+    endpoint.__closeloop_writes__ = True  # type: ignore[attr-defined]
+    return endpoint
+
+
+def _writes(request: Request) -> bool:
+    if request.method not in READ_METHODS:
+        return True
+    endpoint = getattr(request.scope.get("route"), "endpoint", None)
+    return bool(getattr(endpoint, "__closeloop_writes__", False))
+
+
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, committed when the handler returns normally."""
+    """One session per request, committed when the handler returns normally.
+
+    Requests that write open their transaction with the write lock on SQLite, so a
+    read-then-write never fails on a snapshot another request has changed.
+    """
     database: Database = request.app.state.database
-    with database.unit_of_work() as session:
+    with database.unit_of_work(write=_writes(request)) as session:
         yield session
 
 

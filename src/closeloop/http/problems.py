@@ -87,4 +87,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             "status": 500,
             "detail": "an unexpected error occurred; quote the request id to the administrator",
         }
-        return problem_response(500, body)
+        # This handler runs in Starlette's outermost middleware, outside the one that adds
+        # X-Request-ID to responses, so the header is set here.
+        rid = request_id_var.get()
+        return problem_response(500, body, {"X-Request-ID": rid} if rid else None)

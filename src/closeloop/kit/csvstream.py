@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from closeloop.kit.errors import InvalidInput
 
@@ -19,39 +19,52 @@ class RowError:
     reason: str
 
 
+class _CountingReader(io.RawIOBase):
+    """A raw file that reports how many bytes have been read (for progress bars)."""
+
+    def __init__(self, raw: io.FileIO, on_bytes: Callable[[int], None] | None) -> None:
+        self.raw, self.on_bytes = raw, on_bytes
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        count = self.raw.readinto(buffer) or 0
+        if self.on_bytes and count:
+            self.on_bytes(count)
+        return count
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
 @dataclass
 class CsvStream:
-    """Rows of a CSV file as (line number, fields), with the header checked up front."""
+    """Rows of a UTF-8 CSV file as (line number, fields), the header checked up front.
+
+    Bytes that are not UTF-8 survive as lone surrogates (`surrogateescape`), so the row that
+    holds them fails its validation and is reported by line instead of aborting the file.
+    """
 
     path: Path
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     on_bytes: Callable[[int], None] | None = None
-    decode_errors: list[RowError] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
 
-    def size(self) -> int:
-        """The file's size in bytes."""
-        return self.path.stat().st_size
-
-    def _lines(self, raw: BinaryIO) -> Iterator[str]:
-        first = True
-        for number, chunk in enumerate(raw, start=1):
-            if self.on_bytes:
-                self.on_bytes(len(chunk))
-            if first:
-                chunk = chunk.removeprefix(b"\xef\xbb\xbf")
-                first = False
-            try:
-                yield chunk.decode("utf-8")
-            except UnicodeDecodeError:
-                self.decode_errors.append(RowError(number, "not valid UTF-8"))
-                yield "\n"
+    def positions(self, columns: tuple[str, ...]) -> list[int | None]:
+        """Where each column sits in the header (None when an optional column is absent)."""
+        return [self.header.index(c) if c in self.header else None for c in columns]
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Each data row with its starting line number; blank lines are skipped."""
-        with self.path.open("rb") as raw:
-            reader = csv.reader(self._lines(raw))
+        raw = _CountingReader(io.FileIO(self.path, "r"), self.on_bytes)
+        buffered = io.BufferedReader(raw, buffer_size=1 << 20)
+        with io.TextIOWrapper(
+            buffered, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        ) as text:
+            reader = csv.reader(text)
             try:
                 header = next(reader)
             except StopIteration:

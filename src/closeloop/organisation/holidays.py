@@ -19,7 +19,9 @@ def china_days(year: int) -> dict[date, tuple[bool, str]]:
     start, end = date(year, 1, 1), date(year, 12, 31)
     try:
         holiday_list = chinese_calendar.get_holidays(start, end, include_weekends=False)
-        workday_list = chinese_calendar.get_workdays(start, end, include_weekends=False)
+        # include_weekends=True: adjusted working days (调休上班) are always weekend days, and
+        # include_weekends=False would drop every one of them.
+        workday_list = chinese_calendar.get_workdays(start, end, include_weekends=True)
     except NotImplementedError:
         for day, name in world_holidays.country_holidays("CN", years=year).items():
             if day.weekday() < 5:

@@ -1,0 +1,147 @@
+"""Writing to and reading the notification outbox; customers' opt-outs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from closeloop.auth import audit
+from closeloop.auth.actor import Actor
+from closeloop.care.models import Notification, OptOut
+from closeloop.customers.models import Customer
+from closeloop.kit.clock import Clock, system_clock
+from closeloop.kit.errors import InvalidInput
+
+CUSTOMER_RULES = ("data_threshold", "roaming_arrival", "roaming_data", "ticket_progress")
+
+
+def opted_out(session: Session, customer_id: int, rule: str) -> bool:
+    """Whether the customer declined notices of this rule."""
+    return session.get(OptOut, (customer_id, rule)) is not None
+
+
+def notify_customer(
+    session: Session,
+    customer: Customer,
+    rule: str,
+    text: str,
+    at: datetime,
+    *,
+    ticket_id: int | None = None,
+    period: str | None = None,
+    threshold: int | None = None,
+    country: str | None = None,
+) -> Notification | None:
+    """Queue a notice to a customer unless they opted out of the rule (None then)."""
+    if opted_out(session, customer.id, rule):
+        return None
+    notification = Notification(
+        customer_id=customer.id,
+        msisdn=customer.msisdn,
+        recipient="customer",
+        channel="sms",
+        rule=rule,
+        period=period,
+        threshold=threshold,
+        country=country,
+        ticket_id=ticket_id,
+        text=text,
+        status="pending",
+        created_at=at,
+        send_after=at,
+        attempts=0,
+    )
+    session.add(notification)
+    return notification
+
+
+def notify_staff(
+    session: Session,
+    recipient: str,
+    rule: str,
+    text: str,
+    at: datetime,
+    *,
+    ticket_id: int | None = None,
+) -> Notification:
+    """Queue an internal notice to `station:<code>` or `role:<role>` (shown in their queues)."""
+    notification = Notification(
+        recipient=recipient,
+        channel="internal",
+        rule=rule,
+        ticket_id=ticket_id,
+        text=text,
+        status="pending",
+        created_at=at,
+        send_after=at,
+        attempts=0,
+    )
+    session.add(notification)
+    return notification
+
+
+def list_notifications(
+    session: Session,
+    *,
+    msisdn: str | None = None,
+    rule: str | None = None,
+    recipient: str | None = None,
+    ticket_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> list[Notification]:
+    """Outbox entries, newest first."""
+    query = select(Notification).order_by(Notification.id.desc()).limit(limit)
+    if msisdn:
+        query = query.where(Notification.msisdn == msisdn)
+    if rule:
+        query = query.where(Notification.rule == rule)
+    if recipient:
+        query = query.where(Notification.recipient == recipient)
+    if ticket_id is not None:
+        query = query.where(Notification.ticket_id == ticket_id)
+    if before_id is not None:
+        query = query.where(Notification.id < before_id)
+    return list(session.scalars(query))
+
+
+def set_opt_out(
+    session: Session,
+    actor: Actor,
+    customer: Customer,
+    rule: str,
+    opted: bool,
+    *,
+    clock: Clock = system_clock,
+) -> bool:
+    """Record or withdraw a customer's opt-out of a rule; whether anything changed."""
+    if rule not in CUSTOMER_RULES:
+        raise InvalidInput.field("rule", f"unknown rule; one of {', '.join(CUSTOMER_RULES)}")
+    existing = session.get(OptOut, (customer.id, rule))
+    if opted and existing is None:
+        session.add(OptOut(customer_id=customer.id, rule=rule, created_at=clock.now()))
+    elif not opted and existing is not None:
+        session.delete(existing)
+    else:
+        return False
+    audit.record(
+        session,
+        actor,
+        "customer.opt_out" if opted else "customer.opt_in",
+        "customer",
+        customer.id,
+        f"rule={rule}",
+        clock=clock,
+    )
+    return True
+
+
+def opt_outs(session: Session, customer_id: int) -> list[str]:
+    """The rules a customer opted out of."""
+    return list(
+        session.scalars(
+            select(OptOut.rule).where(OptOut.customer_id == customer_id).order_by(OptOut.rule)
+        )
+    )

@@ -1,0 +1,38 @@
+"""Notifications on the customer's timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from closeloop.care.models import Notification
+from closeloop.customers.models import Customer
+from closeloop.customers.schemas import TimelineEntry
+from closeloop.customers.timeline import timeline_source
+
+
+@timeline_source
+def notifications_source(
+    session: Session, customer: Customer, before: datetime | None, limit: int
+) -> list[TimelineEntry]:
+    """Notices sent (or waiting) to the customer."""
+    query = (
+        select(Notification)
+        .where(Notification.customer_id == customer.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(Notification.created_at < before)
+    return [
+        TimelineEntry(
+            kind="notification",
+            id=str(n.id),
+            at=n.created_at,
+            title=n.text[:80],
+            detail={"rule": n.rule, "status": n.status, "text": n.text},
+        )
+        for n in session.scalars(query)
+    ]

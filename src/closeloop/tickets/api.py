@@ -1,0 +1,178 @@
+"""Ticket endpoints: create, list, read, and one POST per workflow action (CONTRACT §4)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from pydantic import BaseModel
+
+from closeloop.auth.actor import Actor
+from closeloop.http.deps import AppClock, AppSettings, CurrentActor, DbSession, require
+from closeloop.kit.errors import InvalidInput
+from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from closeloop.tickets import schemas, service
+from closeloop.tickets.actions import perform
+from closeloop.tickets.queries import TicketFilter, list_tickets
+
+router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
+
+_VERSION = re.compile(r'^(?:W/)?"?(\d+)"?$')
+
+
+def _if_match(value: str | None) -> int | None:
+    if value is None or value.strip() == "*":
+        return None
+    match = _VERSION.match(value.strip())
+    if not match:
+        raise InvalidInput.field(["header", "If-Match"], 'expected a version such as "3"')
+    return int(match.group(1))
+
+
+def _with_etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = f'"{version}"'
+
+
+@router.post("", status_code=201, response_model=schemas.TicketOut)
+def create_ticket(
+    body: schemas.TicketIn,
+    response: Response,
+    session: DbSession,
+    actor: Annotated[Actor, Depends(require("tickets.create"))],
+    clock: AppClock,
+    settings: AppSettings,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> schemas.TicketOut:
+    """Open a ticket; `possible_duplicate_of` names an open ticket of the customer in the
+    same category."""
+    ticket, duplicate = service.create_ticket(
+        session, actor, body, tz=settings.tz, idempotency_key=idempotency_key, clock=clock
+    )
+    _with_etag(response, ticket.version)
+    response.headers["Location"] = f"/api/v1/tickets/{ticket.id}"
+    return service.show(session, ticket, actor, clock.now(), duplicate=duplicate)
+
+
+@router.get("", response_model=schemas.TicketPage)
+def list_all(
+    session: DbSession,
+    actor: CurrentActor,
+    clock: AppClock,
+    status: Annotated[
+        str | None, Query(description="one status or several, comma-separated")
+    ] = None,
+    station: str | None = None,
+    overdue: bool | None = None,
+    customer_id: str | None = None,
+    category: str | None = None,
+    severity: str | None = None,
+    assignee: str | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> schemas.TicketPage:
+    """Tickets the caller may see, soonest deadline first."""
+    now = clock.now()
+    statuses = tuple(s for s in (status or "").split(",") if s)
+    f = TicketFilter(
+        status=statuses,
+        station=station,
+        overdue=overdue,
+        customer_id=customer_id,
+        category=category,
+        severity=severity,
+        assignee=assignee,
+        q=q,
+    )
+    page, next_cursor = list_tickets(session, actor, f, now, cursor=cursor, limit=limit)
+    ids = [t.id for t in page]
+    history, breaches = service.history_of(session, ids), service.breaches_of(session, ids)
+    return schemas.TicketPage(
+        items=[service.ticket_out(t, history[t.id], breaches[t.id], actor, now) for t in page],
+        next_cursor=next_cursor,
+    )
+
+
+@router.get("/{ticket_id}", response_model=schemas.TicketOut)
+def get_ticket(
+    ticket_id: str, response: Response, session: DbSession, actor: CurrentActor, clock: AppClock
+) -> schemas.TicketOut:
+    """One ticket with its history and breaches; ETag carries its version."""
+    ticket = service.load_ticket(session, actor, ticket_id)
+    _with_etag(response, ticket.version)
+    return service.show(session, ticket, actor, clock.now())
+
+
+def _act(
+    action: str,
+    ticket_id: str,
+    body: BaseModel,
+    request: Request,
+    response: Response,
+    session: DbSession,
+    actor: Actor,
+    clock: AppClock,
+    settings: AppSettings,
+) -> schemas.TicketOut:
+    ticket = perform(
+        session,
+        actor,
+        ticket_id,
+        action,
+        body,
+        if_match=_if_match(request.headers.get("if-match")),
+        tz=settings.tz,
+        clock=clock,
+    )
+    _with_etag(response, ticket.version)
+    return service.show(session, ticket, actor, clock.now())
+
+
+def _register(action: str, body_type: type[BaseModel], summary: str) -> None:
+    def endpoint(
+        ticket_id: str,
+        body: body_type,  # type: ignore[valid-type]
+        request: Request,
+        response: Response,
+        session: DbSession,
+        actor: CurrentActor,
+        clock: AppClock,
+        settings: AppSettings,
+    ) -> schemas.TicketOut:
+        return _act(action, ticket_id, body, request, response, session, actor, clock, settings)
+
+    endpoint.__name__ = f"{action}_ticket"
+    endpoint.__doc__ = summary
+    router.add_api_route(
+        f"/{{ticket_id}}/{action}",
+        endpoint,
+        methods=["POST"],
+        response_model=schemas.TicketOut,
+        summary=summary,
+    )
+
+
+_SUMMARIES = {
+    "resolve": "Close at the front line or the expert seat (resolution, cause_code?)",
+    "escalate": "Pass to the expert seat (note)",
+    "dispatch": "Send to a station, or re-dispatch from the current one (station, note)",
+    "accept": "Accept a dispatched ticket (station staff)",
+    "return": "Return a misrouted ticket to the expert seat (reason)",
+    "hold": "Wait for the customer; the station's clock stops (reason)",
+    "resume": "Resume after waiting; the clock restarts with the time left (reason)",
+    "reply": "Electronic reply with the cause (cause_code, resolution)",
+    "callback": "Record the callback (reached, satisfaction, score, comment)",
+    "cancel": "Cancel before dispatch (reason)",
+    "reopen": "Reopen within 7 days of closing (reason)",
+}
+
+
+def _register_all() -> None:
+    from closeloop.tickets.actions import HANDLERS
+
+    for action, (body_type, _handler) in HANDLERS.items():
+        _register(action, body_type, _SUMMARIES[action])
+
+
+_register_all()

@@ -1,0 +1,118 @@
+"""Supervisor endpoints: overtime assessment and compensation decisions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from closeloop.auth.actor import Actor
+from closeloop.http.deps import AppClock, AppSettings, DbSession, require
+from closeloop.kit.errors import InvalidInput
+from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, encode_cursor
+from closeloop.tickets import compensation
+from closeloop.tickets.reports import overtime_report
+
+router = APIRouter(prefix="/api/v1", tags=["oversight"])
+
+
+def _instant(value: str, name: str, tz: ZoneInfo) -> datetime:
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(), tz)
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput.field(["query", name], "expected a date or ISO 8601 time") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+@router.get("/reports/overtime")
+def overtime(
+    session: DbSession,
+    settings: AppSettings,
+    clock: AppClock,
+    _actor: Annotated[Actor, Depends(require("reports.read"))],
+    start: Annotated[str | None, Query(alias="from", description="date or time, inclusive")] = None,
+    end: Annotated[str | None, Query(alias="to", description="date or time, exclusive")] = None,
+) -> dict[str, Any]:
+    """Per station: dispatched, accepted late, finished late, overtime rate and minutes, returns."""
+    now = clock.now()
+    stop = _instant(end, "to", settings.tz) if end else now
+    begin = _instant(start, "from", settings.tz) if start else stop - timedelta(days=7)
+    if begin >= stop:
+        raise InvalidInput.field(["query", "from"], "must be before `to`")
+    return overtime_report(session, begin, stop, now)
+
+
+def _out(c: compensation.Compensation) -> dict[str, Any]:
+    return {
+        "id": str(c.id),
+        "ticket_id": str(c.ticket_id),
+        "customer_id": str(c.customer_id),
+        "amount": float(c.amount),
+        "status": c.status,
+        "due_at": c.due_at.isoformat(),
+        "proposed_at": c.proposed_at.isoformat(),
+        "decided_by": c.decided_by,
+        "decided_at": c.decided_at.isoformat() if c.decided_at else None,
+        "note": c.note,
+    }
+
+
+@router.get("/compensations")
+def list_compensations(
+    session: DbSession,
+    _actor: Annotated[Actor, Depends(require("compensations.read"))],
+    status: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    """Compensation proposals for missed promises, newest first."""
+    rows = compensation.list_compensations(
+        session, status=status, before_id=decode_id_cursor(cursor), limit=limit + 1
+    )
+    page = rows[:limit]
+    return {
+        "items": [_out(c) for c in page],
+        "next_cursor": encode_cursor([page[-1].id]) if len(rows) > limit else None,
+    }
+
+
+class Decision(BaseModel):
+    """A supervisor's note on a decision."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(default="", max_length=2000)
+
+
+Decider = Annotated[Actor, Depends(require("compensations.decide"))]
+
+
+@router.post("/compensations/{compensation_id}/approve")
+def approve(
+    compensation_id: str,
+    session: DbSession,
+    actor: Decider,
+    clock: AppClock,
+    body: Decision | None = None,
+) -> dict[str, Any]:
+    """Approve a proposed credit."""
+    note = body.note if body else ""
+    return _out(compensation.decide(session, actor, compensation_id, True, note, clock=clock))
+
+
+@router.post("/compensations/{compensation_id}/reject")
+def reject(
+    compensation_id: str,
+    session: DbSession,
+    actor: Decider,
+    clock: AppClock,
+    body: Decision | None = None,
+) -> dict[str, Any]:
+    """Reject a proposed credit."""
+    note = body.note if body else ""
+    return _out(compensation.decide(session, actor, compensation_id, False, note, clock=clock))

@@ -1,0 +1,114 @@
+"""Ticket lists: filters, visibility, deadline order, keyset cursors, Chinese text search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from closeloop.auth.actor import Actor
+from closeloop.kit.errors import InvalidInput
+from closeloop.kit.pagination import decode_cursor, encode_cursor
+from closeloop.kit.segment import search_terms
+from closeloop.tickets.models import Ticket
+from closeloop.tickets.service import visibility
+from closeloop.tickets.workflow import STATUSES
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """What a list asks for."""
+
+    status: tuple[str, ...] = ()
+    station: str | None = None
+    overdue: bool | None = None
+    customer_id: str | None = None
+    category: str | None = None
+    severity: str | None = None
+    assignee: str | None = None
+    q: str | None = None
+
+
+def _where(query: Select[tuple[Ticket]], f: TicketFilter, now: datetime) -> Select[tuple[Ticket]]:
+    unknown = [s for s in f.status if s not in STATUSES]
+    if unknown:
+        raise InvalidInput.field(["query", "status"], f"unknown status {unknown[0]!r}")
+    if f.status:
+        query = query.where(Ticket.status.in_(f.status))
+    if f.station:
+        query = query.where(Ticket.station == f.station)
+    if f.overdue is True:
+        query = query.where(Ticket.due_at.is_not(None), Ticket.due_at < now)
+    elif f.overdue is False:
+        query = query.where(or_(Ticket.due_at.is_(None), Ticket.due_at >= now))
+    if f.customer_id:
+        if not f.customer_id.isdigit():
+            raise InvalidInput.field(["query", "customer_id"], "not a customer id")
+        query = query.where(Ticket.customer_id == int(f.customer_id))
+    if f.category:
+        query = query.where(
+            or_(
+                Ticket.category == f.category,
+                Ticket.category.startswith(f.category + "/", autoescape=True),
+            )
+        )
+    if f.severity:
+        query = query.where(Ticket.severity == f.severity)
+    if f.assignee:
+        query = query.where(Ticket.assignee == f.assignee)
+    if f.q:
+        for term in search_terms(f.q)[:8]:
+            query = query.where(
+                or_(
+                    Ticket.title.contains(term, autoescape=True),
+                    Ticket.description.contains(term, autoescape=True),
+                )
+            )
+    return query
+
+
+def list_tickets(
+    session: Session,
+    actor: Actor,
+    f: TicketFilter,
+    now: datetime,
+    *,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[list[Ticket], str | None]:
+    """A page of tickets the actor may see, soonest deadline first."""
+    query = _where(select(Ticket), f, now)
+    condition = visibility(actor)
+    if condition is not None:
+        query = query.where(condition)
+    if cursor:
+        key = decode_cursor(cursor)
+        try:
+            after_due, after_id = datetime.fromisoformat(key[0]), int(key[1])
+        except (ValueError, IndexError, TypeError) as exc:
+            raise InvalidInput.field(["query", "cursor"], "not a valid cursor") from exc
+        query = query.where(
+            or_(
+                Ticket.sort_due_at > after_due,
+                and_(Ticket.sort_due_at == after_due, Ticket.id > after_id),
+            )
+        )
+    ordered = query.order_by(Ticket.sort_due_at, Ticket.id).limit(limit + 1)
+    rows: list[Ticket] = list(session.scalars(ordered))
+    page = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        last = page[-1]
+        next_cursor = encode_cursor([last.sort_due_at.isoformat(), last.id])
+    return page, next_cursor
+
+
+def count_tickets(session: Session, actor: Actor, f: TicketFilter, now: datetime) -> int:
+    """How many tickets the actor may see match the filter."""
+    query = _where(select(func.count()).select_from(Ticket), f, now)  # type: ignore[arg-type]
+    condition = visibility(actor)
+    if condition is not None:
+        query = query.where(condition)
+    return int(session.scalar(query) or 0)

@@ -1,0 +1,291 @@
+"""Creating, finding and showing tickets; who may see which (工单服务)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from closeloop.auth import audit
+from closeloop.auth.actor import Actor
+from closeloop.customers.models import Customer
+from closeloop.kit.clock import Clock, system_clock
+from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from closeloop.organisation.models import Category, Cause
+from closeloop.tickets import sla
+from closeloop.tickets.deadlines import refresh
+from closeloop.tickets.models import Breach, IdempotencyKey, Ticket, TicketEvent, TicketStationVisit
+from closeloop.tickets.numbering import next_number
+from closeloop.tickets.schemas import BreachOut, HistoryOut, LocationOut, TicketIn, TicketOut
+from closeloop.tickets.workflow import OPEN_STATUSES, actions_for
+
+SEES_ALL = ("admin", "supervisor", "agent", "expert", "callback")
+
+
+def visibility(actor: Actor) -> ColumnElement[bool] | None:
+    """The condition on tickets this actor may see (None: all); 403 for roles that see none."""
+    actor.require("tickets.read")
+    if actor.has_role(*SEES_ALL):
+        return None
+    if actor.station:
+        return exists().where(
+            TicketStationVisit.ticket_id == Ticket.id, TicketStationVisit.station == actor.station
+        )
+    raise Forbidden("this role does not work on tickets")
+
+
+def load_ticket(session: Session, actor: Actor, ticket_id: str, *, lock: bool = False) -> Ticket:
+    """A ticket the actor may see (404 otherwise), locked for an update when asked."""
+    condition = visibility(actor)
+    if not ticket_id.isdigit():
+        raise NotFound(f"no ticket {ticket_id!r}")
+    query = select(Ticket).where(Ticket.id == int(ticket_id))
+    if condition is not None:
+        query = query.where(condition)
+    if lock:
+        query = query.with_for_update()
+    ticket = session.scalar(query)
+    if ticket is None:
+        raise NotFound(f"no ticket {ticket_id!r}")
+    return ticket
+
+
+def is_leaf(session: Session, model: type[Category] | type[Cause], code: str) -> bool:
+    """Whether the code names a leaf of the taxonomy (tickets and replies use leaves)."""
+    if session.get(model, code) is None:
+        return False
+    return session.scalar(select(model.code).where(model.parent == code).limit(1)) is None
+
+
+def _customer(session: Session, data: TicketIn) -> Customer:
+    if data.customer_id:
+        found = session.get(Customer, int(data.customer_id)) if data.customer_id.isdigit() else None
+        if found is None:
+            raise InvalidInput.field("customer_id", f"no customer {data.customer_id!r}")
+        if data.msisdn and found.msisdn != data.msisdn:
+            raise InvalidInput.field("msisdn", "does not belong to customer_id")
+        return found
+    found = session.scalar(select(Customer).where(Customer.msisdn == data.msisdn))
+    if found is None:
+        raise InvalidInput.field("msisdn", "no customer with this number")
+    return found
+
+
+def _body_hash(data: TicketIn) -> str:
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def find_duplicate(session: Session, customer_id: int, category: str) -> Ticket | None:
+    """An open ticket of the same customer in the same category (a possible duplicate)."""
+    return session.scalar(
+        select(Ticket)
+        .where(
+            Ticket.customer_id == customer_id,
+            Ticket.category == category,
+            Ticket.status.in_(OPEN_STATUSES),
+        )
+        .order_by(Ticket.id.desc())
+        .limit(1)
+    )
+
+
+def create_ticket(
+    session: Session,
+    actor: Actor,
+    data: TicketIn,
+    *,
+    tz: ZoneInfo,
+    idempotency_key: str | None = None,
+    clock: Clock = system_clock,
+) -> tuple[Ticket, Ticket | None]:
+    """Open a ticket (status new); returns it and a possible duplicate (not blocking).
+
+    With an Idempotency-Key, the same key and body return the ticket created the first time.
+    """
+    actor.require("tickets.create")
+    body_hash = _body_hash(data)
+    if idempotency_key:
+        if len(idempotency_key) > 128:
+            raise InvalidInput.field(["header", "Idempotency-Key"], "at most 128 characters")
+        earlier = session.get(IdempotencyKey, (actor.username, idempotency_key))
+        if earlier is not None:
+            if earlier.body_hash != body_hash:
+                raise InvalidInput.field(
+                    ["header", "Idempotency-Key"], "already used with a different request body"
+                )
+            ticket = session.get(Ticket, earlier.ticket_id)
+            assert ticket is not None
+            return ticket, None
+    customer = _customer(session, data)
+    if not is_leaf(session, Category, data.category):
+        raise InvalidInput.field("category", f"{data.category!r} is not a leaf category code")
+    duplicate = find_duplicate(session, customer.id, data.category)
+    now = clock.now()
+    location = data.location
+    ticket = Ticket(
+        number=next_number(session, now, tz),
+        status="new",
+        version=1,
+        customer_id=customer.id,
+        channel=data.channel,
+        type=data.type,
+        category=data.category,
+        severity=data.severity,
+        title=data.title,
+        description=data.description,
+        region=location.region if location else customer.region,
+        cell_id=location.cell_id if location else None,
+        address=location.address if location else None,
+        created_by=actor.username,
+        prewarned=False,
+        reopen_count=0,
+        return_count=0,
+        first_contact_resolved=False,
+        resolution_due_at=sla.resolution_due(now, data.type, data.severity),
+        created_at=now,
+        updated_at=now,
+    )
+    refresh(ticket, now)
+    session.add(ticket)
+    session.flush()
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor=actor.username,
+            action="create",
+            from_status=None,
+            to_status="new",
+            station=None,
+            note=f"{data.channel} · {data.title}"[:2000],
+        )
+    )
+    if idempotency_key:
+        session.add(
+            IdempotencyKey(
+                username=actor.username,
+                key=idempotency_key,
+                body_hash=body_hash,
+                ticket_id=ticket.id,
+                created_at=now,
+            )
+        )
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError as exc:
+            raise Conflict("a request with this Idempotency-Key is being processed") from exc
+    audit.record(
+        session,
+        actor,
+        "ticket.create",
+        "ticket",
+        ticket.id,
+        f"{ticket.number} {data.type}/{data.severity} {data.category}",
+        clock=clock,
+    )
+    return ticket, duplicate
+
+
+def history_of(session: Session, ticket_ids: list[int]) -> dict[int, list[TicketEvent]]:
+    """The history of several tickets, oldest first (one query)."""
+    result: dict[int, list[TicketEvent]] = {i: [] for i in ticket_ids}
+    if ticket_ids:
+        query = select(TicketEvent).where(TicketEvent.ticket_id.in_(ticket_ids))
+        for event in session.scalars(query.order_by(TicketEvent.id)):
+            result[event.ticket_id].append(event)
+    return result
+
+
+def breaches_of(session: Session, ticket_ids: list[int]) -> dict[int, list[Breach]]:
+    """The breaches of several tickets (one query)."""
+    result: dict[int, list[Breach]] = {i: [] for i in ticket_ids}
+    if ticket_ids:
+        query = select(Breach).where(Breach.ticket_id.in_(ticket_ids)).order_by(Breach.id)
+        for breach in session.scalars(query):
+            result[breach.ticket_id].append(breach)
+    return result
+
+
+def ticket_out(
+    ticket: Ticket,
+    history: list[TicketEvent],
+    breaches: list[Breach],
+    actor: Actor,
+    now: datetime,
+    *,
+    duplicate: Ticket | None = None,
+) -> TicketOut:
+    """A ticket as the API shows it to this actor at `now`."""
+    has_location = ticket.region or ticket.cell_id or ticket.address
+    return TicketOut(
+        id=str(ticket.id),
+        number=ticket.number,
+        status=ticket.status,
+        version=ticket.version,
+        customer_id=str(ticket.customer_id),
+        channel=ticket.channel,
+        type=ticket.type,
+        category=ticket.category,
+        severity=ticket.severity,
+        title=ticket.title,
+        description=ticket.description,
+        location=LocationOut(region=ticket.region, cell_id=ticket.cell_id, address=ticket.address)
+        if has_location
+        else None,
+        station=ticket.station,
+        assignee=ticket.assignee,
+        due_at=ticket.due_at,
+        overdue=ticket.due_at is not None and ticket.due_at < now,
+        resolution_due_at=ticket.resolution_due_at,
+        cause_code=ticket.cause_code,
+        resolution=ticket.resolution,
+        satisfaction=ticket.satisfaction,
+        score=ticket.score,
+        reopen_count=ticket.reopen_count,
+        return_count=ticket.return_count,
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        closed_at=ticket.closed_at,
+        allowed_actions=actions_for(
+            ticket.status,
+            actor.roles,
+            actor.station is not None and actor.station == ticket.station,
+        ),
+        possible_duplicate_of=str(duplicate.id) if duplicate else None,
+        history=[
+            HistoryOut(
+                at=e.at,
+                actor=e.actor,
+                action=e.action,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                station=e.station,
+                note=e.note,
+            )
+            for e in history
+        ],
+        breaches=[
+            BreachOut(stage=b.stage, station=b.station, due_at=b.due_at, detected_at=b.detected_at)
+            for b in breaches
+        ],
+    )
+
+
+def show(session: Session, ticket: Ticket, actor: Actor, now: datetime, **extra: Any) -> TicketOut:
+    """One ticket with its history and breaches."""
+    return ticket_out(
+        ticket,
+        history_of(session, [ticket.id])[ticket.id],
+        breaches_of(session, [ticket.id])[ticket.id],
+        actor,
+        now,
+        **extra,
+    )

@@ -1,0 +1,133 @@
+"""Deadline rules (时限) as pure functions: stage deadlines, the stopped clock, missed events.
+
+Stages: `accept` (take a dispatched ticket within the station's accept time), `work` (the
+station's time limit for the severity, in the station's business calendar, counted from
+dispatch), `callback` (24 h after the reply), `resolution` (the promise to the customer,
+wall-clock from creation). `prewarn` fires at 80 % of the station's time limit.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from closeloop.organisation.calendar import (
+    WorkCalendar,
+    add_business_minutes,
+    business_minutes_between,
+)
+
+CALLBACK_WITHIN = timedelta(hours=24)
+PREWARN_SHARE = 0.8
+
+# The service promise (服务承诺) per ticket type and severity, in hours — rules as data.
+RESOLUTION_HOURS: dict[str, dict[str, int]] = {
+    "fault": {"urgent": 4, "high": 12, "normal": 24, "low": 48},
+    "complaint": {"urgent": 4, "high": 24, "normal": 48, "low": 72},
+    "inquiry": {"urgent": 4, "high": 24, "normal": 24, "low": 48},
+    "request": {"urgent": 8, "high": 24, "normal": 48, "low": 72},
+    "suggestion": {"urgent": 24, "high": 72, "normal": 120, "low": 168},
+}
+
+STAGES = ("accept", "work", "callback", "resolution")
+OPEN = ("new", "expert", "dispatched", "in_progress", "pending", "replied")
+
+
+@dataclass(frozen=True)
+class StationTerms:
+    """What a station promises for one ticket: accept time, time limit, its calendar."""
+
+    accept_minutes: int
+    limit_minutes: int
+    calendar: WorkCalendar
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """The deadlines that apply to a ticket in its current status (None where none runs)."""
+
+    status: str
+    accept_due_at: datetime | None = None
+    work_due_at: datetime | None = None
+    prewarn_at: datetime | None = None
+    callback_due_at: datetime | None = None
+    resolution_due_at: datetime | None = None
+    prewarned: bool = False
+
+    def current_due(self) -> datetime | None:
+        """The deadline of the stage the ticket is in now (the queue's `due_at`)."""
+        if self.status == "dispatched":
+            return self.accept_due_at
+        if self.status == "in_progress":
+            return self.work_due_at
+        if self.status == "replied":
+            return self.callback_due_at
+        if self.status in ("new", "expert"):
+            return self.resolution_due_at
+        return None
+
+    def events(self) -> list[tuple[str, datetime]]:
+        """Every (stage, due) that can still be missed in this status, prewarn included."""
+        found: list[tuple[str, datetime]] = []
+        if self.status == "dispatched" and self.accept_due_at:
+            found.append(("accept", self.accept_due_at))
+        if self.status in ("dispatched", "in_progress"):
+            if self.work_due_at:
+                found.append(("work", self.work_due_at))
+            if self.prewarn_at and not self.prewarned:
+                found.append(("prewarn", self.prewarn_at))
+        if self.status == "replied" and self.callback_due_at:
+            found.append(("callback", self.callback_due_at))
+        if self.status in OPEN and self.resolution_due_at:
+            found.append(("resolution", self.resolution_due_at))
+        return found
+
+    def missed(self, at: datetime) -> list[tuple[str, datetime]]:
+        """Events due at or before `at`."""
+        return [(stage, due) for stage, due in self.events() if due <= at]
+
+    def next_after(self, at: datetime) -> datetime | None:
+        """The earliest event still ahead of `at` (when the SLA scan must look again)."""
+        ahead = [due for _stage, due in self.events() if due > at]
+        return min(ahead) if ahead else None
+
+
+def resolution_due(created_at: datetime, ticket_type: str, severity: str) -> datetime:
+    """When the promise to the customer runs out."""
+    return created_at + timedelta(hours=RESOLUTION_HOURS[ticket_type][severity])
+
+
+def prewarn_minutes(limit_minutes: int) -> int:
+    """Business minutes after dispatch at which the pre-warning fires (80 % of the limit)."""
+    return math.ceil(limit_minutes * PREWARN_SHARE)
+
+
+def on_dispatch(at: datetime, terms: StationTerms) -> tuple[datetime, datetime, datetime]:
+    """(accept due, work due, pre-warning) for a dispatch at `at`."""
+    calendar = terms.calendar
+    return (
+        add_business_minutes(at, terms.accept_minutes, calendar),
+        add_business_minutes(at, terms.limit_minutes, calendar),
+        add_business_minutes(at, prewarn_minutes(terms.limit_minutes), calendar),
+    )
+
+
+def on_hold(at: datetime, work_due: datetime, calendar: WorkCalendar) -> int:
+    """Business minutes left on the station's clock when it stops (0 when already late)."""
+    return business_minutes_between(at, work_due, calendar)
+
+
+def on_resume(
+    at: datetime, remaining: int, limit_minutes: int, calendar: WorkCalendar
+) -> tuple[datetime, datetime | None]:
+    """(work due, pre-warning or None when already past 80 %) when the clock restarts."""
+    work_due = add_business_minutes(at, remaining, calendar)
+    before_warning = remaining - (limit_minutes - prewarn_minutes(limit_minutes))
+    prewarn = add_business_minutes(at, before_warning, calendar) if before_warning > 0 else None
+    return work_due, prewarn
+
+
+def callback_due(replied_at: datetime) -> datetime:
+    """When the callback must have happened."""
+    return replied_at + CALLBACK_WITHIN
