@@ -10,9 +10,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse
 from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-import closeloop.auth.tasks
-import closeloop.db.models  # noqa: F401  (registers models)
-from closeloop import __version__
+from closeloop import __version__, plugins
 from closeloop.auth.api import router as auth_router
 from closeloop.care.api import router as care_router
 from closeloop.config import Settings, get_settings
@@ -36,6 +34,7 @@ def create_app(
     start_worker: bool | None = None,
 ) -> FastAPI:
     """Build the CloseLoop web application."""
+    plugins.load()
     settings = settings or get_settings()
     database = database or Database(settings.database_url)
     clock = clock or system_clock

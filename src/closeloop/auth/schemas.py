@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from closeloop.kit.timefmt import Timestamp
 
 
 class TokenRequest(BaseModel):
@@ -61,7 +61,7 @@ class AuditOut(BaseModel):
     """One audit entry."""
 
     id: str
-    at: datetime
+    at: Timestamp
     actor: str
     action: str
     entity_type: str

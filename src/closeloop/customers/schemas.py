@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from closeloop.customers.rules import id_number_problem, msisdn_problem
+from closeloop.kit.timefmt import Timestamp
 
 CHANNELS = ("hotline", "online", "app", "sms", "social", "store")
 
@@ -92,7 +93,7 @@ class TimelineEntry(BaseModel):
 
     kind: str
     id: str
-    at: datetime
+    at: Timestamp
     title: str
     detail: dict[str, Any] = Field(default_factory=dict)
 

@@ -199,7 +199,7 @@ def _authorise(actor: Actor, ticket: Ticket, action: str, if_match: int | None) 
     if if_match is not None and if_match != ticket.version:
         raise PreconditionFailed(
             f"ticket changed since version {if_match}; it is now version {ticket.version}",
-            extra={"current_version": ticket.version, "status": ticket.status},
+            extra={"current_version": ticket.version, "current_status": ticket.status},
         )
     if action not in allowed_actions(ticket.status):
         raise Conflict(

@@ -1,6 +1,8 @@
-"""Ticket endpoints: create, list, read, and one POST per workflow action (CONTRACT §4)."""
+"""Ticket endpoints: create, list, read, and one POST per workflow action (CONTRACT §4).
 
-from __future__ import annotations
+No `from __future__ import annotations` here: the action endpoints are built in a loop and
+FastAPI must see each body type as a real class, not a string naming a local variable.
+"""
 
 import re
 from typing import Annotated

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from closeloop.customers.rules import msisdn_problem
+from closeloop.kit.timefmt import Timestamp
 
 Channel = Literal["hotline", "online", "app", "sms", "social", "store"]
 TicketType = Literal["fault", "complaint", "inquiry", "request", "suggestion"]
@@ -104,7 +104,7 @@ class CallbackBody(_Body):
 class HistoryOut(BaseModel):
     """One entry of a ticket's history."""
 
-    at: datetime
+    at: Timestamp
     actor: str
     action: str
     from_status: str | None
@@ -118,8 +118,8 @@ class BreachOut(BaseModel):
 
     stage: str
     station: str | None
-    due_at: datetime
-    detected_at: datetime
+    due_at: Timestamp
+    detected_at: Timestamp
 
 
 class LocationOut(BaseModel):
@@ -147,18 +147,18 @@ class TicketOut(BaseModel):
     location: LocationOut | None
     station: str | None
     assignee: str | None
-    due_at: datetime | None
+    due_at: Timestamp | None
     overdue: bool
-    resolution_due_at: datetime
+    resolution_due_at: Timestamp
     cause_code: str | None
     resolution: str | None
     satisfaction: str | None
     score: int | None
     reopen_count: int
     return_count: int
-    created_at: datetime
-    updated_at: datetime
-    closed_at: datetime | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    closed_at: Timestamp | None
     allowed_actions: list[str]
     possible_duplicate_of: str | None = None
     history: list[HistoryOut]
