@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install lint typecheck test-sqlite test-postgres clean
+.PHONY: demo test install lint typecheck test-sqlite test-postgres test-tmf clean
 
 $(BIN)/closeloop: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ demo: install
 	$(BIN)/closeloop serve --host $(HOST) --port $(PORT)
 
 ## test: install, lint, type-check, and run the suite on SQLite and on a throwaway PostgreSQL
-test: install lint typecheck test-sqlite test-postgres
+test: install lint typecheck test-sqlite test-postgres test-tmf
 
 lint:
 	$(BIN)/ruff check src tests benchmarks
@@ -36,6 +36,10 @@ test-sqlite:
 test-postgres:
 	scripts/ensure-postgres
 	CLOSELOOP_TEST_DB=postgres $(BIN)/pytest
+
+## test-tmf: the TM Forum conformance kits (newman from npm) against a throwaway server
+test-tmf: install
+	scripts/tmf-ctk
 
 clean:
 	rm -rf $(VENV) *.egg-info src/*.egg-info

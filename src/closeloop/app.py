@@ -13,6 +13,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from closeloop import __version__, plugins
 from closeloop.auth.api import router as auth_router
 from closeloop.care.api import router as care_router
+from closeloop.care.care_api import router as care_extra_router
 from closeloop.config import Settings, get_settings
 from closeloop.customers.api import router as customers_router
 from closeloop.db.engine import Database
@@ -20,9 +21,15 @@ from closeloop.http.middleware import HttpMetrics, RequestContextMiddleware
 from closeloop.http.problems import install_problem_handlers
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.logs import configure_logging
+from closeloop.knowledge.api import assist_router as knowledge_assist_router
+from closeloop.knowledge.api import router as knowledge_router
 from closeloop.organisation.api import router as organisation_router
 from closeloop.tickets.api import router as tickets_router
 from closeloop.tickets.oversight_api import router as oversight_router
+from closeloop.tmf import customers as tmf_customers
+from closeloop.tmf import messages as tmf_messages
+from closeloop.tmf import ticket_api as tmf_tickets
+from closeloop.tmf.common import install_tmf_error_handlers
 from closeloop.worker.loop import WorkerThread
 
 
@@ -65,6 +72,7 @@ def create_app(
     app.state.metrics = metrics
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     install_problem_handlers(app)
+    install_tmf_error_handlers(app)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
@@ -88,6 +96,11 @@ def create_app(
         tickets_router,
         oversight_router,
         care_router,
+        care_extra_router,
+        knowledge_router,
+        knowledge_assist_router,
+        *(m.router for m in (tmf_tickets, tmf_customers, tmf_messages)),
+        *(m.hub for m in (tmf_tickets, tmf_customers, tmf_messages)),
     )
     for router in routers:
         app.include_router(router)

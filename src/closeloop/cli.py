@@ -9,10 +9,13 @@ import typer
 
 from closeloop.auth.cli import app as user_app
 from closeloop.bootstrap import sync_defaults
+from closeloop.care.cli import notifications_app, usage_app
 from closeloop.customers.cli import app as import_app
 from closeloop.db.migrate import upgrade
 from closeloop.kit.cli_support import database, fail, reports_errors, settings, stderr
+from closeloop.knowledge.cli import app as kb_app
 from closeloop.tickets.cli import app as sla_app
+from closeloop.tmf.cli import app as client_app
 
 app = typer.Typer(
     help="CloseLoop — customer-service operations for telecom operators (客户服务运营平台).",
@@ -22,6 +25,10 @@ app = typer.Typer(
 app.add_typer(user_app, name="user")
 app.add_typer(import_app, name="import")
 app.add_typer(sla_app, name="sla")
+app.add_typer(kb_app, name="kb")
+app.add_typer(usage_app, name="usage")
+app.add_typer(notifications_app, name="notifications")
+app.add_typer(client_app, name="client")
 
 
 def run_migrations() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,6 +30,28 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
     worker_enabled: bool = True
+    # proactive care (care/): quiet hours, daily cap and delivery channels
+    quiet_hours: str = "22:00-08:00"
+    care_daily_cap: int = Field(default=5, ge=1)
+    delivery_max_attempts: int = Field(default=6, ge=1)
+    delivery_backoff_seconds: int = Field(default=30, ge=1)
+    smpp_host: str = ""
+    smpp_port: int = 2775
+    smpp_system_id: str = ""
+    smpp_password: str = ""
+    smpp_source_addr: str = "10000"
+    smpp_rate_per_sec: float = Field(default=50.0, gt=0)
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_sender: str = "closeloop@localhost"
+    smtp_starttls: bool = False
+    smtp_rate_per_sec: float = Field(default=10.0, gt=0)
+    outage_emails: str = ""
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_rate_per_sec: float = Field(default=20.0, gt=0)
 
     @field_validator("timezone")
     @classmethod
@@ -37,6 +60,20 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_window(cls, value: str) -> str:
+        if value.strip():
+            first, dash, second = value.partition("-")
+            try:
+                time.fromisoformat(first.strip())
+                time.fromisoformat(second.strip())
+            except ValueError as exc:
+                raise ValueError("quiet_hours must look like 22:00-08:00 (or be empty)") from exc
+            if not dash:
+                raise ValueError("quiet_hours must look like 22:00-08:00 (or be empty)")
         return value
 
     @field_validator("language")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from importlib import import_module
 
 REGISTERING_MODULES = (
+    "closeloop.tmf.native_events",
     "closeloop.db.models",
     "closeloop.auth.tasks",
     "closeloop.tickets.tasks",
     "closeloop.tickets.timeline",
     "closeloop.care.timeline",
+    "closeloop.care.tasks",
+    "closeloop.tmf.delivery",
 )
 
 

@@ -143,7 +143,8 @@ def test_sign_in_and_logout_are_audited(client: TestClient, as_user: Personas) -
     ).json()["access_token"]
     client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
 
-    items = audit(client, as_user, actor="expert")["items"]
+    # the demo's tickets hold older entries of the expert; the newest two are this session's
+    items = audit(client, as_user, actor="expert")["items"][:2]
 
     assert [e["action"] for e in items] == ["token.revoke", "token.issue"]
     assert {e["entity_type"] for e in items} == {"token"}
@@ -194,14 +195,15 @@ def test_newest_entries_come_first(
 def test_cursor_paging_walks_the_whole_log_once(client: TestClient, as_user: Personas) -> None:
     for msisdn in NEW_NUMBERS:
         new_customer(client, as_user, msisdn)
-    everything = audit(client, as_user, actor="agent", limit=500)["items"]
-    assert len(everything) >= 5  # a sign-in and four creates
+    # the agent's customer entries: the demo's tickets add hundreds of other agent entries
+    everything = audit(client, as_user, actor="agent", entity_type="customer", limit=500)["items"]
+    assert len(everything) >= 4  # four creates
 
     seen: list[str] = []
     cursor = None
     pages = 0
     while True:
-        params: dict[str, Any] = {"actor": "agent", "limit": 2}
+        params: dict[str, Any] = {"actor": "agent", "entity_type": "customer", "limit": 2}
         if cursor:
             params["cursor"] = cursor
         page = audit(client, as_user, **params)
@@ -219,8 +221,8 @@ def test_cursor_paging_walks_the_whole_log_once(client: TestClient, as_user: Per
 
 
 def test_the_last_page_has_no_next_cursor(client: TestClient, as_user: Personas) -> None:
-    page = audit(client, as_user, limit=500)
-    assert page["next_cursor"] is None
+    page = audit(client, as_user, entity_type="user", limit=500)  # the demo users fit one page
+    assert page["items"] and page["next_cursor"] is None
     first = audit(client, as_user, limit=1)
     assert first["next_cursor"] is not None
 

@@ -39,6 +39,10 @@ def notification_out(n: Notification, unmasked: bool) -> dict[str, Any]:
         "send_after": n.send_after.isoformat(),
         "attempts": n.attempts,
         "sent_at": n.sent_at.isoformat() if n.sent_at else None,
+        "hold_reason": n.hold_reason,
+        "last_error": n.last_error,
+        "external_id": n.external_id,
+        "delivered_at": n.delivered_at.isoformat() if n.delivered_at else None,
     }
 
 
@@ -52,6 +56,7 @@ def list_notifications(
     rule: str | None = None,
     recipient: str | None = None,
     ticket_id: Annotated[int | None, Query(ge=1)] = None,
+    status: str | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, Any]:
@@ -62,6 +67,7 @@ def list_notifications(
         rule=rule,
         recipient=recipient,
         ticket_id=ticket_id,
+        status=status,
         before_id=decode_id_cursor(cursor),
         limit=limit + 1,
     )

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 from closeloop.auth import audit
 from closeloop.auth.actor import Actor
 from closeloop.care.models import Notification, OptOut
+from closeloop.care.quiet import QuietHours, schedule_one
+from closeloop.care.rules import DEFAULT_RULES, OPT_OUT_RULES, load_rules
 from closeloop.customers.models import Customer
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import InvalidInput
 
-CUSTOMER_RULES = ("data_threshold", "roaming_arrival", "roaming_data", "ticket_progress")
+CUSTOMER_RULES = OPT_OUT_RULES
 
 
 def opted_out(session: Session, customer_id: int, rule: str) -> bool:
@@ -33,25 +35,49 @@ def notify_customer(
     period: str | None = None,
     threshold: int | None = None,
     country: str | None = None,
+    dedup_key: str | None = None,
 ) -> Notification | None:
-    """Queue a notice to a customer unless they opted out of the rule (None then)."""
-    if opted_out(session, customer.id, rule):
+    """Queue a notice to a customer under the rule's settings, quiet hours and daily cap.
+
+    None when the rule is switched off, the customer opted out of it, or `dedup_key` was
+    already notified.
+    """
+    from closeloop.config import get_settings
+
+    settings = load_rules(session).get(rule, DEFAULT_RULES.get(rule))
+    if settings is not None and not settings.enabled:
         return None
+    if (settings is None or settings.opt_out) and opted_out(session, customer.id, rule):
+        return None
+    if dedup_key is not None and session.scalar(
+        select(Notification.id).where(Notification.dedup_key == dedup_key)
+    ):
+        return None
+    status, send_after, hold_reason = "pending", at, None
+    if settings is not None:
+        config = get_settings()
+        capped = [r for r, s in DEFAULT_RULES.items() if s.capped]
+        status, send_after, hold_reason = schedule_one(
+            session, customer.id, settings, at, config.tz,
+            QuietHours.parse(config.quiet_hours), config.care_daily_cap, capped,
+        )  # fmt: skip
     notification = Notification(
         customer_id=customer.id,
         msisdn=customer.msisdn,
         recipient="customer",
-        channel="sms",
+        channel=settings.channel if settings else "sms",
         rule=rule,
         period=period,
         threshold=threshold,
         country=country,
         ticket_id=ticket_id,
         text=text,
-        status="pending",
+        status=status,
         created_at=at,
-        send_after=at,
+        send_after=send_after,
         attempts=0,
+        dedup_key=dedup_key,
+        hold_reason=hold_reason,
     )
     session.add(notification)
     return notification
@@ -89,6 +115,7 @@ def list_notifications(
     rule: str | None = None,
     recipient: str | None = None,
     ticket_id: int | None = None,
+    status: str | None = None,
     before_id: int | None = None,
     limit: int = 50,
 ) -> list[Notification]:
@@ -102,6 +129,8 @@ def list_notifications(
         query = query.where(Notification.recipient == recipient)
     if ticket_id is not None:
         query = query.where(Notification.ticket_id == ticket_id)
+    if status:
+        query = query.where(Notification.status == status)
     if before_id is not None:
         query = query.where(Notification.id < before_id)
     return list(session.scalars(query))

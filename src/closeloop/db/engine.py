@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -65,6 +66,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time: threads of this process queue here instead of
+        # polling the file lock with SQLite's sleeping busy handler.
+        self._writer = threading.Lock() if self.engine.dialect.name == "sqlite" else None
 
     @property
     def dialect(self) -> str:
@@ -77,6 +81,9 @@ class Database:
 
         `write=False` marks read-only work (SQLite readers then never wait for the write lock).
         """
+        lock = self._writer if write else None
+        if lock is not None and not lock.acquire(timeout=60):
+            raise TimeoutError("the database stayed busy for 60 s")
         session = self.sessions()
         try:
             token = _write_intent.set(write)
@@ -91,6 +98,8 @@ class Database:
             raise
         finally:
             session.close()
+            if lock is not None:
+                lock.release()
 
     def dispose(self) -> None:
         """Close every pooled connection."""

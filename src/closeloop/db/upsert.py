@@ -12,5 +12,6 @@ def insert_ignore(session: Session, model: type[Any], values: dict[str, Any]) ->
     """Insert a row unless it collides with a unique key; whether it was inserted."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(model).values(**values).on_conflict_do_nothing()
-    result = session.execute(statement)
+    # SQLAlchemy reports an INSERT's rowcount only when asked to (-1 on psycopg otherwise).
+    result = session.execute(statement, execution_options={"preserve_rowcount": True})
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""`closeloop seed --demo`: the demo operator, its users, plans and customers — idempotent."""
+"""`closeloop seed --demo`: the demo operator, users, plans, customers and tickets (idempotent)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from closeloop.customers.models import Customer, Plan
 from closeloop.db.bulk import upsert
 from closeloop.db.engine import Database
 from closeloop.demo import people
+from closeloop.demo.knowledge import seed_knowledge
 from closeloop.demo.organisation import STATIONS, seed_organisation
+from closeloop.demo.tickets import seed_tickets
 from closeloop.kit.clock import Clock, system_clock
 
 DEMO_CUSTOMERS = 2000
@@ -116,4 +118,8 @@ def seed_demo(
         counts["users"] = seed_users(session, settings.demo_password, clock)
         step("customers")
         counts["customers"] = seed_customers(session)
+        step("knowledge")
+        counts["knowledge"] = seed_knowledge(session, clock)
+        step("tickets")
+        counts["tickets"] = seed_tickets(session, settings, now=clock.now())
     return counts

@@ -62,10 +62,15 @@ def add_business_minutes(start: datetime, minutes: int, calendar: WorkCalendar) 
 
 def business_minutes_between(start: datetime, end: datetime, calendar: WorkCalendar) -> int:
     """Whole minutes of working time from `start` to `end` (0 when end is not after start)."""
+    return int(business_time_between(start, end, calendar).total_seconds() // 60)
+
+
+def business_time_between(start: datetime, end: datetime, calendar: WorkCalendar) -> timedelta:
+    """Working time from `start` to `end`, to the microsecond (zero when end is not after start)."""
     if end <= start:
-        return 0
+        return timedelta()
     if calendar.always_open:
-        return int((end - start).total_seconds() // 60)
+        return end - start
     total = timedelta()
     day = start.astimezone(calendar.tz).date()
     last = end.astimezone(calendar.tz).date()
@@ -76,4 +81,4 @@ def business_minutes_between(start: datetime, end: datetime, calendar: WorkCalen
             if finish > begin:
                 total += finish - begin
         day += timedelta(days=1)
-    return int(total.total_seconds() // 60)
+    return total

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -25,18 +25,18 @@ from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, Precondition
 from closeloop.organisation.models import Cause, Station
 from closeloop.tickets import schemas, sla
 from closeloop.tickets.deadlines import record_missed, refresh, station_terms
+from closeloop.tickets.events import announce
 from closeloop.tickets.models import Ticket, TicketEvent, TicketStationVisit
 from closeloop.tickets.notices import progress_text
 from closeloop.tickets.service import is_leaf, load_ticket
 from closeloop.tickets.workflow import (
+    REOPEN_WITHIN,
     allowed_actions,
     callback_target,
     needs_own_station,
     roles_for,
     transition_for,
 )
-
-REOPEN_WITHIN = timedelta(days=7)
 
 
 @dataclass
@@ -79,7 +79,7 @@ def _dispatch(ctx: Context, body: schemas.DispatchBody) -> Step:
     if station is None:
         raise InvalidInput.field("station", f"no station {body.station!r}")
     if station.code == t.station and t.status == "in_progress":
-        raise Conflict(f"ticket is already at station {station.code}")
+        raise _refused(t, "dispatch", f"ticket is already at station {station.code}")
     terms = station_terms(session, station, t.severity)
     t.accept_due_at, t.work_due_at, t.prewarn_at = sla.on_dispatch(ctx.now, terms)
     t.station, t.assignee, t.prewarned, t.work_remaining_minutes = station.code, None, False, None
@@ -169,7 +169,9 @@ def _cancel(ctx: Context, body: schemas.ReasonBody) -> Step:
 def _reopen(ctx: Context, body: schemas.ReasonBody) -> Step:
     t = ctx.ticket
     if t.closed_at is None or ctx.now - t.closed_at > REOPEN_WITHIN:
-        raise Conflict("a ticket can be reopened only within 7 days of closing")
+        raise _refused(
+            t, "reopen", "a ticket can be reopened only within 7 days of closing", allowed=[]
+        )
     t.reopen_count += 1
     t.closed_at = t.satisfaction = t.score = None
     _leave_station(t)
@@ -193,6 +195,21 @@ HANDLERS: dict[str, tuple[type[BaseModel], Callable[..., Step]]] = {
 }
 
 
+def _refused(
+    ticket: Ticket, action: str, detail: str, *, allowed: list[str] | None = None
+) -> Conflict:
+    """A 409 for an action refused in the ticket's state, with the problem fields of CONTRACT §4
+    (`allowed`: the table's actions from this status unless the rule leaves fewer)."""
+    return Conflict(
+        detail,
+        extra={
+            "from_status": ticket.status,
+            "action": action,
+            "allowed": allowed_actions(ticket.status) if allowed is None else allowed,
+        },
+    )
+
+
 def _authorise(actor: Actor, ticket: Ticket, action: str, if_match: int | None) -> None:
     if not set(actor.roles) & roles_for(action):
         raise Forbidden(f"your role may not {action} tickets")
@@ -202,14 +219,7 @@ def _authorise(actor: Actor, ticket: Ticket, action: str, if_match: int | None) 
             extra={"current_version": ticket.version, "current_status": ticket.status},
         )
     if action not in allowed_actions(ticket.status):
-        raise Conflict(
-            f"cannot {action} a ticket that is {ticket.status}",
-            extra={
-                "from_status": ticket.status,
-                "action": action,
-                "allowed": allowed_actions(ticket.status),
-            },
-        )
+        raise _refused(ticket, action, f"cannot {action} a ticket that is {ticket.status}")
     transition = transition_for(action, ticket.status, actor.roles)
     if transition is None:
         raise Forbidden(f"your role may not {action} a ticket that is {ticket.status}")
@@ -264,6 +274,8 @@ def perform(
     )
     if step.notice:
         _progress_notice(session, ticket, step.notice, now, tz)
+    session.flush()
+    announce(session, ticket, action, from_status, now)
     return ticket
 
 

@@ -7,7 +7,7 @@ FastAPI must see each body type as a real class, not a string naming a local var
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import BaseModel
 
 from closeloop.auth.actor import Actor
@@ -131,18 +131,41 @@ def _act(
     return service.show(session, ticket, actor, clock.now())
 
 
+def _needs_no_fields(body_type: type[BaseModel]) -> bool:
+    return not any(f.is_required() for f in body_type.model_fields.values())
+
+
 def _register(action: str, body_type: type[BaseModel], summary: str) -> None:
-    def endpoint(
-        ticket_id: str,
-        body: body_type,  # type: ignore[valid-type]
-        request: Request,
-        response: Response,
-        session: DbSession,
-        actor: CurrentActor,
-        clock: AppClock,
-        settings: AppSettings,
-    ) -> schemas.TicketOut:
-        return _act(action, ticket_id, body, request, response, session, actor, clock, settings)
+    if _needs_no_fields(body_type):
+        # accept (and escalate) need nothing: a request without a body is `{}`.
+        def endpoint(
+            ticket_id: str,
+            request: Request,
+            response: Response,
+            session: DbSession,
+            actor: CurrentActor,
+            clock: AppClock,
+            settings: AppSettings,
+            body: Annotated[body_type | None, Body()] = None,  # type: ignore[valid-type]
+        ) -> schemas.TicketOut:
+            given = body if body is not None else body_type()
+            return _act(
+                action, ticket_id, given, request, response, session, actor, clock, settings
+            )
+
+    else:
+
+        def endpoint(  # type: ignore[misc]
+            ticket_id: str,
+            body: body_type,  # type: ignore[valid-type]
+            request: Request,
+            response: Response,
+            session: DbSession,
+            actor: CurrentActor,
+            clock: AppClock,
+            settings: AppSettings,
+        ) -> schemas.TicketOut:
+            return _act(action, ticket_id, body, request, response, session, actor, clock, settings)
 
     endpoint.__name__ = f"{action}_ticket"
     endpoint.__doc__ = summary

@@ -14,6 +14,8 @@ from closeloop.db.base import Base, UTCDateTime
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, NotFound
 
+MAX_ID = 2**31 - 1
+
 # ticket type → severity → credit in yuan, written by `migrate` when missing (rules as data)
 DEFAULT_RULES: dict[str, dict[str, str]] = {
     "fault": {"urgent": "30.00", "high": "20.00", "normal": "10.00", "low": "5.00"},
@@ -124,7 +126,10 @@ def decide(
 ) -> Compensation:
     """Approve or reject a proposal (409 once decided)."""
     actor.require("compensations.decide")
-    found = session.get(Compensation, int(compensation_id)) if compensation_id.isdigit() else None
+    # ids are 32-bit integers: anything else names nothing (and PostgreSQL refuses it)
+    valid = compensation_id.isascii() and compensation_id.isdigit()
+    valid = valid and int(compensation_id) <= MAX_ID
+    found = session.get(Compensation, int(compensation_id)) if valid else None
     if found is None:
         raise NotFound(f"no compensation {compensation_id!r}")
     if found.status != "proposed":

@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from closeloop.care.outbox import notify_staff
@@ -96,6 +97,8 @@ def record_missed(session: Session, ticket: Ticket, at: datetime, tz: ZoneInfo) 
             _notify(session, ticket, text, "sla_prewarning", at)
             recorded.append(stage)
             continue
+        if stage == "work" and _work_missed_already(session, ticket):
+            continue
         charged = _charged_station(ticket, stage)
         inserted = insert_ignore(
             session,
@@ -123,6 +126,23 @@ def record_missed(session: Session, ticket: Ticket, at: datetime, tz: ZoneInfo) 
                 session, ticket.id, ticket.customer_id, ticket.type, ticket.severity, due, at
             )
     return recorded
+
+
+def _work_missed_already(session: Session, ticket: Ticket) -> bool:
+    """Whether the station already missed its time limit for this dispatch: a late ticket
+    that is held and resumed restarts with no time left, and is not charged a second time."""
+    if ticket.dispatched_at is None:
+        return False
+    found = session.scalar(
+        select(Breach.id)
+        .where(
+            Breach.ticket_id == ticket.id,
+            Breach.stage == "work",
+            Breach.due_at > ticket.dispatched_at,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def _notify(session: Session, ticket: Ticket, text: str, rule: str, at: datetime) -> None:

@@ -67,6 +67,8 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # soft delete (TMF621 DELETE): kept for audit, hidden from every list and read
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     history: Mapped[list[TicketEvent]] = relationship(
         order_by="TicketEvent.id", lazy="raise", cascade="all, delete-orphan"

@@ -35,6 +35,7 @@ def _where(query: Select[tuple[Ticket]], f: TicketFilter, now: datetime) -> Sele
     unknown = [s for s in f.status if s not in STATUSES]
     if unknown:
         raise InvalidInput.field(["query", "status"], f"unknown status {unknown[0]!r}")
+    query = query.where(Ticket.deleted_at.is_(None))
     if f.status:
         query = query.where(Ticket.status.in_(f.status))
     if f.station:

@@ -20,10 +20,11 @@ from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from closeloop.organisation.models import Category, Cause
 from closeloop.tickets import sla
 from closeloop.tickets.deadlines import refresh
+from closeloop.tickets.events import announce
 from closeloop.tickets.models import Breach, IdempotencyKey, Ticket, TicketEvent, TicketStationVisit
 from closeloop.tickets.numbering import next_number
 from closeloop.tickets.schemas import BreachOut, HistoryOut, LocationOut, TicketIn, TicketOut
-from closeloop.tickets.workflow import OPEN_STATUSES, actions_for
+from closeloop.tickets.workflow import OPEN_STATUSES, REOPEN_WITHIN, actions_for
 
 SEES_ALL = ("admin", "supervisor", "agent", "expert", "callback")
 
@@ -45,7 +46,7 @@ def load_ticket(session: Session, actor: Actor, ticket_id: str, *, lock: bool = 
     condition = visibility(actor)
     if not ticket_id.isdigit():
         raise NotFound(f"no ticket {ticket_id!r}")
-    query = select(Ticket).where(Ticket.id == int(ticket_id))
+    query = select(Ticket).where(Ticket.id == int(ticket_id), Ticket.deleted_at.is_(None))
     if condition is not None:
         query = query.where(condition)
     if lock:
@@ -82,18 +83,19 @@ def _body_hash(data: TicketIn) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def find_duplicate(session: Session, customer_id: int, category: str) -> Ticket | None:
-    """An open ticket of the same customer in the same category (a possible duplicate)."""
-    return session.scalar(
-        select(Ticket)
-        .where(
-            Ticket.customer_id == customer_id,
-            Ticket.category == category,
-            Ticket.status.in_(OPEN_STATUSES),
-        )
-        .order_by(Ticket.id.desc())
-        .limit(1)
+def find_duplicate(
+    session: Session, customer_id: int, category: str, *, before_id: int | None = None
+) -> Ticket | None:
+    """An open ticket of the same customer in the same category (a possible duplicate),
+    opened before ticket `before_id` when given."""
+    query = select(Ticket).where(
+        Ticket.customer_id == customer_id,
+        Ticket.category == category,
+        Ticket.status.in_(OPEN_STATUSES),
     )
+    if before_id is not None:
+        query = query.where(Ticket.id < before_id)
+    return session.scalar(query.order_by(Ticket.id.desc()).limit(1))
 
 
 def create_ticket(
@@ -122,7 +124,10 @@ def create_ticket(
                 )
             ticket = session.get(Ticket, earlier.ticket_id)
             assert ticket is not None
-            return ticket, None
+            # The replay answers as the first request did, duplicate hint included.
+            return ticket, find_duplicate(
+                session, ticket.customer_id, ticket.category, before_id=ticket.id
+            )
     customer = _customer(session, data)
     if not is_leaf(session, Category, data.category):
         raise InvalidInput.field("category", f"{data.category!r} is not a leaf category code")
@@ -191,6 +196,7 @@ def create_ticket(
         f"{ticket.number} {data.type}/{data.severity} {data.category}",
         clock=clock,
     )
+    announce(session, ticket, "create", None, now)
     return ticket, duplicate
 
 
@@ -212,6 +218,16 @@ def breaches_of(session: Session, ticket_ids: list[int]) -> dict[int, list[Breac
         for breach in session.scalars(query):
             result[breach.ticket_id].append(breach)
     return result
+
+
+def _actions_now(ticket: Ticket, actor: Actor, now: datetime) -> list[str]:
+    """What this actor may do with the ticket now (reopen only within its window)."""
+    actions = actions_for(
+        ticket.status, actor.roles, actor.station is not None and actor.station == ticket.station
+    )
+    if ticket.closed_at is not None and now - ticket.closed_at > REOPEN_WITHIN:
+        actions = [a for a in actions if a != "reopen"]
+    return actions
 
 
 def ticket_out(
@@ -254,11 +270,7 @@ def ticket_out(
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
         closed_at=ticket.closed_at,
-        allowed_actions=actions_for(
-            ticket.status,
-            actor.roles,
-            actor.station is not None and actor.station == ticket.station,
-        ),
+        allowed_actions=_actions_now(ticket, actor, now),
         possible_duplicate_of=str(duplicate.id) if duplicate else None,
         history=[
             HistoryOut(

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from closeloop.organisation.calendar import (
     WorkCalendar,
     add_business_minutes,
-    business_minutes_between,
+    business_time_between,
 )
 
 CALLBACK_WITHIN = timedelta(hours=24)
+MISSED_AFTER = timedelta(microseconds=1)
 PREWARN_SHARE = 0.8
 
 # The service promise (服务承诺) per ticket type and severity, in hours — rules as data.
@@ -84,13 +85,22 @@ class Deadlines:
         return found
 
     def missed(self, at: datetime) -> list[tuple[str, datetime]]:
-        """Events due at or before `at`."""
-        return [(stage, due) for stage, due in self.events() if due <= at]
+        """Events that have happened by `at`: deadlines passed (a stage done exactly at its
+        deadline is in time, as `overdue` says), the pre-warning from its instant on."""
+        return [(stage, due) for stage, due in self.events() if happens_at(stage, due) <= at]
 
     def next_after(self, at: datetime) -> datetime | None:
-        """The earliest event still ahead of `at` (when the SLA scan must look again)."""
-        ahead = [due for _stage, due in self.events() if due > at]
-        return min(ahead) if ahead else None
+        """The first instant after `at` at which another event has happened (when the SLA
+        scan must look again: a scan at or after it records something)."""
+        ahead = [happens_at(stage, due) for stage, due in self.events()]
+        later = [when for when in ahead if when > at]
+        return min(later) if later else None
+
+
+def happens_at(stage: str, due: datetime) -> datetime:
+    """The first instant at which an event has happened: a deadline counts as missed just
+    after it (the smallest step a stored time has), a pre-warning at its instant."""
+    return due if stage == "prewarn" else due + MISSED_AFTER
 
 
 def resolution_due(created_at: datetime, ticket_type: str, severity: str) -> datetime:
@@ -114,8 +124,11 @@ def on_dispatch(at: datetime, terms: StationTerms) -> tuple[datetime, datetime, 
 
 
 def on_hold(at: datetime, work_due: datetime, calendar: WorkCalendar) -> int:
-    """Business minutes left on the station's clock when it stops (0 when already late)."""
-    return business_minutes_between(at, work_due, calendar)
+    """Business minutes left on the station's clock when it stops (0 when already late),
+    rounded up: the station keeps the seconds it had, and a hold in the minute before the
+    pre-warning leaves that warning still to come."""
+    left = business_time_between(at, work_due, calendar)
+    return math.ceil(left / timedelta(minutes=1))
 
 
 def on_resume(

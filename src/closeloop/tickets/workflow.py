@@ -8,6 +8,7 @@ this table; nothing else decides whether an action is allowed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 STATUSES = (
     "new",
@@ -64,6 +65,9 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
+
+# A closed ticket may be reopened this long after closing.
+REOPEN_WITHIN = timedelta(days=7)
 
 SATISFIED = ("satisfied", "basically_satisfied")
 SATISFACTIONS = ("satisfied", "basically_satisfied", "unsatisfied")

@@ -8,9 +8,11 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from closeloop.db.engine import Database
 from closeloop.kit.clock import Clock
 
 JobFn = Callable[[Session, Clock], object]
+StandaloneFn = Callable[[Database, Clock], object]
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class Job:
     name: str
     every: timedelta
     run: JobFn
+    # a job that opens its own units of work (e.g. network I/O outside any transaction)
+    standalone: StandaloneFn | None = None
 
 
 REGISTRY: dict[str, Job] = {}
@@ -33,3 +37,17 @@ def job(name: str, every: timedelta) -> Callable[[JobFn], JobFn]:
         return fn
 
     return register
+
+
+def standalone_job(name: str, every: timedelta) -> Callable[[StandaloneFn], StandaloneFn]:
+    """Register a periodic job that manages its own transactions (given the database)."""
+
+    def register(fn: StandaloneFn) -> StandaloneFn:
+        REGISTRY[name] = Job(name=name, every=every, run=_no_session_work, standalone=fn)
+        return fn
+
+    return register
+
+
+def _no_session_work(_session: Session, _clock: Clock) -> None:
+    """The session step of a standalone job: nothing."""

@@ -57,8 +57,11 @@ def run_due_jobs(database: Database, clock: Clock, me: str | None = None) -> lis
             continue
         error = None
         try:
-            with database.unit_of_work() as session:
-                job.run(session, clock)
+            if job.standalone is not None:
+                job.standalone(database, clock)
+            else:
+                with database.unit_of_work() as session:
+                    job.run(session, clock)
             ran.append(job.name)
         except Exception as exc:  # one failing job must not stop the others
             log.exception("job %s failed", job.name)

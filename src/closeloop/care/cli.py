@@ -1,0 +1,152 @@
+"""`closeloop usage ingest FILE.csv` and `closeloop notifications export|dispatch`."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from sqlalchemy import select
+
+from closeloop.auth.actor import Actor
+from closeloop.care.ingest import Policy, ingest_usage
+from closeloop.care.models import Notification
+from closeloop.care.quiet import QuietHours
+from closeloop.config import Settings
+from closeloop.kit.cli_support import database, fail, reports_errors, settings, stderr
+
+usage_app = typer.Typer(
+    help="Feed usage records to the proactive-care rules.", no_args_is_help=True
+)
+notifications_app = typer.Typer(help="The notification outbox.", no_args_is_help=True)
+
+INGEST_ACTOR = Actor(username="cli-usage", roles=("admin",))
+EXPORT_FIELDS = ("id", "msisdn", "rule", "period", "threshold", "country", "text", "status")
+
+
+def policy_of(config: Settings) -> Policy:
+    """The care policy (time zone, quiet hours, daily cap) of these settings."""
+    return Policy(config.tz, QuietHours.parse(config.quiet_hours), config.care_daily_cap)
+
+
+@contextmanager
+def record_progress(
+    label: str, total_bytes: int
+) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
+    """A bar over the file's bytes that also shows records and records/s (on stderr)."""
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[records]:,} records · {task.fields[rate]:,.0f} records/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        refresh_per_second=4,
+    )
+    started = time.monotonic()
+    with progress:
+        task = progress.add_task(label, total=total_bytes, records=0, rate=0.0)
+        count = 0
+
+        def on_bytes(size: int) -> None:
+            progress.advance(task, size)
+
+        def on_records(records: int) -> None:
+            nonlocal count
+            count += records
+            rate = count / max(time.monotonic() - started, 1e-6)
+            progress.update(task, records=count, rate=rate)
+
+        yield on_bytes, on_records
+
+
+@usage_app.command("ingest")
+@reports_errors
+def ingest(
+    file: Annotated[Path, typer.Argument(help="usage CSV (CONTRACT §2).")],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Any bad row aborts; nothing changes.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest usage records: record_id,msisdn,event_time,usage_type,amount,roaming_country."""
+    if not file.is_file():
+        fail(f"cannot read {file}: no such file")
+    config = settings()
+    with record_progress(f"ingesting {file.name}", file.stat().st_size) as (on_bytes, on_rec):
+        report = ingest_usage(
+            database(),
+            file,
+            INGEST_ACTOR,
+            policy_of(config),
+            strict=strict,
+            on_bytes=on_bytes,
+            on_records=on_rec,
+        )
+    for error in report.errors:
+        stderr.print(f"{file.name}: line {error.line}: {error.reason}", highlight=False)
+    if report.rejected > len(report.errors):
+        stderr.print(f"… and {report.rejected - len(report.errors)} more rejected rows")
+    stderr.print(report.summary(), highlight=False)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+
+
+def _export_row(n: Notification) -> dict[str, object]:
+    row: dict[str, object] = {f: getattr(n, f) for f in EXPORT_FIELDS}
+    row["id"] = str(n.id)
+    row["created_at"] = n.created_at.isoformat()
+    return row
+
+
+@notifications_app.command("export")
+@reports_errors
+def export(
+    format: Annotated[str, typer.Option("--format", help="jsonl (one JSON object a line).")] = (
+        "jsonl"
+    ),
+    rule: Annotated[str | None, typer.Option(help="Only this rule.")] = None,
+) -> None:
+    """Print the notification outbox, oldest first, one JSON object per line."""
+    if format != "jsonl":
+        fail(f"unknown format {format!r}; use jsonl")
+    last = 0
+    with database().unit_of_work(write=False) as session:
+        while True:
+            query = select(Notification).where(Notification.id > last)
+            if rule:
+                query = query.where(Notification.rule == rule)
+            page = list(session.scalars(query.order_by(Notification.id).limit(5000)))
+            if not page:
+                break
+            typer.echo("\n".join(json.dumps(_export_row(n), ensure_ascii=False) for n in page))
+            last = page[-1].id
+            session.expunge_all()
+
+
+@notifications_app.command("dispatch")
+@reports_errors
+def dispatch() -> None:
+    """One pass of the dispatcher: send what is due through the configured channels."""
+    from closeloop.care.dispatcher import Dispatcher
+
+    dispatcher = Dispatcher.from_settings(database(), settings())
+    try:
+        result = dispatcher.run_once()
+    finally:
+        dispatcher.close()
+    stderr.print(f"dispatch: {json.dumps(result)}")

@@ -1,0 +1,230 @@
+"""The outbox dispatcher (发送): claims due notices, sends them, retries, records receipts.
+
+A pass claims a batch of due notices (`pending`, or `failed` whose retry time has come) with
+`FOR UPDATE SKIP LOCKED` on PostgreSQL (SQLite has one writer), marks them `sending` and
+commits; sends each through its channel outside any transaction, within the channel's rate
+limit; then records the outcome: `sent` with the channel's message id, `failed` with the next
+attempt after an exponential backoff, or `dead` after the last attempt or a permanent refusal.
+Receipts that arrive later turn `sent` into `delivered` or `undelivered`. A notice left in
+`sending` by a crashed worker is retried after STALE_SENDING (delivery is at least once).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from closeloop.care.channels import DeliveryError, Message, Transport
+from closeloop.care.models import DeliveryReceipt, Notification
+from closeloop.config import Settings
+from closeloop.db.engine import Database
+from closeloop.kit.clock import Clock, system_clock
+
+STALE_SENDING = timedelta(minutes=10)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+class RateLimiter:
+    """A token bucket: at most `rate` sends a second, bursts of up to one second's worth."""
+
+    def __init__(
+        self,
+        rate: float,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.rate, self.monotonic, self.sleep = rate, monotonic, sleep
+        self.capacity = max(1.0, rate)
+        self.tokens = self.capacity
+        self.last = monotonic()
+
+    def wait(self) -> None:
+        """Block until a send is allowed, then take a token."""
+        now = self.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        if self.tokens < 1:
+            pause = (1 - self.tokens) / self.rate
+            self.sleep(pause)
+            self.last = self.monotonic()
+            self.tokens = 1.0
+        self.tokens -= 1
+
+
+def backoff(attempts: int, base_seconds: int) -> timedelta:
+    """Delay before the next attempt after `attempts` failed ones: base · 2^(attempts−1)."""
+    return min(timedelta(seconds=base_seconds * 2 ** max(0, attempts - 1)), MAX_BACKOFF)
+
+
+@dataclass
+class Dispatcher:
+    """Sends the outbox through the configured transports."""
+
+    database: Database
+    transports: dict[str, Transport]
+    clock: Clock = system_clock
+    max_attempts: int = 6
+    backoff_seconds: int = 30
+    rates: dict[str, float] = field(default_factory=dict)
+    batch: int = 200
+    webhook_url: str = ""
+    sleep: Callable[[float], None] = time.sleep
+    limiters: dict[str, RateLimiter] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, database: Database, settings: Settings) -> Dispatcher:
+        """A dispatcher with every channel the settings configure."""
+        from closeloop.care.channels.smpp import SmppTransport
+        from closeloop.care.channels.smtp import SmtpTransport
+        from closeloop.care.channels.webhook import WebhookTransport
+
+        transports: dict[str, Transport] = {}
+        if settings.smpp_host:
+            transports["sms"] = SmppTransport(
+                settings.smpp_host, settings.smpp_port, settings.smpp_system_id,
+                settings.smpp_password, settings.smpp_source_addr,
+            )  # fmt: skip
+        if settings.smtp_host:
+            transports["email"] = SmtpTransport(
+                settings.smtp_host, settings.smtp_port, settings.smtp_sender,
+                settings.smtp_username, settings.smtp_password, settings.smtp_starttls,
+            )  # fmt: skip
+        if settings.webhook_url:
+            transports["webhook"] = WebhookTransport(settings.webhook_url, settings.webhook_secret)
+        return cls(
+            database,
+            transports,
+            max_attempts=settings.delivery_max_attempts,
+            backoff_seconds=settings.delivery_backoff_seconds,
+            rates={
+                "sms": settings.smpp_rate_per_sec,
+                "email": settings.smtp_rate_per_sec,
+                "webhook": settings.webhook_rate_per_sec,
+            },
+        )
+
+    def _limiter(self, channel: str) -> RateLimiter:
+        if channel not in self.limiters:
+            self.limiters[channel] = RateLimiter(self.rates.get(channel, 10.0), sleep=self.sleep)
+        return self.limiters[channel]
+
+    def _claim(self, now: datetime) -> list[Notification]:
+        channels = list(self.transports)
+        with self.database.unit_of_work() as session:
+            session.execute(
+                update(Notification)
+                .where(
+                    Notification.status == "sending",
+                    Notification.claimed_at < now - STALE_SENDING,
+                )
+                .values(status="failed", send_after=now, last_error="interrupted while sending")
+            )
+            query = (
+                select(Notification)
+                .where(
+                    Notification.status.in_(("pending", "failed")),
+                    Notification.send_after <= now,
+                    Notification.channel.in_(channels),
+                )
+                .order_by(Notification.send_after, Notification.id)
+                .limit(self.batch)
+            )
+            if self.database.dialect == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = list(session.scalars(query))
+            for row in rows:
+                row.status, row.claimed_at, row.attempts = "sending", now, row.attempts + 1
+            return rows
+
+    def _message(self, n: Notification) -> Message:
+        address = n.msisdn if n.channel == "sms" else n.recipient
+        fields: dict[str, Any] = {
+            "msisdn": n.msisdn, "period": n.period, "threshold": n.threshold,
+            "country": n.country, "created_at": n.created_at.isoformat(),
+            "ticket_id": str(n.ticket_id) if n.ticket_id else None,
+        }  # fmt: skip
+        return Message(n.id, n.channel, address or "", n.text, n.rule, fields)
+
+    def _record(self, n: Notification, values: dict[str, Any], receipt: str, detail: str) -> None:
+        now = self.clock.now()
+        with self.database.unit_of_work() as session:
+            session.execute(update(Notification).where(Notification.id == n.id).values(**values))
+            session.add(
+                DeliveryReceipt(
+                    notification_id=n.id, channel=n.channel, status=receipt,
+                    external_id=values.get("external_id"), detail=detail[:2000], received_at=now,
+                )
+            )  # fmt: skip
+
+    def _send(self, n: Notification) -> str:
+        values: dict[str, Any]
+        transport = self.transports[n.channel]
+        self._limiter(n.channel).wait()
+        try:
+            accepted = transport.send(self._message(n))
+        except DeliveryError as exc:
+            now = self.clock.now()
+            if exc.permanent or n.attempts >= self.max_attempts:
+                values = {"status": "dead", "last_error": str(exc)[:2000]}
+                self._record(n, values, "dead", str(exc))
+                return "dead"
+            retry = now + backoff(n.attempts, self.backoff_seconds)
+            values = {"status": "failed", "last_error": str(exc)[:2000], "send_after": retry}
+            self._record(n, values, "failed", str(exc))
+            return "failed"
+        values = {
+            "status": "sent", "sent_at": self.clock.now(), "external_id": accepted.external_id,
+            "last_error": None,
+        }  # fmt: skip
+        self._record(n, values, "accepted", accepted.detail)
+        return "sent"
+
+    def collect_receipts(self) -> int:
+        """Record the delivery receipts the transports received; how many matched."""
+        matched = 0
+        for channel, transport in self.transports.items():
+            receipts = transport.receipts()
+            if not receipts:
+                continue
+            now = self.clock.now()
+            with self.database.unit_of_work() as session:
+                for receipt in receipts:
+                    n = session.scalar(
+                        select(Notification).where(
+                            Notification.channel == channel,
+                            Notification.external_id == receipt.external_id,
+                        )
+                    )
+                    if n is None:
+                        continue
+                    matched += 1
+                    n.status = "delivered" if receipt.delivered else "undelivered"
+                    n.delivered_at = now if receipt.delivered else None
+                    session.add(
+                        DeliveryReceipt(
+                            notification_id=n.id, channel=channel, status=n.status,
+                            external_id=receipt.external_id, detail=receipt.detail,
+                            received_at=now,
+                        )
+                    )  # fmt: skip
+        return matched
+
+    def run_once(self) -> dict[str, int]:
+        """One pass: send what is due, then collect receipts; counts by outcome."""
+        counts = {"sent": 0, "failed": 0, "dead": 0, "receipts": 0}
+        if not self.transports:
+            return counts
+        for n in self._claim(self.clock.now()):
+            counts[self._send(n)] += 1
+        counts["receipts"] = self.collect_receipts()
+        return counts
+
+    def close(self) -> None:
+        """Close every transport."""
+        for transport in self.transports.values():
+            transport.close()

@@ -1,0 +1,41 @@
+"""Periodic jobs of proactive care: dispatch the outbox, usage summaries, trial expiry."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from closeloop.care.cli import policy_of
+from closeloop.care.dispatcher import Dispatcher
+from closeloop.care.subscriptions import end_trials
+from closeloop.care.summary import send_summaries
+from closeloop.config import get_settings
+from closeloop.db.engine import Database
+from closeloop.kit.clock import Clock
+from closeloop.worker.jobs import job, standalone_job
+
+_dispatchers: dict[str, Dispatcher] = {}
+
+
+@standalone_job("care.dispatch", every=timedelta(seconds=10))
+def dispatch_outbox(database: Database, clock: Clock) -> dict[str, int]:
+    """Send what is due through the configured channels (the SMPP session is kept open)."""
+    dispatcher = _dispatchers.get(database.url)
+    if dispatcher is None:
+        dispatcher = Dispatcher.from_settings(database, get_settings())
+        _dispatchers[database.url] = dispatcher
+    dispatcher.clock = clock
+    return dispatcher.run_once()
+
+
+@job("care.usage_summary", every=timedelta(hours=1))
+def usage_summary(session: Session, clock: Clock) -> int:
+    """The twice-monthly usage summary, on its days."""
+    return send_summaries(session, clock.now(), policy_of(get_settings()))
+
+
+@job("care.trial_expiry", every=timedelta(hours=1))
+def trial_expiry(session: Session, clock: Clock) -> int:
+    """Cancel free trials that ended without renewal, with a notice."""
+    return end_trials(session, clock)

@@ -1,0 +1,1 @@
+"""Knowledge base (知识库): articles, workflow, Chinese search, agent assist, self-service bot."""

@@ -1,0 +1,317 @@
+"""The self-service chat (在线自助): sessions, rate limit, answers and hand-over tickets.
+
+The decisions are `bot.decide`; this module reads and writes what they need: the
+conversation, the search results, the customer, and the ticket a hand-over opens (through
+`closeloop.tickets.service.create_ticket`, acting as the bot, carrying the conversation).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from closeloop.auth.actor import Actor
+from closeloop.config import Settings
+from closeloop.customers.models import Customer
+from closeloop.customers.rules import msisdn_problem
+from closeloop.db.engine import Database
+from closeloop.kit.clock import Clock, system_clock
+from closeloop.kit.errors import CloseLoopError, InvalidInput, TooManyRequests
+from closeloop.knowledge import bot, replies
+from closeloop.knowledge import script as scripts
+from closeloop.knowledge.index import IndexDoc, KnowledgeIndex, Result
+from closeloop.knowledge.models import Article, ChatHit, ChatSession
+from closeloop.knowledge.schemas import ChatIn, ChatOut
+from closeloop.knowledge.search import index_for
+from closeloop.knowledge.service import count_usage
+from closeloop.knowledge.taxonomy import leaf_category
+
+BOT_ACTOR = Actor(
+    username="assist-bot", roles=("system",), permissions=frozenset({"tickets.create"})
+)
+WINDOW = timedelta(minutes=1)
+MSISDN_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+SHORT_FOLLOW_UP = 10  # characters: a message this short is read together with the last one
+
+
+def check_rate(session: Session, address: str | None, limit: int, clock: Clock) -> None:
+    """Count a message from this client address; 429 when it sent `limit` in a minute."""
+    now = clock.now()
+    subject = f"chat:{address or 'unknown'}"
+    count, oldest = session.execute(
+        select(func.count(), func.min(ChatHit.at)).where(
+            ChatHit.subject == subject, ChatHit.at > now - WINDOW
+        )
+    ).one()
+    if count >= limit:
+        retry = math.ceil((oldest + WINDOW - now).total_seconds())
+        raise TooManyRequests("too many chat messages from this address; wait a moment", retry)
+    session.execute(delete(ChatHit).where(ChatHit.at < now - 5 * WINDOW))
+    session.add(ChatHit(subject=subject, at=now))
+
+
+def _session(session: Session, body: ChatIn, address: str | None, clock: Clock) -> ChatSession:
+    found = session.get(ChatSession, body.session_id) if body.session_id else None
+    if found is None:
+        now = clock.now()
+        found = ChatSession(
+            id=str(uuid.uuid4()),
+            msisdn=None,
+            client_address=address,
+            transcript=[],
+            state={},
+            handed_over=False,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(found)
+    return found
+
+
+def _evidence(result: Result) -> bot.Evidence:
+    return bot.Evidence(
+        candidates=[
+            bot.Candidate(h.doc.external_id, h.doc.question, h.score, h.semantic)
+            for h in result.hits
+        ],
+        semantic_gap=result.semantic_gap,
+        topic_gap=result.topic_gap,
+        topic_closeness=result.topic_closeness,
+    )
+
+
+def _understand(
+    index: KnowledgeIndex, message: str, state: dict[str, Any], today: date
+) -> tuple[bot.Evidence, Result]:
+    """Search the message; a short follow-up is also read with the previous question."""
+    result = index.search(message, today=today, limit=5)
+    evidence = _evidence(result)
+    previous = state.get("last_question")
+    if previous and len(message.strip()) <= SHORT_FOLLOW_UP:
+        joined = index.search(f"{previous} {message}", today=today, limit=5)
+        joined_evidence = _evidence(joined)
+        # A short message right after a question is read in its context ("收费吗" after
+        # "彩铃怎么开通"), unless the context makes no sense of it.
+        sure = bot.confidence(joined_evidence)
+        if sure >= bot.CLARIFY_AT or sure > bot.confidence(evidence):
+            return joined_evidence, joined
+    return evidence, result
+
+
+def converse(
+    database: Database,
+    session: Session,
+    body: ChatIn,
+    *,
+    settings: Settings,
+    address: str | None,
+    clock: Clock = system_clock,
+) -> ChatOut:
+    """One customer message in, one bot reply out (the conversation is kept)."""
+    if body.msisdn and msisdn_problem(body.msisdn):
+        raise InvalidInput.field(["body", "msisdn"], "not a mainland mobile number")
+    check_rate(session, address, settings.chat_rate_per_min, clock)
+    chat = _session(session, body, address, clock)
+    chat.msisdn = body.msisdn or chat.msisdn
+    state = dict(chat.state or {})
+    transcript = [*chat.transcript, {"role": "customer", "text": body.message}]
+    today = clock.now().astimezone(settings.tz).date()
+    index = index_for(database, session)
+    out = _reply(session, index, chat, body.message, state, transcript, settings, today, clock)
+    transcript.append({"role": "bot", "text": out.reply})
+    chat.transcript = transcript
+    chat.state = state
+    chat.updated_at = clock.now()
+    session.flush()
+    return out
+
+
+def _reply(
+    session: Session,
+    index: KnowledgeIndex,
+    chat: ChatSession,
+    message: str,
+    state: dict[str, Any],
+    transcript: list[dict[str, str]],
+    settings: Settings,
+    today: date,
+    clock: Clock,
+) -> ChatOut:
+    found = MSISDN_IN_TEXT.search(message)
+    if found and (not chat.msisdn or state.get("pending") == "number"):
+        chat.msisdn = found.group(0)
+    if chat.handed_over or state.get("pending") == "number":
+        return _hand_over(
+            session,
+            chat,
+            state,
+            transcript,
+            settings,
+            clock,
+            bot.Decision(
+                "handoff",
+                reason=state.get("handoff_reason", "customer asked for a person"),
+                ticket_type=state.get("ticket_type", "inquiry"),
+            ),
+        )
+    if state.get("pending") == "script":
+        stepped = _script_step(index, chat, message, state, today)
+        if stepped is not None:
+            return stepped
+    evidence, _result = _understand(index, message, state, today)
+    decision = bot.decide(message, evidence, state)
+    state.pop("pending", None)
+    if decision.kind == "handoff":
+        state["category_hint"] = evidence.candidates[0].external_id if evidence.candidates else None
+        return _hand_over(session, chat, state, transcript, settings, clock, decision)
+    if decision.kind == "clarify":
+        labels = [index.by_external_id[o].question for o in decision.options]
+        state.update(pending="clarify", options=decision.options, labels=labels)
+        return _out(chat, replies.clarify(labels), None, decision.confidence, "clarify", labels)
+    doc = index.by_external_id.get(decision.article or "")
+    if doc is None:  # retired between search and reply
+        return _hand_over(session, chat, state, transcript, settings, clock, decision)
+    state["last_question"] = message if decision.reason != "clarified" else doc.question
+    state["last_article"] = doc.external_id
+    count_usage(session, [doc.article_id], "shown", BOT_ACTOR.username, clock.now())
+    return _answer(chat, doc, state, decision.confidence)
+
+
+def _answer(chat: ChatSession, doc: IndexDoc, state: dict[str, Any], sure: float) -> ChatOut:
+    text = replies.answer(doc.question, doc.answer)
+    options: list[str] = []
+    if doc.script:
+        first = scripts.step(doc.script)
+        if first is not None and first["kind"] in scripts.BRANCHING:
+            state.update(pending="script", script_article=doc.external_id, step=first["id"])
+            options = [o["label"] for o in first["options"]]
+            text += "\n\n" + replies.script_question(first["text"], options)
+    return _out(chat, text, doc.external_id, sure, "answer", options)
+
+
+def _script_step(
+    index: KnowledgeIndex, chat: ChatSession, message: str, state: dict[str, Any], today: date
+) -> ChatOut | None:
+    doc = index.by_external_id.get(state.get("script_article", ""))
+    if doc is None or not doc.script:
+        return None
+    following = scripts.choose(doc.script, state.get("step", ""), message)
+    if following is None:
+        return None  # not an answer to the step: treat it as a new question
+    if following["kind"] in scripts.BRANCHING:
+        state["step"] = following["id"]
+        options = [o["label"] for o in following["options"]]
+        text = replies.script_question(following["text"], options)
+        return _out(chat, text, doc.external_id, 1.0, "script_step", options)
+    state.pop("pending", None)
+    if following["kind"] == "resolve":
+        return _out(
+            chat, replies.resolution(following["text"]), doc.external_id, 1.0, "script_step"
+        )
+    target = index.by_external_id.get(following["article"])
+    if target is None:
+        return _out(chat, replies.resolution(""), doc.external_id, 1.0, "script_step")
+    return _answer(chat, target, state, 1.0)
+
+
+def _customer(session: Session, msisdn: str | None) -> Customer | None:
+    if not msisdn:
+        return None
+    return session.scalar(select(Customer).where(Customer.msisdn == msisdn))
+
+
+def _hand_over(
+    session: Session,
+    chat: ChatSession,
+    state: dict[str, Any],
+    transcript: list[dict[str, str]],
+    settings: Settings,
+    clock: Clock,
+    decision: bot.Decision,
+) -> ChatOut:
+    """Open a ticket carrying the conversation, or say what is missing to open one."""
+    if chat.ticket_id is not None:
+        return _out(chat, replies.already_handed_over(), None, decision.confidence, "handoff")
+    customer = _customer(session, chat.msisdn)
+    if customer is None:
+        state.update(
+            pending="number", handoff_reason=decision.reason, ticket_type=decision.ticket_type
+        )
+        text = replies.need_number(chat.msisdn)
+        chat.handed_over = False
+        return _out(chat, text, None, decision.confidence, "handoff")
+    from closeloop.tickets.schemas import TicketIn
+    from closeloop.tickets.service import create_ticket
+
+    hint = _article_category(session, state.get("category_hint"))
+    fallback = (
+        "service/hall/attitude"
+        if "staff" in decision.reason
+        else "service/complaint/result_unsatisfied"
+    )
+    category = leaf_category(session, hint, fallback)
+    first = next((t["text"] for t in transcript if t["role"] == "customer"), "在线咨询")
+    body = TicketIn(
+        msisdn=customer.msisdn,
+        channel="online",
+        type=decision.ticket_type,
+        category=category,
+        severity="high" if decision.ticket_type == "complaint" else "normal",
+        title=f"在线自助转人工：{first[:60]}",
+        description=replies.ticket_description(customer.msisdn, decision.reason, transcript),
+    )
+    try:
+        ticket, _duplicate = create_ticket(session, BOT_ACTOR, body, tz=settings.tz, clock=clock)
+    except CloseLoopError as exc:
+        return _out(chat, replies.handoff_failed(exc.detail), None, decision.confidence, "handoff")
+    chat.handed_over = True
+    chat.ticket_id = ticket.id
+    state.pop("pending", None)
+    return _out(chat, replies.handed_over(ticket.number), None, decision.confidence, "handoff")
+
+
+def _article_category(session: Session, external_id: str | None) -> str | None:
+    if not external_id:
+        return None
+    return session.scalar(select(Article.category).where(Article.external_id == external_id))
+
+
+def _out(
+    chat: ChatSession,
+    reply: str,
+    article: str | None,
+    sure: float,
+    kind: str,
+    options: list[str] | None = None,
+) -> ChatOut:
+    return ChatOut(
+        session_id=chat.id,
+        reply=reply,
+        article_external_id=article,
+        confidence=round(sure, 3),
+        handoff=kind == "handoff",
+        ticket_id=str(chat.ticket_id) if chat.ticket_id is not None else None,
+        kind=kind,
+        options=options or [],
+    )
+
+
+def rate_answer(session: Session, session_id: str, helpful: bool, clock: Clock) -> None:
+    """A bot user says whether the last answer helped (counted on that article)."""
+    chat = session.get(ChatSession, session_id)
+    external_id = (chat.state or {}).get("last_article") if chat else None
+    article_id = (
+        session.scalar(select(Article.id).where(Article.external_id == external_id))
+        if external_id
+        else None
+    )
+    if article_id is None:
+        raise InvalidInput.field(["body", "session_id"], "no answer to rate in this conversation")
+    kind = "helpful_bot" if helpful else "not_helpful_bot"
+    count_usage(session, [article_id], kind, "assist-bot", clock.now())

@@ -1,0 +1,51 @@
+"""TroubleTicket hub events for every ticket change, whichever way in made it (API, console, CLI).
+
+The workflow announces each change in its own transaction (closeloop.tickets.events); this
+listener turns it into TMF621 events for the hub's subscribers: a create event, a status
+change (and a resolved event on reaching `resolved`), or an attribute change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from closeloop.tickets.events import on_ticket_change
+from closeloop.tickets.models import Ticket
+from closeloop.tmf import tickets as tt
+from closeloop.tmf.events import emit
+from closeloop.tmf.models import TmfSubscription, TmfTicket
+
+API = "TroubleTicket"
+
+
+@on_ticket_change
+def publish(
+    session: Session, ticket: Ticket, action: str, from_status: str | None, at: datetime
+) -> None:
+    """Write the TMF621 events of one ticket change for the hub's subscribers."""
+    if action == "create":
+        extras = session.info.pop(tt.CREATE_EXTRAS, None)
+        if extras:
+            session.add(TmfTicket(ticket_id=ticket.id, **extras))
+            session.flush()
+    if not session.scalar(select(exists().where(TmfSubscription.api == API))):
+        return
+    resource = tt.render(session, [ticket], "")[0]
+
+    def send(event_type: str) -> None:
+        emit(session, API, event_type, str(ticket.id), resource, at, ticket_id=ticket.id)
+
+    if action == "create":
+        send("TroubleTicketCreateEvent")
+        return
+    before = tt.TO_TMF_STATUS.get(from_status or "", from_status)
+    after = tt.TO_TMF_STATUS.get(ticket.status, ticket.status)
+    if before == after:
+        send("TroubleTicketAttributeValueChangeEvent")
+        return
+    send("TroubleTicketStatusChangeEvent")
+    if after == "resolved":
+        send("TroubleTicketResolvedEvent")
