@@ -518,7 +518,7 @@ EXPECTED_STAGES = {
     "dispatched": {"accept", "work", "prewarn", "resolution"},
     "in_progress": {"work", "prewarn", "resolution"},
     "pending": {"resolution"},  # the station's clock stands still
-    "replied": {"callback", "resolution"},
+    "replied": {"callback"},  # the reply keeps the promise; the callback confirms it
     "closed": set(),
     "cancelled": set(),
 }

@@ -18,6 +18,7 @@ from closeloop.care.rules import DEFAULT_RULES, load_rules, validate_params
 from closeloop.customers.service import get_customer
 from closeloop.http.deps import AppClock, AppSettings, DbSession, require
 from closeloop.kit.errors import InvalidInput, NotFound
+from closeloop.kit.ids import parse_id
 
 router = APIRouter(prefix="/api/v1", tags=["care"])
 
@@ -114,9 +115,10 @@ def subscribe(
 
 def _subscription(session: DbSession, actor: Actor, customer_id: str, sid: str) -> Any:
     customer = get_customer(session, actor, customer_id)
-    if not sid.isdigit():
+    number = parse_id(sid)
+    if number is None:
         raise NotFound("no such subscription")
-    return customer, subscriptions.get_subscription(session, customer, int(sid))
+    return customer, subscriptions.get_subscription(session, customer, number)
 
 
 @router.post("/customers/{customer_id}/subscriptions/{subscription_id}/cancel")
@@ -190,9 +192,10 @@ def list_outages(
 
 
 def _outage(session: DbSession, outage_id: str) -> Outage:
-    if not outage_id.isdigit():
+    number = parse_id(outage_id)
+    if number is None:
         raise NotFound("no such outage")
-    return outages.get_outage(session, int(outage_id))
+    return outages.get_outage(session, number)
 
 
 @router.get("/care/outages/{outage_id}")

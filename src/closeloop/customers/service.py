@@ -12,6 +12,7 @@ from closeloop.customers.models import Contact, Customer, Plan
 from closeloop.customers.schemas import ContactIn, CustomerIn, CustomerOut, decimal_to_float
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
+from closeloop.kit.ids import parse_id
 from closeloop.kit.masking import mask_id_number, mask_msisdn
 
 PERSONAL_DATA = "customers.read_personal"
@@ -72,9 +73,10 @@ def create_customer(
 
 
 def _parse_id(customer_id: str) -> int:
-    if not customer_id.isdigit():
+    number = parse_id(customer_id)
+    if number is None:
         raise NotFound(f"no customer {customer_id!r}")
-    return int(customer_id)
+    return number
 
 
 def get_customer(session: Session, actor: Actor, customer_id: str) -> Customer:

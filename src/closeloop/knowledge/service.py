@@ -12,6 +12,7 @@ from closeloop.auth import audit
 from closeloop.auth.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, NotFound, PreconditionFailed
+from closeloop.kit.ids import parse_id
 from closeloop.kit.pagination import decode_id_cursor, encode_cursor
 from closeloop.knowledge import script as scripts
 from closeloop.knowledge import versions, workflow
@@ -33,8 +34,9 @@ def load_article(session: Session, actor: Actor, article_id: str, *, lock: bool 
     """An article by id (or external_id) that the actor may see, else 404."""
     actor.require("kb.read")
     query = select(Article)
-    if article_id.isdigit():
-        query = query.where(Article.id == int(article_id))
+    number = parse_id(article_id)
+    if number is not None:
+        query = query.where(Article.id == number)
     else:
         query = query.where(Article.external_id == article_id)
     if lock:

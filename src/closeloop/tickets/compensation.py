@@ -13,8 +13,7 @@ from closeloop.auth.actor import Actor
 from closeloop.db.base import Base, UTCDateTime
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, NotFound
-
-MAX_ID = 2**31 - 1
+from closeloop.kit.ids import parse_id
 
 # ticket type → severity → credit in yuan, written by `migrate` when missing (rules as data)
 DEFAULT_RULES: dict[str, dict[str, str]] = {
@@ -126,10 +125,8 @@ def decide(
 ) -> Compensation:
     """Approve or reject a proposal (409 once decided)."""
     actor.require("compensations.decide")
-    # ids are 32-bit integers: anything else names nothing (and PostgreSQL refuses it)
-    valid = compensation_id.isascii() and compensation_id.isdigit()
-    valid = valid and int(compensation_id) <= MAX_ID
-    found = session.get(Compensation, int(compensation_id)) if valid else None
+    number = parse_id(compensation_id)
+    found = session.get(Compensation, number) if number is not None else None
     if found is None:
         raise NotFound(f"no compensation {compensation_id!r}")
     if found.status != "proposed":

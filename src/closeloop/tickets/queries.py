@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from closeloop.auth.actor import Actor
 from closeloop.kit.errors import InvalidInput
+from closeloop.kit.ids import parse_id
 from closeloop.kit.pagination import decode_cursor, encode_cursor
 from closeloop.kit.segment import search_terms
 from closeloop.tickets.models import Ticket
@@ -45,9 +46,10 @@ def _where(query: Select[tuple[Ticket]], f: TicketFilter, now: datetime) -> Sele
     elif f.overdue is False:
         query = query.where(or_(Ticket.due_at.is_(None), Ticket.due_at >= now))
     if f.customer_id:
-        if not f.customer_id.isdigit():
+        customer = parse_id(f.customer_id)
+        if customer is None:
             raise InvalidInput.field(["query", "customer_id"], "not a customer id")
-        query = query.where(Ticket.customer_id == int(f.customer_id))
+        query = query.where(Ticket.customer_id == customer)
     if f.category:
         query = query.where(
             or_(

@@ -17,6 +17,7 @@ from closeloop.auth.actor import Actor
 from closeloop.customers.models import Customer
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from closeloop.kit.ids import parse_id
 from closeloop.organisation.models import Category, Cause
 from closeloop.tickets import sla
 from closeloop.tickets.deadlines import refresh
@@ -44,9 +45,10 @@ def visibility(actor: Actor) -> ColumnElement[bool] | None:
 def load_ticket(session: Session, actor: Actor, ticket_id: str, *, lock: bool = False) -> Ticket:
     """A ticket the actor may see (404 otherwise), locked for an update when asked."""
     condition = visibility(actor)
-    if not ticket_id.isdigit():
+    number = parse_id(ticket_id)
+    if number is None:
         raise NotFound(f"no ticket {ticket_id!r}")
-    query = select(Ticket).where(Ticket.id == int(ticket_id), Ticket.deleted_at.is_(None))
+    query = select(Ticket).where(Ticket.id == number, Ticket.deleted_at.is_(None))
     if condition is not None:
         query = query.where(condition)
     if lock:
@@ -66,7 +68,8 @@ def is_leaf(session: Session, model: type[Category] | type[Cause], code: str) ->
 
 def _customer(session: Session, data: TicketIn) -> Customer:
     if data.customer_id:
-        found = session.get(Customer, int(data.customer_id)) if data.customer_id.isdigit() else None
+        number = parse_id(data.customer_id)
+        found = session.get(Customer, number) if number is not None else None
         if found is None:
             raise InvalidInput.field("customer_id", f"no customer {data.customer_id!r}")
         if data.msisdn and found.msisdn != data.msisdn:

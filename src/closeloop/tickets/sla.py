@@ -32,7 +32,9 @@ RESOLUTION_HOURS: dict[str, dict[str, int]] = {
 }
 
 STAGES = ("accept", "work", "callback", "resolution")
-OPEN = ("new", "expert", "dispatched", "in_progress", "pending", "replied")
+# The promise runs until the problem is solved: a reply (or a close) keeps it; the callback
+# that follows confirms the outcome and has its own deadline.
+PROMISE_RUNS = ("new", "expert", "dispatched", "in_progress", "pending")
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class Deadlines:
                 found.append(("prewarn", self.prewarn_at))
         if self.status == "replied" and self.callback_due_at:
             found.append(("callback", self.callback_due_at))
-        if self.status in OPEN and self.resolution_due_at:
+        if self.status in PROMISE_RUNS and self.resolution_due_at:
             found.append(("resolution", self.resolution_due_at))
         return found
 

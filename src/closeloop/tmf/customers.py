@@ -20,6 +20,7 @@ from closeloop.customers.models import Customer, Plan
 from closeloop.customers.rules import msisdn_problem
 from closeloop.http.deps import AppClock, DbSession, writes_on_read
 from closeloop.kit.errors import Conflict
+from closeloop.kit.ids import parse_id
 from closeloop.tmf.common import (
     BadRequest,
     base_url,
@@ -87,7 +88,9 @@ def list_customers(request: Request, session: DbSession, actor: Actor = Scoped) 
     actor.require("customers.read")
     query = select(Customer)
     if "id" in q:
-        query = query.where(Customer.id.in_([int(i) for i in q["id"].split(",") if i.isdigit()]))
+        query = query.where(
+            Customer.id.in_([n for i in q["id"].split(",") if (n := parse_id(i)) is not None])
+        )
     if "name" in q:
         query = query.where(Customer.name == q["name"])
     total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)

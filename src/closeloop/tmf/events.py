@@ -20,6 +20,7 @@ from closeloop.auth import audit
 from closeloop.auth.actor import Actor
 from closeloop.http.deps import AppClock, DbSession
 from closeloop.kit.errors import NotFound
+from closeloop.kit.ids import parse_id
 from closeloop.tmf.common import BadRequest, expect, json_object, require_scope
 from closeloop.tmf.models import TmfDelivery, TmfEvent, TmfSubscription
 
@@ -107,7 +108,8 @@ def hub_router(prefix: str, api: str, scope: str) -> APIRouter:
     @router.delete("/hub/{sub_id}", status_code=204)
     def unsubscribe(sub_id: str, session: DbSession, actor: Actor = guard) -> Response:
         """Remove a listener (and what is still owed to it)."""
-        sub = session.get(TmfSubscription, int(sub_id)) if sub_id.isdigit() else None
+        number = parse_id(sub_id)
+        sub = session.get(TmfSubscription, number) if number is not None else None
         if sub is None or sub.api != api:
             raise NotFound(f"no subscription {sub_id!r}")
         session.execute(delete(TmfDelivery).where(TmfDelivery.subscription_id == sub.id))

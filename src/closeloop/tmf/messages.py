@@ -21,6 +21,7 @@ from closeloop.care.outbox import notify_customer
 from closeloop.customers.models import Customer
 from closeloop.http.deps import AppClock, DbSession
 from closeloop.kit.errors import Conflict, NotFound
+from closeloop.kit.ids import parse_id
 from closeloop.kit.masking import mask_msisdn
 from closeloop.tmf.common import (
     BadRequest,
@@ -75,7 +76,8 @@ def to_tmf(n: Notification, actor: Actor, base: str) -> dict[str, Any]:
 
 def _load(session: Session, actor: Actor, message_id: str) -> Notification:
     actor.require("notifications.read")
-    found = session.get(Notification, int(message_id)) if message_id.isdigit() else None
+    number = parse_id(message_id)
+    found = session.get(Notification, number) if number is not None else None
     if found is None or found.recipient != "customer":
         raise NotFound(f"no communication message {message_id!r}")
     return found
@@ -94,7 +96,7 @@ def list_messages(request: Request, session: DbSession, actor: Actor = Scoped) -
     query = select(Notification).where(Notification.recipient == "customer")
     if "id" in q:
         query = query.where(
-            Notification.id.in_([int(i) for i in q["id"].split(",") if i.isdigit()])
+            Notification.id.in_([n for i in q["id"].split(",") if (n := parse_id(i)) is not None])
         )
     if "content" in q:
         query = query.where(Notification.text == q["content"])

@@ -12,6 +12,7 @@ from closeloop.auth import audit
 from closeloop.auth.actor import Actor
 from closeloop.http.deps import AppClock, AppSettings, DbSession
 from closeloop.kit.errors import Forbidden
+from closeloop.kit.ids import parse_id
 from closeloop.tickets import service
 from closeloop.tickets.models import Ticket
 from closeloop.tmf import tickets as tt
@@ -60,7 +61,7 @@ def _filtered(query: Select[Any], params: dict[str, str]) -> Select[Any]:
     if "channel" in params:
         query = query.where(Ticket.channel == params["channel"])
     if "id" in params:
-        ids = [int(i) for i in params["id"].split(",") if i.isdigit()]
+        ids = [n for i in params["id"].split(",") if (n := parse_id(i)) is not None]
         query = query.where(Ticket.id.in_(ids))
     return query
 
