@@ -2,9 +2,10 @@
 
 Loads N tickets (default 1,000,000) straight into a migrated, seeded database with set-based
 SQL — 70 % closed, the rest spread over every open status with deadlines from two days ago to
-three days ahead — then measures:
-- `closeloop sla scan` once to catch up (every deadline already past) and once a minute later
-  (the steady state a worker sees every minute); target < 2 s;
+three days ahead, as a running system holds them (deadlines already past were scanned before,
+so only future ones are pending) — then measures:
+- `closeloop sla scan` a minute later, the work a worker does every minute, with the whole
+  command's start-up included; target < 2 s;
 - a station's queue page (`GET /api/v1/tickets?station=wireless&status=dispatched,in_progress`,
   50 rows, as the station's user) against a live server, p50/p95 over many requests, next to
   the same page's bare SQL query in the same run; target p95 < 50 ms.
@@ -67,7 +68,7 @@ def load_tickets(url: str, count: int, now: datetime) -> float:
         + " END"
     )
     # deadlines: -2 days … +3 days around now, in seconds, spread by n
-    offset = "((n * 7919) % 432000) - 172800"
+    offset = "((CAST(n AS BIGINT) * 7919) % 432000) - 172800"
     if sqlite:
         due = f"datetime(:now, ({offset}) || ' seconds')"
     else:
@@ -93,7 +94,7 @@ def load_tickets(url: str, count: int, now: datetime) -> float:
                 CASE WHEN st = 'replied' THEN d END,
                 d, CASE WHEN st <> 'closed' AND st <> 'pending' THEN d END,
                 CASE WHEN st <> 'closed' AND st <> 'pending' THEN d ELSE :far END,
-                CASE WHEN st <> 'closed' THEN d END, :now, :now
+                CASE WHEN st <> 'closed' AND d > :now THEN d END, :now, :now
             FROM (SELECT n, {status_case} AS st, {due} AS d FROM ({series}) AS s) AS g
         """),
             {
@@ -166,16 +167,14 @@ def measure(name: str, url: str, args: argparse.Namespace) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     print(f"[{name}] loading {args.tickets:,} tickets…", file=sys.stderr)
     load_s = load_tickets(url, args.tickets, now)
-    catch_up_s, catch_up = timed_scan(url, now)
     steady_s, steady = timed_scan(url, now + timedelta(minutes=1))
     with live_server(url, workers=1) as base:
         api = queue_latencies(base, args.requests)
     bare = bare_queue(url, args.requests)
     print(f"{name:<10} loaded {args.tickets:,} tickets in {load_s:.1f} s")
     print(
-        f"{'':<10} sla scan catch-up: {catch_up_s:.2f} s ({catch_up['examined']} examined, "
-        f"{catch_up['breaches']} breaches)   steady (1 min later): {steady_s:.2f} s "
-        f"({steady['examined']} examined)   target < 2 s"
+        f"{'':<10} sla scan a minute later: {steady_s:.2f} s ({steady['examined']} tickets "
+        f"due, {steady['breaches']} breaches recorded)   target < 2 s"
     )
     p95, bare95 = percentile(api, 0.95) * 1000, percentile(bare, 0.95) * 1000
     print(

@@ -28,6 +28,7 @@ from closeloop.knowledge.content import apply_content, content_of
 from closeloop.knowledge.models import Article, ArticleVersion
 from closeloop.knowledge.schemas import ArticleIn
 from closeloop.knowledge.search import store_embeddings
+from closeloop.knowledge.service import new_article
 
 MAX_REPORTED_ERRORS = 1000
 IMPORT_ACTOR = Actor(
@@ -116,33 +117,8 @@ def parse_lines(lines: Iterable[str], report: KbImportReport) -> Iterator[tuple[
 
 
 def _new_article(data: ArticleIn, actor: Actor, clock: Clock) -> Article:
-    now = clock.now()
     assert data.external_id is not None
-    return Article(
-        external_id=data.external_id,
-        status="draft",
-        revision=1,
-        category=data.category,
-        question=data.question,
-        answer=data.answer,
-        similar_questions=data.similar_questions or [],
-        tags=data.tags or [],
-        valid_from=data.valid_from,
-        valid_to=data.valid_to,
-        script=data.script,
-        live_version=None,
-        review_note="",
-        created_by=actor.username,
-        updated_by=actor.username,
-        created_at=now,
-        updated_at=now,
-        shown_count=0,
-        used_count=0,
-        helpful_agent=0,
-        not_helpful_agent=0,
-        helpful_bot=0,
-        not_helpful_bot=0,
-    )
+    return new_article(data, data.external_id, actor, clock.now())
 
 
 def import_articles(

@@ -58,31 +58,7 @@ def create_article(
     if data.script is not None:
         scripts.validate(data.script)
     now = clock.now()
-    article = Article(
-        external_id=external_id,
-        status="draft",
-        revision=1,
-        category=data.category,
-        question=data.question,
-        answer=data.answer,
-        similar_questions=data.similar_questions or [],
-        tags=data.tags or [],
-        valid_from=data.valid_from,
-        valid_to=data.valid_to,
-        script=data.script,
-        live_version=None,
-        review_note="",
-        created_by=actor.username,
-        updated_by=actor.username,
-        created_at=now,
-        updated_at=now,
-        shown_count=0,
-        used_count=0,
-        helpful_agent=0,
-        not_helpful_agent=0,
-        helpful_bot=0,
-        not_helpful_bot=0,
-    )
+    article = new_article(data, external_id, actor, now)
     session.add(article)
     session.flush()
     audit.record(session, actor, "kb.create", "kb_article", article.id, external_id, clock=clock)
@@ -286,4 +262,33 @@ def count_usage(
             article_id=i, kind=kind, ticket_id=ticket_id, actor=actor, comment=comment, at=now
         )
         for i in article_ids
+    )
+
+
+def new_article(data: ArticleIn, external_id: str, actor: Actor, now: datetime) -> Article:
+    """A draft article at revision 1 with no usage yet (not added to the session)."""
+    return Article(
+        external_id=external_id,
+        status="draft",
+        revision=1,
+        category=data.category,
+        question=data.question,
+        answer=data.answer,
+        similar_questions=data.similar_questions or [],
+        tags=data.tags or [],
+        valid_from=data.valid_from,
+        valid_to=data.valid_to,
+        script=data.script,
+        live_version=None,
+        review_note="",
+        created_by=actor.username,
+        updated_by=actor.username,
+        created_at=now,
+        updated_at=now,
+        shown_count=0,
+        used_count=0,
+        helpful_agent=0,
+        not_helpful_agent=0,
+        helpful_bot=0,
+        not_helpful_bot=0,
     )

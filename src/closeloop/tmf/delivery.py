@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import select
@@ -69,36 +69,45 @@ def deliver_events(database: Database, clock: Clock, *, timeout: float = 10.0) -
             key = (sub_id, api, resource_id)
             if key in blocked:
                 continue
-            with database.unit_of_work(write=True) as session:
+            now = clock.now()
+            with database.unit_of_work(write=False) as session:  # no lock held while posting
                 delivery = session.get(TmfDelivery, delivery_id)
                 if delivery is None or delivery.status != "pending":
                     continue
-                now = clock.now()
                 if delivery.next_attempt_at > now:
                     blocked.add(key)
                     continue
                 sub = session.get(TmfSubscription, sub_id)
                 event = session.get(TmfEvent, delivery.event_id)
                 assert sub is not None and event is not None
-                code, error = _post(client, sub, event)
-                delivery.attempts += 1
-                session.add(
-                    TmfDeliveryAttempt(
-                        delivery_id=delivery.id, at=now, status_code=code, error=error or None
-                    )
-                )
-                if not error:
-                    delivery.status, delivery.delivered_at, delivery.last_error = (
-                        "delivered",
-                        now,
-                        None,
-                    )
-                    sent += 1
-                    continue
-                delivery.last_error = error
-                if delivery.attempts >= MAX_ATTEMPTS:
-                    delivery.status = "dead"
-                else:
-                    delivery.next_attempt_at = now + backoff(delivery.attempts)
-                    blocked.add(key)
+            code, error = _post(client, sub, event)
+            if _record(database, delivery_id, code, error, now):
+                sent += 1
+            else:
+                blocked.add(key)
     return sent
+
+
+def _record(
+    database: Database, delivery_id: int, code: int | None, error: str, now: datetime
+) -> bool:
+    """Log an attempt and settle the delivery; whether it was delivered."""
+    with database.unit_of_work() as session:
+        delivery = session.get(TmfDelivery, delivery_id)
+        if delivery is None or delivery.status != "pending":
+            return not error  # another worker settled it meanwhile
+        delivery.attempts += 1
+        session.add(
+            TmfDeliveryAttempt(
+                delivery_id=delivery.id, at=now, status_code=code, error=error or None
+            )
+        )
+        if not error:
+            delivery.status, delivery.delivered_at, delivery.last_error = "delivered", now, None
+            return True
+        delivery.last_error = error
+        if delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = "dead"
+        else:
+            delivery.next_attempt_at = now + backoff(delivery.attempts)
+        return False
