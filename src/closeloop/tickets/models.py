@@ -25,6 +25,8 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_tickets_queue", "status", "sort_due_at", "id"),
         Index("ix_tickets_station_queue", "station", "status", "sort_due_at", "id"),
+        # a station's queue over several statuses walks this in deadline order and stops early
+        Index("ix_tickets_station_due", "station", "sort_due_at", "id"),
         Index("ix_tickets_customer", "customer_id", "category", "status"),
     )
 
