@@ -12,11 +12,12 @@ if (!base || !token || !kitDir) {
   console.error('usage: tmf_ctk.js BASE_URL TOKEN KIT_DIR');
   process.exit(2);
 }
+// TMF629 first: the trouble-ticket kit's tickets go to a system customer it would list.
 const kits = [
-  ['TMF621', 'TMF621_CTK_R18.0_v2.postman_collection.json', 'TMF621_CTK_R18.0.postman_environment.json',
-    'TroubleTicketAPI', base + '/tmf-api/troubleTicket/v4'],
   ['TMF629', 'TMF629_CTK_v4.0.0.postman_collection.json', 'TMF629_CTK_v4.0.0.postman_environment.json',
     'Customer', base + '/tmf-api/customerManagement/v4/'],
+  ['TMF621', 'TMF621_CTK_R18.0_v2.postman_collection.json', 'TMF621_CTK_R18.0.postman_environment.json',
+    'TroubleTicketAPI', base + '/tmf-api/troubleTicket/v4'],
   ['TMF681', 'TMF681_CTK_v4.0.0.postman_collection.json', 'TMF681_CTK_v4.0.0.postman_environment.json',
     'Communication', base + '/tmf-api/communicationManagement/v4/'],
 ];

@@ -60,14 +60,23 @@ def seed(
     demo: Annotated[
         bool, typer.Option("--demo", help="Load the demo organisation and data.")
     ] = False,
+    reference: Annotated[
+        bool, typer.Option("--reference", help="Only stations, calendars, taxonomies, plans.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print what was added as JSON.")] = False,
 ) -> None:
     """Migrate, then load the demo operator (running it twice changes nothing)."""
-    from closeloop.demo.seed import DEMO_USERS, seed_demo
+    from closeloop.demo.seed import DEMO_USERS, seed_demo, seed_reference
 
-    if not demo:
-        fail("say what to seed: --demo")
+    if not demo and not reference:
+        fail("say what to seed: --demo or --reference")
     run_migrations()
+    if reference and not demo:
+        counts = seed_reference(database(), settings())
+        if as_json:
+            typer.echo(json.dumps(counts))
+        stderr.print(f"reference data: added {', '.join(f'{k} {v}' for k, v in counts.items())}")
+        return
     with stderr.status("loading demo data…") as status:
         counts = seed_demo(database(), settings(), step=lambda s: status.update(f"loading {s}…"))
     if as_json:

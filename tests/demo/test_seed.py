@@ -64,3 +64,16 @@ def test_seeding_again_changes_nothing(
     again = seed_demo(database, settings, clock=clock)
     assert before == _counts(database)
     assert all(v == 0 for v in again.values())
+
+
+def test_reference_seed_loads_only_reference_data(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import Cli
+
+    url = f"sqlite:///{tmp_path / 'reference.db'}"
+    result = Cli(url, monkeypatch)("seed", "--reference", "--json")
+    assert result.exit_code == 0, result.output
+    database = Database(url)
+    counts = _counts(database)
+    database.dispose()
+    assert counts["stations"] == 5 and counts["categories"] > 300 and counts["plans"] >= 4
+    assert counts["users"] == 0 and counts["customers"] == 0

@@ -96,6 +96,31 @@ def seed_customers(session: Session, count: int = DEMO_CUSTOMERS) -> int:
     return upsert(session.connection(), "customers", "msisdn", columns, new).inserted
 
 
+def _reference(session: Session, settings: Settings, clock: Clock, step: Step) -> dict[str, int]:
+    this_year = clock.now().astimezone(settings.tz).year
+    counts: dict[str, int] = {}
+    sync_defaults(session)
+    step("organisation")
+    counts.update(
+        seed_organisation(session, settings.timezone, range(this_year - 1, this_year + 3))
+    )
+    step("plans")
+    counts["plans"] = seed_plans(session)
+    return counts
+
+
+def seed_reference(
+    database: Database,
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    step: Step = lambda _msg: None,
+) -> dict[str, int]:
+    """Only the reference data: stations, calendars, taxonomies and plans (no people)."""
+    with database.unit_of_work() as session:
+        return _reference(session, settings, clock, step)
+
+
 def seed_demo(
     database: Database,
     settings: Settings,
@@ -104,16 +129,8 @@ def seed_demo(
     step: Step = lambda _msg: None,
 ) -> dict[str, int]:
     """Load the whole demo; running it again adds nothing."""
-    this_year = clock.now().astimezone(settings.tz).year
-    counts: dict[str, int] = {}
     with database.unit_of_work() as session:
-        sync_defaults(session)
-        step("organisation")
-        counts.update(
-            seed_organisation(session, settings.timezone, range(this_year - 1, this_year + 3))
-        )
-        step("plans")
-        counts["plans"] = seed_plans(session)
+        counts = _reference(session, settings, clock, step)
         step("users")
         counts["users"] = seed_users(session, settings.demo_password, clock)
         step("customers")
