@@ -32,28 +32,31 @@ def _if_match(value: str | None) -> int | None:
     return int(match.group(1))
 
 
-def _with_etag(response: Response, version: int) -> None:
-    response.headers["ETag"] = f'"{version}"'
+def _json(
+    model: BaseModel, version: int | None = None, status: int = 200, **headers: str
+) -> Response:
+    """The model as JSON, with its ETag; serialised once (no second validation pass)."""
+    if version is not None:
+        headers["ETag"] = f'"{version}"'
+    return Response(model.model_dump_json(), status, headers, media_type="application/json")
 
 
 @router.post("", status_code=201, response_model=schemas.TicketOut)
 def create_ticket(
     body: schemas.TicketIn,
-    response: Response,
     session: DbSession,
     actor: Annotated[Actor, Depends(require("tickets.create"))],
     clock: AppClock,
     settings: AppSettings,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
-) -> schemas.TicketOut:
+) -> Response:
     """Open a ticket; `possible_duplicate_of` names an open ticket of the customer in the
     same category."""
     ticket, duplicate = service.create_ticket(
         session, actor, body, tz=settings.tz, idempotency_key=idempotency_key, clock=clock
     )
-    _with_etag(response, ticket.version)
-    response.headers["Location"] = f"/api/v1/tickets/{ticket.id}"
-    return service.show(session, ticket, actor, clock.now(), duplicate=duplicate)
+    shown = service.show(session, ticket, actor, clock.now(), duplicate=duplicate)
+    return _json(shown, ticket.version, 201, Location=f"/api/v1/tickets/{ticket.id}")
 
 
 @router.get("", response_model=schemas.TicketPage)
@@ -73,7 +76,7 @@ def list_all(
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
-) -> schemas.TicketPage:
+) -> Response:
     """Tickets the caller may see, soonest deadline first."""
     now = clock.now()
     statuses = tuple(s for s in (status or "").split(",") if s)
@@ -90,20 +93,17 @@ def list_all(
     page, next_cursor = list_tickets(session, actor, f, now, cursor=cursor, limit=limit)
     ids = [t.id for t in page]
     history, breaches = service.history_of(session, ids), service.breaches_of(session, ids)
-    return schemas.TicketPage(
-        items=[service.ticket_out(t, history[t.id], breaches[t.id], actor, now) for t in page],
-        next_cursor=next_cursor,
-    )
+    items = [service.ticket_out(t, history[t.id], breaches[t.id], actor, now) for t in page]
+    return _json(schemas.TicketPage(items=items, next_cursor=next_cursor))
 
 
 @router.get("/{ticket_id}", response_model=schemas.TicketOut)
 def get_ticket(
-    ticket_id: str, response: Response, session: DbSession, actor: CurrentActor, clock: AppClock
-) -> schemas.TicketOut:
+    ticket_id: str, session: DbSession, actor: CurrentActor, clock: AppClock
+) -> Response:
     """One ticket with its history and breaches; ETag carries its version."""
     ticket = service.load_ticket(session, actor, ticket_id)
-    _with_etag(response, ticket.version)
-    return service.show(session, ticket, actor, clock.now())
+    return _json(service.show(session, ticket, actor, clock.now()), ticket.version)
 
 
 def _act(
@@ -111,12 +111,11 @@ def _act(
     ticket_id: str,
     body: BaseModel,
     request: Request,
-    response: Response,
     session: DbSession,
     actor: Actor,
     clock: AppClock,
     settings: AppSettings,
-) -> schemas.TicketOut:
+) -> Response:
     ticket = perform(
         session,
         actor,
@@ -127,8 +126,7 @@ def _act(
         tz=settings.tz,
         clock=clock,
     )
-    _with_etag(response, ticket.version)
-    return service.show(session, ticket, actor, clock.now())
+    return _json(service.show(session, ticket, actor, clock.now()), ticket.version)
 
 
 def _needs_no_fields(body_type: type[BaseModel]) -> bool:
@@ -141,17 +139,14 @@ def _register(action: str, body_type: type[BaseModel], summary: str) -> None:
         def endpoint(
             ticket_id: str,
             request: Request,
-            response: Response,
             session: DbSession,
             actor: CurrentActor,
             clock: AppClock,
             settings: AppSettings,
             body: Annotated[body_type | None, Body()] = None,  # type: ignore[valid-type]
-        ) -> schemas.TicketOut:
+        ) -> Response:
             given = body if body is not None else body_type()
-            return _act(
-                action, ticket_id, given, request, response, session, actor, clock, settings
-            )
+            return _act(action, ticket_id, given, request, session, actor, clock, settings)
 
     else:
 
@@ -159,13 +154,12 @@ def _register(action: str, body_type: type[BaseModel], summary: str) -> None:
             ticket_id: str,
             body: body_type,  # type: ignore[valid-type]
             request: Request,
-            response: Response,
             session: DbSession,
             actor: CurrentActor,
             clock: AppClock,
             settings: AppSettings,
-        ) -> schemas.TicketOut:
-            return _act(action, ticket_id, body, request, response, session, actor, clock, settings)
+        ) -> Response:
+            return _act(action, ticket_id, body, request, session, actor, clock, settings)
 
     endpoint.__name__ = f"{action}_ticket"
     endpoint.__doc__ = summary
