@@ -30,7 +30,7 @@ from closeloop.http.deps import (
     require,
 )
 from closeloop.kit.errors import Unauthenticated
-from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, encode_cursor
+from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -150,8 +150,8 @@ def list_audit(
         before_id=before,
         limit=limit + 1,
     )
-    page = rows[:limit]
+    page, next_cursor = id_page(rows, limit)
     return AuditPage(
         items=[_audit_out(e) for e in page],
-        next_cursor=encode_cursor([page[-1].id]) if len(rows) > limit else None,
+        next_cursor=next_cursor,
     )

@@ -13,7 +13,7 @@ from closeloop.care.models import Notification
 from closeloop.customers.service import PERSONAL_DATA, get_customer
 from closeloop.http.deps import AppClock, DbSession, require, writes_on_read
 from closeloop.kit.masking import mask_msisdn
-from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, encode_cursor
+from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
 
 router = APIRouter(prefix="/api/v1", tags=["notifications"])
 
@@ -71,7 +71,7 @@ def list_notifications(
         before_id=decode_id_cursor(cursor),
         limit=limit + 1,
     )
-    page = rows[:limit]
+    page, next_cursor = id_page(rows, limit)
     unmasked = actor.can(PERSONAL_DATA)
     if unmasked and any(n.msisdn for n in page):
         audit.record(
@@ -85,7 +85,7 @@ def list_notifications(
         )
     return {
         "items": [notification_out(n, unmasked) for n in page],
-        "next_cursor": encode_cursor([page[-1].id]) if len(rows) > limit else None,
+        "next_cursor": next_cursor,
     }
 
 

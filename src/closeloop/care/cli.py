@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from sqlalchemy import select
 
 from closeloop.auth.actor import Actor
@@ -27,6 +15,7 @@ from closeloop.care.models import Notification
 from closeloop.care.quiet import QuietHours
 from closeloop.config import Settings
 from closeloop.kit.cli_support import database, fail, reports_errors, settings, stderr
+from closeloop.kit.progress import record_progress
 
 usage_app = typer.Typer(
     help="Feed usage records to the proactive-care rules.", no_args_is_help=True
@@ -40,38 +29,6 @@ EXPORT_FIELDS = ("id", "msisdn", "rule", "period", "threshold", "country", "text
 def policy_of(config: Settings) -> Policy:
     """The care policy (time zone, quiet hours, daily cap) of these settings."""
     return Policy(config.tz, QuietHours.parse(config.quiet_hours), config.care_daily_cap)
-
-
-@contextmanager
-def record_progress(
-    label: str, total_bytes: int
-) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
-    """A bar over the file's bytes that also shows records and records/s (on stderr)."""
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TextColumn("{task.fields[records]:,} records · {task.fields[rate]:,.0f} records/s"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        refresh_per_second=4,
-    )
-    started = time.monotonic()
-    with progress:
-        task = progress.add_task(label, total=total_bytes, records=0, rate=0.0)
-        count = 0
-
-        def on_bytes(size: int) -> None:
-            progress.advance(task, size)
-
-        def on_records(records: int) -> None:
-            nonlocal count
-            count += records
-            rate = count / max(time.monotonic() - started, 1e-6)
-            progress.update(task, records=count, rate=rate)
-
-        yield on_bytes, on_records
 
 
 @usage_app.command("ingest")

@@ -21,7 +21,7 @@ from closeloop.customers.schemas import (
 from closeloop.customers.timeline import build_timeline
 from closeloop.http.deps import AppClock, DbSession, require, writes_on_read
 from closeloop.kit.errors import InvalidInput
-from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, encode_cursor
+from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
 
 router = APIRouter(prefix="/api/v1", tags=["customers"])
 
@@ -71,10 +71,10 @@ def list_customers(
     rows = service.list_customers(
         session, actor, region=region, plan_code=plan_code, after_id=after, limit=limit + 1
     )
-    page, more = rows[:limit], len(rows) > limit
+    page, next_cursor = id_page(rows, limit)
     return CustomerPage(
         items=[service.customer_out(session, actor, c, clock=clock) for c in page],
-        next_cursor=encode_cursor([page[-1].id]) if more else None,
+        next_cursor=next_cursor,
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol, TypeVar
 
 from closeloop.kit.errors import InvalidInput
 
@@ -38,3 +39,17 @@ def decode_id_cursor(cursor: str | None) -> int | None:
     if len(key) != 1 or not isinstance(key[0], int):
         raise InvalidInput.field(["query", "cursor"], "not a valid cursor")
     return key[0]
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+Row = TypeVar("Row", bound=_HasId)
+
+
+def id_page(rows: Sequence[Row], limit: int) -> tuple[list[Row], str | None]:
+    """A page of `limit` rows fetched as `limit + 1`, and the cursor after it (None: last page)."""
+    page = list(rows[:limit])
+    return page, encode_cursor([page[-1].id]) if len(rows) > limit else None

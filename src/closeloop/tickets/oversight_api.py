@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from closeloop.auth.actor import Actor
 from closeloop.http.deps import AppClock, AppSettings, DbSession, require
 from closeloop.kit.errors import InvalidInput
-from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, encode_cursor
+from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
 from closeloop.tickets import compensation
 from closeloop.tickets.reports import overtime_report
 
@@ -74,10 +74,10 @@ def list_compensations(
     rows = compensation.list_compensations(
         session, status=status, before_id=decode_id_cursor(cursor), limit=limit + 1
     )
-    page = rows[:limit]
+    page, next_cursor = id_page(rows, limit)
     return {
         "items": [_out(c) for c in page],
-        "next_cursor": encode_cursor([page[-1].id]) if len(rows) > limit else None,
+        "next_cursor": next_cursor,
     }
 
 
