@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install lint typecheck test-sqlite test-postgres test-tmf clean
+.PHONY: demo test install lint typecheck test-sqlite test-postgres test-tmf messages clean
 
 $(BIN)/closeloop: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ test-postgres:
 ## test-tmf: the TM Forum conformance kits (newman from npm) against a throwaway server
 test-tmf: install
 	scripts/tmf-ctk
+
+## messages: refresh the console's translation catalogues after changing page texts
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o build/messages.pot .
+	$(BIN)/pybabel update -i build/messages.pot -d src/closeloop/console/translations -l zh_CN --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i build/messages.pot -d src/closeloop/console/translations -l en --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) *.egg-info src/*.egg-info

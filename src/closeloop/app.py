@@ -10,7 +10,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse
 from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from closeloop import __version__, plugins
+from closeloop import __version__, console, plugins
 from closeloop.auth.api import router as auth_router
 from closeloop.care.api import router as care_router
 from closeloop.care.care_api import router as care_extra_router
@@ -76,8 +76,8 @@ def create_app(
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
-        """The front door leads to the API reference."""
-        return RedirectResponse("/docs")
+        """The front door leads to the console (the API reference is at /docs)."""
+        return RedirectResponse("/console")
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:
@@ -104,4 +104,5 @@ def create_app(
     )
     for router in routers:
         app.include_router(router)
+    console.install(app)
     return app

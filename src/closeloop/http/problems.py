@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from closeloop.kit.errors import PROBLEM_BASE, CloseLoopError
@@ -51,7 +51,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     """Register the handlers that render every error as problem+json."""
 
     @app.exception_handler(CloseLoopError)
-    async def _closeloop_error(_request: Request, exc: CloseLoopError) -> JSONResponse:
+    async def _closeloop_error(request: Request, exc: CloseLoopError) -> Response:
+        page = getattr(request.app.state, "error_page", None)  # the console's HTML errors
+        if page is not None and (shown := page(request, exc)) is not None:
+            return shown  # type: ignore[no-any-return]
         return problem_response(exc.status, exc.body(), exc.headers())
 
     @app.exception_handler(RequestValidationError)

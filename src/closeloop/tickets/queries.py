@@ -29,6 +29,7 @@ class TicketFilter:
     category: str | None = None
     severity: str | None = None
     assignee: str | None = None
+    created_by: str | None = None
     q: str | None = None
 
 
@@ -61,6 +62,8 @@ def _where(query: Select[tuple[Ticket]], f: TicketFilter, now: datetime) -> Sele
         query = query.where(Ticket.severity == f.severity)
     if f.assignee:
         query = query.where(Ticket.assignee == f.assignee)
+    if f.created_by:
+        query = query.where(Ticket.created_by == f.created_by)
     if f.q:
         for term in search_terms(f.q)[:8]:
             query = query.where(

@@ -1,0 +1,20 @@
+"""The web console (坐席工作台): server-rendered pages over the same services as the API."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from closeloop.console.errors import error_page
+from closeloop.console.pages import auth, queues
+
+
+def install(app: FastAPI) -> None:
+    """Add the console's pages, its static assets and its HTML error pages to the app."""
+    static = resources.files("closeloop.console") / "static"
+    app.mount("/console/static", StaticFiles(directory=str(static)), name="console-static")
+    for module in (auth, queues):
+        app.include_router(module.router)
+    app.state.error_page = error_page

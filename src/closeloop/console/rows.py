@@ -1,0 +1,75 @@
+"""What a queue row shows: one query per kind of name, never one per ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from closeloop.customers.models import Customer
+from closeloop.kit.masking import mask_msisdn
+from closeloop.organisation.models import Category, Station
+from closeloop.tickets.models import Ticket
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One ticket as a queue lists it."""
+
+    id: int
+    number: str
+    customer: str  # masked number
+    category: str  # the category's name
+    status: str
+    station: str | None  # the station's name
+    severity: str
+    title: str
+    due_at: datetime | None
+    overdue: bool
+    returned: bool
+    reopened: bool
+
+
+def category_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """Names of categories by code."""
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Category.code, Category.name).where(Category.code.in_(wanted)))
+    return {code: name for code, name in rows}
+
+
+def station_names(session: Session) -> dict[str, str]:
+    """Names of every station by code."""
+    return {code: name for code, name in session.execute(select(Station.code, Station.name))}
+
+
+def queue_rows(session: Session, tickets: list[Ticket], now: datetime) -> list[QueueRow]:
+    """The rows for a page of tickets."""
+    customer_ids = {t.customer_id for t in tickets}
+    numbers: dict[int, str] = {}
+    if customer_ids:
+        found = select(Customer.id, Customer.msisdn).where(Customer.id.in_(customer_ids))
+        numbers = {customer_id: msisdn for customer_id, msisdn in session.execute(found)}
+    categories = category_names(session, (t.category for t in tickets))
+    stations = station_names(session)
+    return [
+        QueueRow(
+            id=t.id,
+            number=t.number,
+            customer=mask_msisdn(numbers.get(t.customer_id, "")),
+            category=categories.get(t.category, t.category),
+            status=t.status,
+            station=stations.get(t.station, t.station) if t.station else None,
+            severity=t.severity,
+            title=t.title,
+            due_at=t.due_at,
+            overdue=t.due_at is not None and t.due_at < now,
+            returned=t.return_count > 0,
+            reopened=t.reopen_count > 0,
+        )
+        for t in tickets
+    ]
