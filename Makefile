@@ -30,12 +30,14 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
+## test-sqlite also runs the browser tests (Playwright with Debian's Chromium)
 test-sqlite:
+	scripts/ensure-chromium
 	CLOSELOOP_TEST_DB=sqlite $(BIN)/pytest
 
 test-postgres:
 	scripts/ensure-postgres
-	CLOSELOOP_TEST_DB=postgres $(BIN)/pytest
+	CLOSELOOP_TEST_DB=postgres $(BIN)/pytest -m "not browser"
 
 ## test-tmf: the TM Forum conformance kits (newman from npm) against a throwaway server
 test-tmf: install

@@ -71,8 +71,14 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(422, body)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         problem, title = _HTTP_TITLES.get(exc.status_code, ("http-error", "HTTP Error"))
+        page = getattr(request.app.state, "error_page", None)
+        if page is not None:
+            error = CloseLoopError(str(exc.detail))
+            error.status, error.problem, error.title = exc.status_code, problem, title
+            if (shown := page(request, error)) is not None:
+                return shown  # type: ignore[no-any-return]
         body = {
             "type": PROBLEM_BASE + problem,
             "title": title,

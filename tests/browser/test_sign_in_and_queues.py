@@ -1,0 +1,56 @@
+"""In a real browser: signing in, the queues by role, and station walls between stations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Screens
+
+
+def test_an_agent_signs_in_and_sees_the_work_queue_in_chinese(
+    signed_in: Callable[[str], Page], screens: Screens
+) -> None:
+    page = signed_in("agent")
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+    expect(page.get_by_role("link", name="我的在途工单")).to_be_visible()
+    screens.shot(page, "agent-queue")
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
+    screens.shot(page, "agent-queue-en")
+
+
+def test_a_station_sees_its_deadlines_counting_down(
+    signed_in: Callable[[str], Page], screens: Screens
+) -> None:
+    page = signed_in("wireless")
+    page.get_by_role("link", name="处理中").click()
+    rows = page.locator("table.queue tbody tr")
+    expect(rows.first).to_be_visible()
+    expect(page.locator(".countdown").first).to_have_text(re.compile("剩余|已超时"))
+    screens.shot(page, "wireless-in-progress")
+
+
+def test_a_station_user_cannot_open_another_stations_ticket(
+    signed_in: Callable[[str], Page], screens: Screens
+) -> None:
+    billing = signed_in("billing")
+    billing.get_by_role("link", name="处理中").click()
+    first = billing.locator("table.queue tbody tr a").first
+    href = first.get_attribute("href")
+    assert href and href.startswith("/console/tickets/")
+    wireless = signed_in("wireless")
+    response = wireless.goto(href)
+    assert response is not None and response.status in (403, 404)
+    expect(wireless.get_by_role("alert")).to_be_visible()
+    screens.shot(wireless, "wireless-refused-billing-ticket")
+
+
+def test_signing_out_ends_the_session(signed_in: Callable[[str], Page]) -> None:
+    page = signed_in("supervisor")
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url("**/login")
+    page.goto("/console")
+    expect(page).to_have_url(re.compile(r"/login\?next="))
