@@ -64,7 +64,8 @@ def console_client(base: str, username: str) -> httpx.Client:
     signed = client.post(
         "/login", data={"username": username, "password": PASSWORD, "csrf_token": match.group(1)}
     )
-    signed.raise_for_status()
+    if signed.status_code != 303 or "closeloop_session" not in client.cookies:
+        raise RuntimeError(f"{username} could not sign in: {signed.status_code}")
     return client
 
 
