@@ -134,15 +134,20 @@ def timed(
 def bot_outcomes(
     database: Database, settings: Settings, queries: list[dict[str, Any]]
 ) -> dict[str, float]:
-    """Each query as the first message of a new conversation (no number given)."""
-    right = wrong = handed = oos = oos_handed = 0
+    """Each query as the first message of a new conversation (no number given).
+
+    A clarifying question (which of two articles?) gives no article: it counts as handed
+    over, as before; how many of those were clarifying questions is reported beside."""
+    right = wrong = handed = oos = oos_handed = clarified = oos_clarified = 0
     for q in queries:
         with database.unit_of_work() as session:
             out = converse(
                 database, session, ChatIn(message=q["query"]), settings=settings, address="bench"
             )
+        asked = out.kind == "clarify"
         if q["target"] is None:
             oos += 1
+            oos_clarified += asked
             oos_handed += out.handoff or out.article_external_id is None
         elif out.article_external_id == q["target"]:
             right += 1
@@ -150,12 +155,15 @@ def bot_outcomes(
             wrong += 1
         else:
             handed += 1
+            clarified += asked
     n = max(1, len(queries) - oos)
     return {
         "bot_right": right / n,
         "bot_wrong": wrong / n,
         "bot_handover": handed / n,
         "oos_handover": oos_handed / max(1, oos),
+        "bot_clarified": clarified / n,
+        "oos_clarified": oos_clarified / max(1, oos),
     }
 
 
@@ -299,6 +307,8 @@ def print_table(figures: dict[str, Any], articles: int, in_scope: int, total: in
     print(f"{'search p95 (ms)':24}{ours['p95_ms']:>12.2f}{base['p95_ms']:>12.2f}")
     print(f"{'  CPU time p95 (ms)':24}{ours['cpu_p95_ms']:>12.2f}{base['cpu_p95_ms']:>12.2f}")
     for key in ("bot_right", "bot_wrong", "bot_handover", "oos_handover"):
+        print(f"{key:24}{ours[key]:>12.3f}{'-':>12}")
+    for key in ("bot_clarified", "oos_clarified"):  # of which clarifying questions
         print(f"{key:24}{ours[key]:>12.3f}{'-':>12}")
     scale = figures.get("scale")
     if scale:

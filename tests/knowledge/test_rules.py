@@ -100,7 +100,7 @@ def _evidence(first: float, second: float, semantic: float = 0.8) -> bot.Evidenc
 def test_a_strong_clear_match_is_answered() -> None:
     decision = bot.decide("手机没信号", _evidence(1.9, 1.4))
     assert decision.kind == "answer" and decision.article == "a"
-    assert decision.confidence >= bot.ANSWER_AT
+    assert decision.confidence >= bot.calibration().answer_at
 
 
 def test_a_weak_match_is_handed_over() -> None:

@@ -4,10 +4,14 @@ Given the customer's message, what search found and what the conversation is wai
 `decide` says what to do:
 - hand over to a person when asked (转人工), when the customer complains about staff or is
   angry, or when the bot is not confident;
-- ask which one is meant when two articles are close;
+- ask which one is meant when the best article is uncertain but it is very likely one of the
+  first two;
 - otherwise answer with the best article (and walk its script, one step per message).
-Confidence is a logistic function of how strong and how clear the best hit is; its weights
-were fitted once on development data (score, margin, semantic score and gaps, topic focus).
+Confidence is calibrated: two logistic models over features of the ranking (strength of the
+best hit, its margin, agreement of the semantic, topic and lexical rankings, how much of the
+query the article covers) give the chance that the best article is right and the chance that
+one of the first two is. Their weights and thresholds are data (`data/bot_confidence.txt`),
+fitted by `closeloop.knowledge.calibrate` on questions generated from the shipped demo FAQ.
 """
 
 from __future__ import annotations
@@ -15,12 +19,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import Any
-
-# Thresholds on the confidence (0…1).
-ANSWER_AT = 0.72
-CLARIFY_AT = 0.40
-CLOSE_MARGIN = 0.06  # fused-score difference under which two articles count as close
 
 PERSON = re.compile(
     r"转人工|人工客服|人工服务|找人工|要人工|真人|接人工|人工坐席|转接人工|找客服人员|^人工$|"
@@ -38,15 +39,6 @@ ANGRY = re.compile(
 )
 FIRST = re.compile(r"^(1|一|第一个|第一|前面那个|前者|上面那个)$")
 SECOND = re.compile(r"^(2|二|第二个|第二|后面那个|后者|下面那个)$")
-_WEIGHTS = {
-    "score": 1.78,
-    "margin": 1.76,
-    "semantic": 0.37,
-    "semantic_gap": 1.82,
-    "topic_gap": 3.05,
-    "topic_closeness": 5.46,
-}
-_BIAS = -6.47
 
 
 @dataclass(frozen=True)
@@ -57,16 +49,20 @@ class Candidate:
     question: str
     score: float
     semantic: float
+    lexical: float = 0.0
+    category: str = ""
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """What search found for a message."""
+    """What search found for a message, and how clearly the best hit stands out."""
 
     candidates: list[Candidate]
     semantic_gap: float = 0.0
     topic_gap: float = 0.0
     topic_closeness: float = 0.0
+    lexical_gap: float = 0.0
+    coverage: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -81,21 +77,79 @@ class Decision:
     options: list[str] = field(default_factory=list)
 
 
-def confidence(evidence: Evidence) -> float:
-    """How sure the bot is that the best candidate answers the message (0…1)."""
+@dataclass(frozen=True)
+class Calibration:
+    """The fitted models: weights by feature name (and "bias"), and the decision thresholds."""
+
+    answer: dict[str, float]
+    either: dict[str, float]
+    answer_at: float
+    clarify_at: float
+
+
+def features(evidence: Evidence) -> dict[str, float]:
+    """The ranking features the confidence is computed from (empty without candidates)."""
     if not evidence.candidates:
+        return {}
+    best, rest = evidence.candidates[0], evidence.candidates[1:]
+    second = rest[0] if rest else Candidate("", "", best.score - 1.0, 0.0)
+    third = rest[1].score if len(rest) > 1 else second.score - 1.0
+    return {
+        "score": best.score,
+        "margin": best.score - second.score,
+        "semantic": best.semantic,
+        "semantic_gap": evidence.semantic_gap,
+        "topic_gap": evidence.topic_gap,
+        "topic_closeness": evidence.topic_closeness,
+        "lexical": best.lexical,
+        "lexical_gap": evidence.lexical_gap,
+        "coverage": evidence.coverage,
+        "second_score": second.score,
+        "second_semantic": second.semantic,
+        "second_margin": second.score - third,
+        "same_category": float(_top_level(best.category) == _top_level(second.category)),
+    }
+
+
+def _top_level(category: str) -> str:
+    return category.split("/", 1)[0]
+
+
+def _logistic(weights: dict[str, float], values: dict[str, float]) -> float:
+    z = sum(w * (1.0 if k == "bias" else values.get(k, 0.0)) for k, w in weights.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def read_calibration(text: str) -> Calibration:
+    """Parse the calibration file: `model feature weight` or `threshold name value` lines."""
+    models: dict[str, dict[str, float]] = {"answer": {}, "either": {}, "threshold": {}}
+    for line in text.splitlines():
+        parts = line.split("#", 1)[0].split()
+        if len(parts) == 3:
+            models[parts[0]][parts[1]] = float(parts[2])
+    limits = models["threshold"]
+    return Calibration(models["answer"], models["either"], limits["answer"], limits["clarify"])
+
+
+@lru_cache(maxsize=1)
+def calibration() -> Calibration:
+    """The shipped calibration."""
+    data = resources.files("closeloop.knowledge").joinpath("data").joinpath("bot_confidence.txt")
+    return read_calibration(data.read_text("utf-8"))
+
+
+def confidence(evidence: Evidence) -> float:
+    """The chance that the best candidate answers the message (0…1)."""
+    values = features(evidence)
+    return _logistic(calibration().answer, values) if values else 0.0
+
+
+def either_confidence(evidence: Evidence) -> float:
+    """The chance that one of the first two candidates answers the message (0…1)."""
+    values = features(evidence)
+    if len(evidence.candidates) < 2:
         return 0.0
-    best = evidence.candidates[0]
-    second = evidence.candidates[1].score if len(evidence.candidates) > 1 else best.score - 1.0
-    z = _BIAS + (
-        _WEIGHTS["score"] * best.score
-        + _WEIGHTS["margin"] * (best.score - second)
-        + _WEIGHTS["semantic"] * best.semantic
-        + _WEIGHTS["semantic_gap"] * evidence.semantic_gap
-        + _WEIGHTS["topic_gap"] * evidence.topic_gap
-        + _WEIGHTS["topic_closeness"] * evidence.topic_closeness
-    )
-    return 1.0 / (1.0 + math.exp(-z))
+    return _logistic(calibration().either, values)
 
 
 def wants_person(message: str) -> bool:
@@ -126,29 +180,34 @@ def pick_option(message: str, options: list[str], labels: list[str]) -> str | No
     return None
 
 
-def decide(message: str, evidence: Evidence, state: dict[str, Any] | None = None) -> Decision:
-    """The next step of the conversation for one customer message."""
-    state = state or {}
+def ruled_handoff(message: str) -> Decision | None:
+    """A hand-over the message calls for whatever search finds (person, complaint, anger)."""
     if complains_about_staff(message):
         return Decision("handoff", reason="complaint about staff", ticket_type="complaint")
     if is_angry(message):
         return Decision("handoff", reason="customer is upset", ticket_type="complaint")
     if wants_person(message):
         return Decision("handoff", reason="customer asked for a person")
+    return None
+
+
+def decide(message: str, evidence: Evidence, state: dict[str, Any] | None = None) -> Decision:
+    """The next step of the conversation for one customer message."""
+    state = state or {}
+    ruled = ruled_handoff(message)
+    if ruled is not None:
+        return ruled
     if state.get("pending") == "clarify":
         chosen = pick_option(message, state.get("options", []), state.get("labels", []))
         if chosen:
             return Decision("answer", article=chosen, confidence=1.0, reason="clarified")
-    sure = confidence(evidence)
-    if not evidence.candidates or sure < CLARIFY_AT:
-        return Decision("handoff", confidence=sure, reason="not confident")
-    best = evidence.candidates[0]
-    close = [c for c in evidence.candidates[1:3] if best.score - c.score < CLOSE_MARGIN]
-    if sure < ANSWER_AT:
-        if close:
-            options = [best.external_id, close[0].external_id]
-            return Decision(
-                "clarify", confidence=sure, reason="two articles are close", options=options
-            )
-        return Decision("handoff", confidence=sure, reason="not confident")
-    return Decision("answer", article=best.external_id, confidence=sure, reason="confident")
+    sure, limits = confidence(evidence), calibration()
+    if sure >= limits.answer_at:
+        best = evidence.candidates[0]
+        return Decision("answer", article=best.external_id, confidence=sure, reason="confident")
+    if either_confidence(evidence) >= limits.clarify_at:
+        options = [c.external_id for c in evidence.candidates[:2]]
+        return Decision(
+            "clarify", confidence=sure, reason="two articles are close", options=options
+        )
+    return Decision("handoff", confidence=sure, reason="not confident")

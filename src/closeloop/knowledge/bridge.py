@@ -60,9 +60,9 @@ class TopicBridge:
     lexical: LexicalIndex
 
     @classmethod
-    def build(cls, embedder: Embedder) -> TopicBridge:
-        """Embed the shipped topics once (about a thousand short texts)."""
-        topics = corpus()
+    def build(cls, embedder: Embedder, topics: list[Topic] | None = None) -> TopicBridge:
+        """Embed the shipped topics (or the given ones) once (about a thousand short texts)."""
+        topics = corpus() if topics is None else topics
         texts = [t for topic in topics for t in topic.phrasings]
         sizes = [len(topic.phrasings) for topic in topics]
         vectors = embedder.encode(texts, batch=True)

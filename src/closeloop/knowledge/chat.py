@@ -74,15 +74,20 @@ def _session(session: Session, body: ChatIn, address: str | None, clock: Clock) 
     return found
 
 
-def _evidence(result: Result) -> bot.Evidence:
+def evidence(result: Result) -> bot.Evidence:
+    """What the bot sees of a search result."""
     return bot.Evidence(
         candidates=[
-            bot.Candidate(h.doc.external_id, h.doc.question, h.score, h.semantic)
+            bot.Candidate(
+                h.doc.external_id, h.doc.question, h.score, h.semantic, h.lexical, h.doc.category
+            )
             for h in result.hits
         ],
         semantic_gap=result.semantic_gap,
         topic_gap=result.topic_gap,
         topic_closeness=result.topic_closeness,
+        lexical_gap=result.lexical_gap,
+        coverage=result.coverage,
     )
 
 
@@ -91,17 +96,17 @@ def _understand(
 ) -> tuple[bot.Evidence, Result]:
     """Search the message; a short follow-up is also read with the previous question."""
     result = index.search(message, today=today, limit=5)
-    evidence = _evidence(result)
+    found = evidence(result)
     previous = state.get("last_question")
     if previous and len(message.strip()) <= SHORT_FOLLOW_UP:
         joined = index.search(f"{previous} {message}", today=today, limit=5)
-        joined_evidence = _evidence(joined)
+        joined_evidence = evidence(joined)
         # A short message right after a question is read in its context ("收费吗" after
         # "彩铃怎么开通"), unless the context makes no sense of it.
         sure = bot.confidence(joined_evidence)
-        if sure >= bot.CLARIFY_AT or sure > bot.confidence(evidence):
+        if sure >= bot.calibration().answer_at or sure > bot.confidence(found):
             return joined_evidence, joined
-    return evidence, result
+    return found, result
 
 
 def converse(

@@ -108,6 +108,8 @@ class Result:
     semantic_gap: float = 0.0
     topic_gap: float = 0.0
     topic_closeness: float = 0.0
+    lexical_gap: float = 0.0
+    coverage: float = 0.0
 
 
 class KnowledgeIndex:
@@ -266,10 +268,24 @@ class KnowledgeIndex:
         return Result(
             hits,
             query_terms,
-            semantic_gap=_gap(semantic, best),
-            topic_gap=_gap(topics, best),
+            semantic_gap=_gap(np.where(mask, semantic, -np.inf), best),
+            topic_gap=_gap(np.where(mask, topics, -np.inf), best),
             topic_closeness=focus,
+            lexical_gap=_gap(np.where(mask, lexical, -np.inf), best),
+            coverage=self.coverage(query_terms, self.docs[best]),
         )
+
+    def coverage(self, query_terms: Counter[str], doc: IndexDoc) -> float:
+        """Share of the query's words and concepts (by rarity) that the article contains."""
+        fields = doc.ensure_terms().values()
+        total = matched = 0.0
+        for term, weight in query_terms.items():
+            posting = self.lexical.postings.get(term)
+            found = 0 if posting is None else len(posting[0])
+            rarity = weight * np.log(1.0 + (len(self.docs) - found + 0.5) / (found + 0.5))
+            total += rarity
+            matched += rarity if any(term in terms for terms in fields) else 0.0
+        return float(matched / total) if total > 0 else 0.0
 
 
 def _gap(values: npt.NDArray[np.float64], best: int) -> float:

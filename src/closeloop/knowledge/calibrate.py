@@ -1,0 +1,308 @@
+"""Fitting the bot's confidence (置信度校准) on questions generated from the shipped demo FAQ.
+
+    .venv/bin/python -m closeloop.knowledge.calibrate [--write]
+
+No evaluation set and no customer data is used. The demo articles' similar questions are
+split into folds; each fold's questions are asked of an index and a topic bridge built
+without them. Per fold a quarter of the articles is also left out of a second index, so
+their questions show what an unanswerable telecom question looks like, and the
+out-of-scope messages of `data/out_of_scope.txt` are asked of both indexes. Two logistic
+models are fitted on the ranking features of `bot.features`: "the best article is right"
+and "one of the first two is right". The thresholds are set on out-of-fold predictions so
+that few questions get a wrong article and few out-of-scope ones get any; `--write` stores
+weights and thresholds in `data/bot_confidence.txt`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from closeloop.knowledge import bot
+from closeloop.knowledge.bridge import Topic, TopicBridge, bridge_for
+from closeloop.knowledge.chat import evidence
+from closeloop.knowledge.embedding import Embedder, UniversalSentenceEncoder, Vectors
+from closeloop.knowledge.index import IndexDoc, KnowledgeIndex, embed_docs
+
+FOLDS = 3
+LEFT_OUT = 4  # one article in this many is left out of the second index of a fold
+NO_TOPIC = 7  # one article in this many has no topic in the bridge of a fold
+TODAY = date(2026, 1, 1)
+FEATURES = (
+    "score",
+    "margin",
+    "semantic",
+    "semantic_gap",
+    "topic_gap",
+    "topic_closeness",
+    "lexical",
+    "lexical_gap",
+    "coverage",
+)
+EITHER_FEATURES = (*FEATURES, "second_score", "second_semantic", "second_margin", "same_category")
+ANSWER_PRECISION = 0.80  # of the answerable questions answered, this share right at least
+OUT_OF_SCOPE_BUDGET = 0.04  # answered although outside the FAQ, share of such messages
+UNANSWERABLE_BUDGET = 0.30  # answered although its article is left out
+CLARIFY_PRECISION = 0.70  # a clarifying question should offer the right article this often
+CLARIFY_OUT_OF_SCOPE = 0.03  # clarified although outside the FAQ, share of such messages
+L2 = 1.0
+Matrix = npt.NDArray[np.float64]
+
+
+@dataclass
+class Asked:
+    """One generated question, what search found, and what the right outcome was."""
+
+    values: dict[str, float]
+    kind: str  # answerable | unanswerable | out_of_scope
+    best_right: bool
+    either_right: bool
+    fold: int
+
+
+class CachedEmbedder:
+    """The sentence encoder, embedding each text once across all the folds."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self._known: dict[str, Vectors] = {}
+
+    def encode(self, texts: Sequence[str], *, batch: bool = False) -> Vectors:
+        """One row per text."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._known))
+        if missing:
+            for text, row in zip(missing, self.inner.encode(missing, batch=True), strict=True):
+                self._known[text] = row
+        return np.vstack([self._known[t] for t in texts]) if texts else self.inner.encode([])
+
+
+def demo_articles() -> list[dict[str, Any]]:
+    """The demo FAQ shipped with CloseLoop."""
+    text = resources.files("closeloop.demo").joinpath("data", "kb_articles.jsonl")
+    return [json.loads(line) for line in text.read_text("utf-8").splitlines() if line.strip()]
+
+
+def out_of_scope() -> list[str]:
+    """Messages outside the FAQ's scope, written for calibration."""
+    text = resources.files("closeloop.knowledge").joinpath("data", "out_of_scope.txt")
+    lines = [line.strip() for line in text.read_text("utf-8").splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def build_index(
+    embedder: Embedder,
+    articles: list[dict[str, Any]],
+    fold: int,
+    left_out: set[str],
+    bridge: TopicBridge | None = None,
+) -> KnowledgeIndex:
+    """An index without the fold's questions and without the left-out articles.
+
+    Without a bridge given, the demo FAQ is both index and topics: then index and bridge
+    hold different phrasings of the articles (so the bridge relates to the index as the
+    shipped one does to an imported knowledge base: same topics, other words), and some
+    articles get no topic, as an imported article may have none."""
+    docs, topics = [], []
+    for number, article in enumerate(articles, 1):
+        similar = article.get("similar_questions", [])
+        kept = [s for i, s in enumerate(similar) if i % FOLDS != fold]
+        if bridge is None:
+            bridged = [s for i, s in enumerate(similar) if i % FOLDS == (fold + 1) % FOLDS]
+            kept = [s for i, s in enumerate(similar) if i % FOLDS == (fold + 2) % FOLDS]
+            if bridged and number % NO_TOPIC != fold:
+                tags = list(article.get("tags", []))
+                topics.append(Topic(article["external_id"], bridged, tags))
+        if article["external_id"] not in left_out:
+            content = {**article, "similar_questions": kept}
+            docs.append(IndexDoc.from_content(number, article["external_id"], content))
+    for doc, vectors in zip(docs, embed_docs(embedder, docs), strict=True):
+        doc.vectors = vectors
+    return KnowledgeIndex(docs, embedder, bridge=bridge or TopicBridge.build(embedder, topics))
+
+
+def ask(index: KnowledgeIndex, text: str, target: str | None, kind: str, fold: int) -> Asked:
+    """One question put to an index, as the bot would see it."""
+    seen = evidence(index.search(text, today=TODAY, limit=5))
+    ids = [c.external_id for c in seen.candidates]
+    return Asked(bot.features(seen), kind, bool(ids[:1] == [target]), target in ids[:2], fold)
+
+
+def generate(
+    embedder: Embedder, articles: list[dict[str, Any]], bridge: TopicBridge | None = None
+) -> list[Asked]:
+    """Each article's held-out similar questions, fold by fold, asked."""
+    strangers = [s for s in out_of_scope() if bot.ruled_handoff(s) is None]
+    rows: list[Asked] = []
+    for fold in range(FOLDS):
+        held = {
+            a["external_id"]: [
+                s for i, s in enumerate(a.get("similar_questions", [])) if i % FOLDS == fold
+            ]
+            for a in articles
+        }
+        left_out = {a["external_id"] for i, a in enumerate(articles) if i % LEFT_OUT == fold}
+        for gone in (set(), left_out):
+            index = build_index(embedder, articles, fold, gone, bridge)
+            for article_id, questions in held.items():
+                kind = "unanswerable" if article_id in gone else "answerable"
+                rows += [ask(index, q, article_id, kind, fold) for q in questions]
+            rows += [ask(index, s, None, "out_of_scope", fold) for s in strangers]
+    return rows
+
+
+def fit_logistic(x: Matrix, y: Matrix, l2: float = L2) -> tuple[Matrix, float]:
+    """L2-regularised logistic regression (Newton's method on standardised features)."""
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    design = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    penalty = np.diag([0.0] + [l2] * x.shape[1])
+    w = np.zeros(design.shape[1])
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-design @ w))
+        gradient = design.T @ (p - y) + penalty @ w
+        hessian = design.T @ (design * (p * (1 - p))[:, None]) + penalty
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    coef = w[1:] / scale
+    return coef, float(w[0] - (coef * mean).sum())
+
+
+def matrix(rows: list[Asked], names: Sequence[str]) -> Matrix:
+    """The named features of the rows."""
+    return np.array([[r.values.get(n, 0.0) for n in names] for r in rows], dtype=np.float64)
+
+
+def predict(coef: Matrix, bias: float, x: Matrix) -> Matrix:
+    """Probabilities from a fitted model."""
+    return np.asarray(1.0 / (1.0 + np.exp(-(x @ coef + bias))), dtype=np.float64)
+
+
+def out_of_fold(rows: list[Asked], names: Sequence[str], label: str) -> Matrix:
+    """Each row's probability from a model fitted on the other folds only."""
+    x, y = matrix(rows, names), np.array([getattr(r, label) for r in rows], dtype=np.float64)
+    folds = np.array([r.fold for r in rows])
+    out = np.zeros(len(rows))
+    for fold in range(FOLDS):
+        coef, bias = fit_logistic(x[folds != fold], y[folds != fold])
+        out[folds == fold] = predict(coef, bias, x[folds == fold])
+    return out
+
+
+def outcomes(
+    rows: list[Asked], best: Matrix, either: Matrix, at: tuple[float, float]
+) -> dict[str, float]:
+    """What the bot would do with the rows at the given thresholds (shares by kind)."""
+    kinds = np.array([r.kind for r in rows])
+    right = np.array([r.best_right for r in rows])
+    pair = np.array([r.either_right for r in rows])
+    answer = best >= at[0]
+    clarify = ~answer & (either >= at[1])
+    mine, strange, gone = kinds == "answerable", kinds == "out_of_scope", kinds == "unanswerable"
+    return {
+        "right": float((answer & right & mine).sum() / mine.sum()),
+        "precision": float((answer & right & mine).sum() / max(1, (answer & mine).sum())),
+        "wrong": float((answer & ~right & mine).sum() / mine.sum()),
+        "clarify": float((clarify & mine).sum() / mine.sum()),
+        "clarify_offers_right": float(
+            (clarify & pair & mine).sum() / (clarify & mine).sum()
+            if (clarify & mine).any()
+            else 1.0
+        ),
+        "out_of_scope_answered": float((answer & strange).sum() / strange.sum()),
+        "out_of_scope_clarified": float((clarify & strange).sum() / strange.sum()),
+        "unanswerable_answered": float((answer & gone).sum() / gone.sum()),
+    }
+
+
+def thresholds(rows: list[Asked], best: Matrix, either: Matrix) -> tuple[float, float]:
+    """The lowest thresholds that keep wrong answers and wrong clarifications within budget."""
+    answer_at = 0.99
+    for t in np.arange(0.99, 0.2, -0.01):
+        seen = outcomes(rows, best, either, (t, 1.01))
+        if (
+            seen["precision"] < ANSWER_PRECISION
+            or seen["out_of_scope_answered"] > OUT_OF_SCOPE_BUDGET
+            or seen["unanswerable_answered"] > UNANSWERABLE_BUDGET
+        ):
+            break
+        answer_at = float(t)
+    clarify_at = 0.99
+    for t in np.arange(0.99, 0.2, -0.01):
+        seen = outcomes(rows, best, either, (answer_at, t))
+        if (
+            seen["clarify_offers_right"] < CLARIFY_PRECISION
+            or seen["out_of_scope_clarified"] > CLARIFY_OUT_OF_SCOPE
+        ):
+            break
+        clarify_at = float(t)
+    return round(answer_at, 2), round(clarify_at, 2)
+
+
+def calibration_text(
+    rows: list[Asked], at: tuple[float, float], report: dict[str, float], command: str
+) -> str:
+    """The calibration file: both models fitted on all rows, and the thresholds."""
+    lines = [
+        f"# The bot's confidence models, fitted by `{command}`",
+        f"# on {len(rows)} questions generated from FAQ articles' similar questions and",
+        "# data/out_of_scope.txt (no customer messages, no evaluation queries).",
+        "# Out-of-fold at these thresholds: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in report.items()),
+    ]
+    for model, names, label in (
+        ("answer", FEATURES, "best_right"),
+        ("either", EITHER_FEATURES, "either_right"),
+    ):
+        y = np.array([getattr(r, label) for r in rows], dtype=np.float64)
+        coef, bias = fit_logistic(matrix(rows, names), y)
+        lines.append(f"{model} bias {bias:.5f}")
+        lines += [f"{model} {n} {c:.5f}" for n, c in zip(names, coef, strict=True)]
+    lines += [f"threshold answer {at[0]:.2f}", f"threshold clarify {at[1]:.2f}"]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Generate, fit, report; with --write, store the calibration in the package."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--articles",
+        type=Path,
+        action="append",
+        default=[],
+        help="also an imported FAQ (articles.jsonl), asked with the shipped topic bridge",
+    )
+    parser.add_argument("--write", action="store_true", help="store data/bot_confidence.txt")
+    args = parser.parse_args()
+    embedder = CachedEmbedder(UniversalSentenceEncoder(cache_size=0))
+    rows = generate(embedder, demo_articles())
+    for path in args.articles:
+        lines = path.read_text("utf-8").splitlines()
+        imported = [json.loads(line) for line in lines if line.strip()]
+        rows += generate(embedder, imported, bridge_for(embedder))
+    best = out_of_fold(rows, FEATURES, "best_right")
+    either = out_of_fold(rows, EITHER_FEATURES, "either_right")
+    at = thresholds(rows, best, either)
+    report = outcomes(rows, best, either, at)
+    print(f"{len(rows)} questions; thresholds {at}; out-of-fold: {report}")
+    given = [a for a in sys.argv[1:] if a != "--write"]
+    command = " ".join(["python -m closeloop.knowledge.calibrate", *given])
+    text = calibration_text(rows, at, report, command)
+    if args.write:
+        target = Path(__file__).with_name("data") / "bot_confidence.txt"
+        target.write_text(text, "utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
