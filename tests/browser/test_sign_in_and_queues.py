@@ -54,3 +54,14 @@ def test_signing_out_ends_the_session(signed_in: Callable[[str], Page]) -> None:
     page.wait_for_url("**/login")
     page.goto("/console")
     expect(page).to_have_url(re.compile(r"/login\?next="))
+
+
+def test_the_supervisor_dashboard_draws_its_charts(
+    signed_in: Callable[[str], Page], screens: Screens
+) -> None:
+    page = signed_in("supervisor")
+    page.get_by_role("link", name="运营看板").click()
+    charts = page.locator("svg[role=img]")
+    expect(charts.first).to_be_visible()
+    assert charts.count() >= 3
+    screens.shot(page, "supervisor-dashboard")

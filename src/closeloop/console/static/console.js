@@ -50,7 +50,7 @@
       if (extra && document.getElementById(extra)) text = document.getElementById(extra).value + " " + text;
       if (text.trim().length < 2) return;
       fetch(url + "?text=" + encodeURIComponent(text), { credentials: "same-origin" })
-        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (r) { return r.ok && !r.redirected ? r.text() : ""; })
         .then(function (html) { if (html) box.innerHTML = html; });
     }
     function later() { clearTimeout(timer); timer = setTimeout(refresh, 300); }

@@ -1,0 +1,109 @@
+"""The supervisor's dashboard (监控看板): live KPIs, overtime, Pareto chart and hotspots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from markupsafe import Markup
+
+from closeloop.console import charts, i18n, labels
+from closeloop.console.labels import N_
+from closeloop.console.rows import station_names
+from closeloop.console.session import SignedIn, needs
+from closeloop.console.web import language_of, render
+from closeloop.http.deps import AppClock, AppSettings, DbSession
+from closeloop.tickets import kpis
+from closeloop.tickets.reports import overtime_report
+from closeloop.tickets.workflow import STATUSES
+
+router = APIRouter(include_in_schema=False)
+
+REFRESH_SECONDS = 60
+NO_STATION = N_("Front line, expert seat and callback")
+
+
+def _charts(
+    _: Callable[[str], str],
+    opened_today: dict[str, int],
+    load: list[kpis.StationLoad],
+    stations: dict[str, str],
+    top: list[kpis.CategoryCount],
+    week_total: int,
+    regions: list[kpis.Hotspot],
+) -> dict[str, Markup]:
+    """The dashboard's charts, labelled in the page's language."""
+    by_status = [(_(labels.STATUSES[s]), opened_today[s]) for s in STATUSES if s in opened_today]
+    at_station = [
+        (
+            stations.get(row.station, row.station) if row.station else _(NO_STATION),
+            (row.overdue, row.prewarned),
+        )
+        for row in load
+    ]
+    return {
+        "status": charts.bar_chart(by_status, title=_("Tickets opened today by status")),
+        "load": charts.stacked_bars(
+            at_station,
+            (_("Overdue"), _("Pre-warned")),
+            title=_("Overdue and pre-warned open tickets by station"),
+        ),
+        "pareto": charts.pareto_chart(
+            [(c.name, c.count) for c in top],
+            week_total,
+            title=_("Tickets by category, last 7 days"),
+            share_label=_("Cumulative share of all tickets"),
+        ),
+        "regions": charts.bar_chart(
+            [(r.region, r.count) for r in regions], title=_("Open fault tickets by region")
+        ),
+    }
+
+
+@router.get("/console/dashboard", response_class=HTMLResponse)
+def dashboard(
+    request: Request, user: SignedIn, session: DbSession, clock: AppClock, settings: AppSettings
+) -> HTMLResponse:
+    """Today's and this week's figures, as of now; the page reloads itself every minute."""
+    needs(user, "reports.read")
+    now = clock.now()
+    today, week = kpis.today(now, settings.tz), kpis.this_week(now, settings.tz)
+    opened_today = kpis.tickets_by_status(session, today)
+    load = kpis.overdue_by_station(session, now)
+    top, week_total = kpis.top_categories(session, week), kpis.tickets_opened(session, week)
+    regions = kpis.hotspot_regions(session)
+    stations = station_names(session)
+    gettext = i18n.translations(language_of(request, user)).gettext
+    return render(
+        request,
+        "dashboard.html",
+        user,
+        charts=_charts(gettext, opened_today, load, stations, top, week_total, regions),
+        refresh=REFRESH_SECONDS,
+        as_of=now,
+        week=week,
+        statuses=STATUSES,
+        stations=stations,
+        no_station=NO_STATION,
+        contacts=kpis.contacts_by_channel(session, today),
+        opened_today=opened_today,
+        backlog=kpis.open_by_status(session),
+        load=load,
+        preprocessing=(
+            kpis.preprocessing_rate(session, today),
+            kpis.preprocessing_rate(session, week),
+        ),
+        fcr=(
+            kpis.first_contact_resolution(session, today),
+            kpis.first_contact_resolution(session, week),
+        ),
+        callbacks=kpis.callback_outcomes(session, week),
+        satisfaction=kpis.callback_satisfaction(session, week),
+        top=top,
+        top_shares=charts.cumulative_percents([c.count for c in top], week_total),
+        week_total=week_total,
+        regions=regions,
+        cells=kpis.hotspot_cells(session),
+        overtime=overtime_report(session, week.start, now, now)["stations"],
+    )

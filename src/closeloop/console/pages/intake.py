@@ -1,0 +1,209 @@
+"""Intake (受理): find the customer by number, record the ticket with knowledge suggestions
+while typing, and resolve it on this contact, escalate it, or just open it."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from closeloop.config import Settings
+from closeloop.console import forms, pickers
+from closeloop.console.customer_panel import CustomerPanel, customer_panel, find_customer
+from closeloop.console.session import ConsoleUser, SignedIn, check_csrf, needs
+from closeloop.console.web import redirect, render
+from closeloop.customers.rules import msisdn_problem
+from closeloop.db.engine import Database
+from closeloop.http.deps import AppClock, AppSettings, DbSession, get_database, writes_on_read
+from closeloop.kit.clock import Clock
+from closeloop.kit.errors import InvalidInput
+from closeloop.knowledge import assist
+from closeloop.knowledge.schemas import SuggestItem
+from closeloop.organisation.models import Category, Cause
+from closeloop.tickets import schemas
+from closeloop.tickets.actions import perform
+from closeloop.tickets.service import create_ticket
+from closeloop.tickets.workflow import actions_for
+
+router = APIRouter(include_in_schema=False)
+
+AppDatabase = Annotated[Database, Depends(get_database)]
+DEFAULTS = {"channel": "hotline", "type": "fault", "severity": "normal"}
+FOLLOW_UPS = ("resolve", "escalate")  # what intake may do right after opening the ticket
+
+
+def _suggest(
+    database: Database,
+    session: Session,
+    user: ConsoleUser,
+    clock: Clock,
+    settings: Settings,
+    text: str,
+    category: str | None = None,
+) -> list[SuggestItem]:
+    if not text.strip() or not user.actor.can("kb.search"):
+        return []
+    today = clock.now().astimezone(settings.tz).date()
+    found = assist.suggest(
+        database, session, user.actor, text, today=today, category=category, clock=clock
+    )
+    return found.items
+
+
+def _lookup(
+    session: Session, user: ConsoleUser, msisdn: str, clock: Clock, settings: Settings
+) -> tuple[CustomerPanel | None, str | None]:
+    """The customer with this number, or why there is none."""
+    msisdn = msisdn.strip()
+    if not msisdn:
+        return None, None
+    if msisdn_problem(msisdn):
+        return None, forms.BAD_NUMBER
+    customer = find_customer(session, user.actor, msisdn)
+    if customer is None:
+        return None, forms.NO_CUSTOMER
+    return customer_panel(session, user.actor, customer, tz=settings.tz, clock=clock), None
+
+
+def _form_page(
+    request: Request,
+    user: ConsoleUser,
+    session: Session,
+    database: Database,
+    clock: Clock,
+    settings: Settings,
+    typed: dict[str, Any],
+    *,
+    errors: dict[str, str] | None = None,
+    suggestions: list[SuggestItem] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    panel, lookup_problem = _lookup(session, user, typed.get("msisdn", ""), clock, settings)
+    follow_ups = [a for a in actions_for("new", user.actor.roles, False) if a in FOLLOW_UPS]
+    return render(
+        request,
+        "intake.html",
+        user,
+        status_code=status,
+        typed={**DEFAULTS, **{k: v for k, v in typed.items() if v}},
+        errors=errors or {},
+        panel=panel,
+        lookup_problem=lookup_problem,
+        categories=pickers.leaf_groups(session, Category),
+        causes=pickers.leaf_groups(session, Cause) if "resolve" in follow_ups else [],
+        follow_ups=follow_ups,
+        suggestions=suggestions or [],
+        intake_key=secrets.token_urlsafe(16),
+    )
+
+
+@router.get("/console/tickets/new", response_class=HTMLResponse)
+@writes_on_read  # an unmasked number shown is audited
+def intake_form(
+    request: Request,
+    user: SignedIn,
+    session: DbSession,
+    database: AppDatabase,
+    clock: AppClock,
+    settings: AppSettings,
+    msisdn: str = "",
+) -> HTMLResponse:
+    """The intake form; `?msisdn=` looks the customer up first."""
+    needs(user, "tickets.create")
+    return _form_page(request, user, session, database, clock, settings, {"msisdn": msisdn})
+
+
+@router.post("/console/tickets", response_class=HTMLResponse)
+def open_ticket(
+    request: Request,
+    user: SignedIn,
+    session: DbSession,
+    database: AppDatabase,
+    clock: AppClock,
+    settings: AppSettings,
+    form: Annotated[forms.IntakeForm, Form()],
+) -> Response:
+    """Open the ticket, then resolve or escalate it when asked; bad input shows the form again."""
+    check_csrf(request, form.csrf_token, user.token)
+    needs(user, "tickets.create")
+    typed = form.model_dump(exclude={"csrf_token", "then", "intake_key"})
+    text = f"{form.title}\n{form.description}"
+    if form.then == "preview":  # suggestions without JavaScript: nothing is created
+        found = _suggest(database, session, user, clock, settings, text, form.category or None)
+        return _form_page(
+            request, user, session, database, clock, settings, typed, suggestions=found
+        )
+    follow = form.then if form.then in FOLLOW_UPS else None
+    errors: dict[str, str] = {}
+    data: schemas.TicketIn | None = None
+    try:
+        data = forms.ticket_in(form)
+    except forms.FormRefused as exc:
+        errors.update(exc.errors)
+    body: Any = None
+    if follow:
+        try:
+            body = forms.action_body(follow, forms.ActionForm(**typed))
+        except forms.FormRefused as exc:
+            errors.update(exc.errors)
+    if data is not None and not errors:
+        try:
+            with session.begin_nested():  # resolve or escalate fails: nothing is opened
+                ticket, _duplicate = create_ticket(
+                    session,
+                    user.actor,
+                    data,
+                    tz=settings.tz,
+                    idempotency_key=form.intake_key.strip()[:128] or None,
+                    clock=clock,
+                )
+                if follow and ticket.status == "new":  # not again when the form came twice
+                    perform(
+                        session,
+                        user.actor,
+                        str(ticket.id),
+                        follow,
+                        body,
+                        if_match=None,
+                        tz=settings.tz,
+                        clock=clock,
+                    )
+        except InvalidInput as exc:
+            errors.update(forms.problems(exc, "msisdn"))
+        else:
+            done = f"&done={follow}" if follow else ""
+            return redirect(f"/console/tickets/{ticket.id}?created=1{done}")
+    found = _suggest(database, session, user, clock, settings, text, form.category or None)
+    return _form_page(
+        request,
+        user,
+        session,
+        database,
+        clock,
+        settings,
+        typed,
+        errors=errors,
+        suggestions=found,
+        status=422,
+    )
+
+
+@router.get("/console/kb/suggest", response_class=HTMLResponse)
+@writes_on_read  # suggestions shown are counted
+def suggest_fragment(
+    request: Request,
+    user: SignedIn,
+    session: DbSession,
+    database: AppDatabase,
+    clock: AppClock,
+    settings: AppSettings,
+    text: str = "",
+    category: str = "",
+) -> HTMLResponse:
+    """A small HTML list of knowledge suggestions for text typed at intake (fetched by JS)."""
+    needs(user, "kb.search")
+    found = _suggest(database, session, user, clock, settings, text[:2000], category[:96] or None)
+    return render(request, "kb_suggest.html", user, suggestions=found, text=text)

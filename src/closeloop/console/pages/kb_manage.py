@@ -1,0 +1,292 @@
+"""Knowledge maintenance for editors and approvers (知识维护): drafts, review queue, publishing,
+the edit form, workflow buttons and version history with differences."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from closeloop.console import kb_views
+from closeloop.console.labels import N_
+from closeloop.console.session import CSRF_FIELD, ConsoleUser, SignedIn, check_csrf, needs
+from closeloop.console.web import redirect, render
+from closeloop.http.deps import AppClock, DbSession
+from closeloop.kit.errors import Forbidden
+from closeloop.knowledge import service, versions
+from closeloop.knowledge.content import content_of
+from closeloop.knowledge.models import Article
+from closeloop.knowledge.schemas import ArticleFields, ArticleIn
+from closeloop.organisation.models import Category
+
+router = APIRouter(include_in_schema=False)
+
+Text = Annotated[str, Form()]
+Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
+LIST_SIZE = 30
+QUICK_ACTIONS = ("submit", "approve", "publish")  # need no note: offered in the lists too
+HOME = "/console/knowledge/manage"
+FORM_FIELDS = (
+    "category",
+    "question",
+    "answer",
+    "similar_questions",
+    "tags",
+    "valid_from",
+    "valid_to",
+)
+SECTIONS = (
+    ("my-drafts", N_("My drafts")),
+    ("review", N_("Waiting for review")),
+    ("approved", N_("Approved, waiting to be published")),
+    ("published", N_("Published")),
+)
+
+
+def _needs_editing(user: ConsoleUser) -> None:
+    if not (user.actor.can("kb.draft") or user.actor.can("kb.approve")):
+        raise Forbidden("permission 'kb.draft' or 'kb.approve' is required")
+
+
+def _articles(
+    session: Session, status: str, *, author: str | None = None, q: str = ""
+) -> list[Article]:
+    """Articles in one status, most recently changed first."""
+    query = select(Article).where(Article.status == status)
+    if author:
+        query = query.where(or_(Article.created_by == author, Article.updated_by == author))
+    if q:
+        query = query.where(Article.question.contains(q, autoescape=True))
+    return list(session.scalars(query.order_by(Article.updated_at.desc()).limit(LIST_SIZE)))
+
+
+def _categories(session: Session) -> list[str]:
+    return list(session.scalars(select(Category.code).order_by(Category.code)))
+
+
+def _fields(form: dict[str, str]) -> dict[str, Any]:
+    """The article fields as typed in the form (empty dates are none)."""
+    return {
+        "category": form["category"].strip(),
+        "question": form["question"],
+        "answer": form["answer"],
+        "similar_questions": kb_views.split_list(form["similar_questions"], lines_only=True),
+        "tags": kb_views.split_list(form["tags"]),
+        "valid_from": form["valid_from"] or None,
+        "valid_to": form["valid_to"] or None,
+    }
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    return [
+        f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg'].removeprefix('Value error, ')}"
+        for e in exc.errors()
+    ]
+
+
+def _form_page(
+    request: Request,
+    user: ConsoleUser,
+    session: Session,
+    form: dict[str, str],
+    *,
+    article: Article | None = None,
+    problems: list[str] | None = None,
+) -> HTMLResponse:
+    return render(
+        request,
+        "kb_edit.html",
+        user,
+        status_code=422 if problems else 200,
+        article=article,
+        form=form,
+        problems=problems or [],
+        categories=_categories(session),
+    )
+
+
+def _form_of(article: Article | None) -> dict[str, str]:
+    if article is None:
+        return dict.fromkeys(FORM_FIELDS, "")
+    return {
+        "category": article.category,
+        "question": article.question,
+        "answer": article.answer,
+        "similar_questions": "\n".join(article.similar_questions or []),
+        "tags": ", ".join(article.tags or []),
+        "valid_from": article.valid_from.isoformat() if article.valid_from else "",
+        "valid_to": article.valid_to.isoformat() if article.valid_to else "",
+    }
+
+
+@router.get("/console/knowledge/manage", response_class=HTMLResponse)
+def manage(request: Request, user: SignedIn, session: DbSession, q: str = "") -> HTMLResponse:
+    """My drafts, the review queue, approved articles waiting to be published, published ones."""
+    _needs_editing(user)
+    q = q.strip()[:100]
+    return render(
+        request,
+        "kb_manage.html",
+        user,
+        q=q,
+        list_size=LIST_SIZE,
+        sections=[
+            (key, title, rows)
+            for (key, title), rows in zip(
+                SECTIONS,
+                (
+                    _articles(session, "draft", author=user.actor.username),
+                    _articles(session, "review"),
+                    _articles(session, "approved"),
+                    _articles(session, "published", q=q),
+                ),
+                strict=True,
+            )
+        ],
+        buttons=lambda a: [
+            b
+            for b in kb_views.workflow_buttons(
+                user.actor, a.status, live=a.live_version is not None
+            )
+            if b in QUICK_ACTIONS
+        ],
+    )
+
+
+@router.get("/console/knowledge/manage/new", response_class=HTMLResponse)
+def new_article_form(request: Request, user: SignedIn, session: DbSession) -> HTMLResponse:
+    """An empty form for a new draft."""
+    needs(user, "kb.draft")
+    return _form_page(request, user, session, _form_of(None))
+
+
+@router.post("/console/knowledge/manage/new")
+def create_draft(
+    request: Request,
+    user: SignedIn,
+    session: DbSession,
+    clock: AppClock,
+    csrf_token_: Csrf = "",
+    category: Text = "",
+    question: Text = "",
+    answer: Text = "",
+    similar_questions: Text = "",
+    tags: Text = "",
+    valid_from: Text = "",
+    valid_to: Text = "",
+) -> Response:
+    """Save a new draft and open it."""
+    check_csrf(request, csrf_token_, user.token)
+    needs(user, "kb.draft")
+    form = dict(
+        category=category,
+        question=question,
+        answer=answer,
+        similar_questions=similar_questions,
+        tags=tags,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    try:
+        data = ArticleIn.model_validate(_fields(form))
+    except ValidationError as exc:
+        return _form_page(request, user, session, form, problems=_problems(exc))
+    article = service.create_article(session, user.actor, data, clock=clock)
+    return redirect(f"{HOME}/{article.id}?saved=1")
+
+
+@router.get("/console/knowledge/manage/{article_id}", response_class=HTMLResponse)
+def article_for_editing(
+    article_id: str, request: Request, user: SignedIn, session: DbSession
+) -> HTMLResponse:
+    """The working copy, the edit form, the workflow buttons and the version history."""
+    _needs_editing(user)
+    article = service.load_article(session, user.actor, article_id)
+    published = versions.history(session, article.id)  # newest first
+    history = [
+        (v, versions.compare(published[i + 1].content, v.content) if i + 1 < len(published) else [])
+        for i, v in enumerate(published)
+    ]
+    live = next((v for v in published if v.number == article.live_version), None)
+    pending = versions.compare(live.content, content_of(article)) if live else []
+    return render(
+        request,
+        "kb_article.html",
+        user,
+        article=article,
+        form=_form_of(article),
+        categories=_categories(session) if user.actor.can("kb.draft") else [],
+        buttons=kb_views.workflow_buttons(
+            user.actor, article.status, live=article.live_version is not None
+        ),
+        history=history,
+        pending=pending,
+        diff_lines=kb_views.diff_lines,
+        field_labels=kb_views.FIELD_LABELS,
+        saved=request.query_params.get("saved") == "1",
+        done=request.query_params.get("done", ""),
+    )
+
+
+@router.post("/console/knowledge/manage/{article_id}")
+def save_draft(
+    article_id: str,
+    request: Request,
+    user: SignedIn,
+    session: DbSession,
+    clock: AppClock,
+    csrf_token_: Csrf = "",
+    revision: Annotated[int | None, Form()] = None,
+    category: Text = "",
+    question: Text = "",
+    answer: Text = "",
+    similar_questions: Text = "",
+    tags: Text = "",
+    valid_from: Text = "",
+    valid_to: Text = "",
+) -> Response:
+    """Save the working copy (it goes back to draft; the live version keeps answering)."""
+    check_csrf(request, csrf_token_, user.token)
+    needs(user, "kb.draft")
+    article = service.load_article(session, user.actor, article_id, lock=True)
+    form = dict(
+        category=category,
+        question=question,
+        answer=answer,
+        similar_questions=similar_questions,
+        tags=tags,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    try:
+        data = ArticleFields.model_validate(_fields(form))
+    except ValidationError as exc:
+        return _form_page(request, user, session, form, article=article, problems=_problems(exc))
+    service.update_article(
+        session, user.actor, article, data, expected_revision=revision, clock=clock
+    )
+    return redirect(f"{HOME}/{article.id}?saved=1")
+
+
+@router.post("/console/knowledge/manage/{article_id}/{action}")
+def workflow_step(
+    article_id: str,
+    action: Literal["submit", "reject", "approve", "publish", "retire"],
+    request: Request,
+    user: SignedIn,
+    session: DbSession,
+    clock: AppClock,
+    csrf_token_: Csrf = "",
+    note: Text = "",
+    back: Text = "",
+) -> Response:
+    """One workflow step (the service checks the table and the permission), then back."""
+    check_csrf(request, csrf_token_, user.token)
+    article = service.load_article(session, user.actor, article_id, lock=True)
+    service.act(session, user.actor, article, action, note=note.strip()[:2000], clock=clock)
+    target = back if back == HOME else f"{HOME}/{article.id}"
+    return redirect(f"{target}?done={action}")

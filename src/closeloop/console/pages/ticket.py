@@ -1,0 +1,190 @@
+"""The ticket page (工单详情): the ticket, its timeline, the customer, knowledge suggestions,
+and one form per action the user may take now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from closeloop.config import Settings
+from closeloop.console import forms
+from closeloop.console.customer_panel import customer_panel
+from closeloop.console.session import ConsoleUser, SignedIn, check_csrf
+from closeloop.console.ticket_view import possible_duplicate, ticket_view
+from closeloop.console.web import redirect, render
+from closeloop.customers.service import get_customer
+from closeloop.db.engine import Database
+from closeloop.http.deps import AppClock, AppSettings, DbSession, get_database, writes_on_read
+from closeloop.kit.clock import Clock
+from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from closeloop.knowledge import assist
+from closeloop.knowledge import service as knowledge
+from closeloop.knowledge.schemas import SuggestItem
+from closeloop.tickets.actions import HANDLERS, perform
+from closeloop.tickets.service import load_ticket
+
+router = APIRouter(include_in_schema=False)
+
+AppDatabase = Annotated[Database, Depends(get_database)]
+
+
+@dataclass
+class Outcome:
+    """How the page answers a form: a notice, a stale form, refused fields, what was typed."""
+
+    notice: str | None = None  # the action just done ("create" after intake)
+    created: bool = False
+    used: str | None = None  # the article whose answer was used
+    stale_seen: int | None = None  # history entries the stale form had seen
+    problem: str | None = None  # a rule refused the action (409)
+    action: str | None = None  # the form the rest applies to
+    errors: dict[str, str] = field(default_factory=dict)
+    typed: dict[str, Any] = field(default_factory=dict)
+
+
+def _page(
+    request: Request,
+    user: ConsoleUser,
+    session: Session,
+    database: Database,
+    clock: Clock,
+    settings: Settings,
+    ticket_id: int,
+    outcome: Outcome,
+    status: int = 200,
+) -> HTMLResponse:
+    actor, now = user.actor, clock.now()
+    view = ticket_view(session, actor, str(ticket_id), now)
+    customer = get_customer(session, actor, str(view.customer_id))
+    panel = customer_panel(
+        session, actor, customer, tz=settings.tz, clock=clock, except_ticket=ticket_id
+    )
+    suggestions: list[SuggestItem] = []
+    if actor.can("kb.search"):
+        today = now.astimezone(settings.tz).date()
+        found = assist.suggest_for_ticket(
+            database, session, actor, str(ticket_id), today=today, clock=clock
+        )
+        suggestions = found.items
+    used = next((s for s in suggestions if s.id == outcome.used), None)
+    duplicate = possible_duplicate(session, ticket_id) if outcome.created else None
+    return render(
+        request,
+        "ticket.html",
+        user,
+        status_code=status,
+        view=view,
+        t=view.ticket,
+        panel=panel,
+        suggestions=suggestions,
+        used=used,
+        duplicate=duplicate,
+        outcome=outcome,
+        stale=view.since(outcome.stale_seen) if outcome.stale_seen is not None else None,
+    )
+
+
+@router.get("/console/tickets/{ticket_id:int}", response_class=HTMLResponse)
+@writes_on_read  # suggestions shown are counted; an unmasked number is audited
+def ticket_page(
+    ticket_id: int,
+    request: Request,
+    user: SignedIn,
+    session: DbSession,
+    database: AppDatabase,
+    clock: AppClock,
+    settings: AppSettings,
+) -> HTMLResponse:
+    """The ticket with its timeline, customer, suggestions and the actions allowed now."""
+    query = request.query_params
+    done = query.get("done")
+    outcome = Outcome(
+        notice=done if done in HANDLERS else None,
+        created=query.get("created") == "1",
+        used=query.get("used"),
+    )
+    return _page(request, user, session, database, clock, settings, ticket_id, outcome)
+
+
+@router.post("/console/tickets/{ticket_id:int}/actions/{action}", response_class=HTMLResponse)
+def take_action(
+    ticket_id: int,
+    action: str,
+    request: Request,
+    user: SignedIn,
+    session: DbSession,
+    database: AppDatabase,
+    clock: AppClock,
+    settings: AppSettings,
+    form: Annotated[forms.ActionForm, Form()],
+) -> Response:
+    """Take an action from its form; a stale or refused form shows the page again, saying why."""
+    check_csrf(request, form.csrf_token, user.token)
+    if action not in HANDLERS:
+        raise NotFound(f"no action {action!r}")
+    typed = form.model_dump(exclude={"csrf_token", "version", "seen"})
+    version = forms.whole_number(form.version)
+    outcome = Outcome(action=action, typed=typed)
+    try:
+        body = forms.action_body(action, form)
+        with session.begin_nested():  # a refused action leaves nothing behind
+            perform(
+                session,
+                user.actor,
+                str(ticket_id),
+                action,
+                body,
+                if_match=version,
+                tz=settings.tz,
+                clock=clock,
+            )
+    except forms.FormRefused as exc:
+        outcome.errors = exc.errors
+        status = 422
+    except InvalidInput as exc:
+        outcome.errors = forms.problems(exc, _first_field(action))
+        status = 422
+    except (PreconditionFailed, Conflict, Forbidden) as exc:
+        if isinstance(exc, PreconditionFailed) or _moved_on(session, user, ticket_id, version):
+            outcome = Outcome(stale_seen=forms.whole_number(form.seen) or 0, action=action)
+        elif isinstance(exc, Forbidden):
+            raise
+        else:
+            outcome.problem = exc.detail
+        status = 409
+    else:
+        return redirect(f"/console/tickets/{ticket_id}?done={action}")
+    return _page(request, user, session, database, clock, settings, ticket_id, outcome, status)
+
+
+def _moved_on(session: Session, user: ConsoleUser, ticket_id: int, version: int | None) -> bool:
+    """Whether the ticket changed since the form was shown."""
+    if version is None:
+        return False
+    return load_ticket(session, user.actor, str(ticket_id)).version != version
+
+
+def _first_field(action: str) -> str:
+    fields = list(HANDLERS[action][0].model_fields)
+    return fields[0] if fields else "note"
+
+
+@router.post("/console/tickets/{ticket_id:int}/use/{article_id}")
+def use_answer(
+    ticket_id: int,
+    article_id: str,
+    request: Request,
+    user: SignedIn,
+    session: DbSession,
+    clock: AppClock,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Record that a suggested answer was used for this ticket (使用此答案) and show it."""
+    check_csrf(request, csrf_token, user.token)
+    article = knowledge.load_article(session, user.actor, article_id)
+    assist.use_in_ticket(session, user.actor, article, str(ticket_id), clock=clock)
+    return redirect(f"/console/tickets/{ticket_id}?used={article.id}#kb-{article.id}")
