@@ -10,6 +10,7 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from closeloop.customers.models import Contact
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.kit.masking import mask_msisdn
@@ -32,6 +33,12 @@ def _intake(client: TestClient, csrf: str, msisdn: str, **fields: Any) -> httpx.
         **fields,
     }
     return client.post("/console/tickets", data=data, follow_redirects=False)
+
+
+def _contacts_of(database: Database, customer_id: int) -> list[Contact]:
+    with database.unit_of_work() as session:
+        query = select(Contact).where(Contact.customer_id == customer_id)
+        return list(session.scalars(query))
 
 
 def _tickets_of(database: Database, customer_id: int) -> int:
@@ -135,6 +142,7 @@ def test_resolved_on_this_contact_closes_the_ticket_as_first_contact_resolution(
     missing = _intake(client, csrf, customer.msisdn, then="resolve", resolution="")
     assert missing.status_code == 422 and "请填写此项。" in missing.text
     assert _tickets_of(database, customer.id) == 0  # nothing opened when the close is refused
+    assert _contacts_of(database, customer.id) == []
     done = _intake(
         client,
         csrf,
@@ -152,6 +160,8 @@ def test_resolved_on_this_contact_closes_the_ticket_as_first_contact_resolution(
         assert ticket.cause_code == "network/coverage/indoor"
     page = text_of(client.get(done.headers["location"]).text)
     assert "首次接触解决" in page and "已完成：办结" in page
+    (call,) = _contacts_of(database, customer.id)  # the call is on the customer's timeline
+    assert call.channel == "hotline" and call.agent == "agent" and ticket.number in call.summary
 
 
 def test_the_expert_seat_may_open_but_not_resolve_on_first_contact(client: TestClient) -> None:
@@ -176,3 +186,4 @@ def test_the_same_form_sent_twice_opens_one_ticket(
     assert _tickets_of(database, customer.id) == 1
     history = desk.get(_created_id(first))["history"]
     assert [h["action"] for h in history] == ["create", "escalate"]
+    assert len(_contacts_of(database, customer.id)) == 1

@@ -386,10 +386,8 @@ def test_unmasked_read_shows_in_the_audit_log_api(
         headers=as_user.headers("admin"),
     )
     assert response.status_code == 200
-    entries = response.json()["items"]
-    assert [(e["actor"], e["action"]) for e in entries] == [
-        ("supervisor", "customer.read_personal")
-    ]
+    reads = [e for e in response.json()["items"] if e["action"].startswith("customer.read")]
+    assert [(e["actor"], e["action"]) for e in reads] == [("supervisor", "customer.read_personal")]
 
 
 def test_unmasked_lookup_by_msisdn_is_audited(
@@ -639,8 +637,9 @@ def test_timeline_is_per_customer(
         f"/api/v1/customers/{other.id}/timeline", headers=as_user.headers("agent")
     )
     assert response.status_code == 200
-    # the demo customer may have demo tickets, but no contact (the demo records none)
-    assert [i for i in response.json()["items"] if i["kind"] == "contact"] == []
+    # the demo customer has the demo's own contacts, but not the one recorded here
+    contacts = [i for i in response.json()["items"] if i["kind"] == "contact"]
+    assert all("短信咨询" not in str(i) for i in contacts)
 
 
 @pytest.mark.parametrize("channel", ["email", "HOTLINE", "", "phone"])

@@ -23,6 +23,8 @@ from closeloop.auth.models import User
 from closeloop.auth.users import actor_for
 from closeloop.config import Settings
 from closeloop.customers.models import Customer
+from closeloop.customers.schemas import ContactIn
+from closeloop.customers.service import record_contact
 from closeloop.demo.people import data
 from closeloop.demo.ticket_texts import Story, compose, templates
 from closeloop.demo.ticket_walk import (
@@ -247,7 +249,13 @@ def demo_actors(session: Session, stations: list[str]) -> dict[str, Actor]:
 def replay(session: Session, plan: Plan, actors: dict[str, Actor], tz: ZoneInfo) -> Ticket:
     """Create the ticket and take its actions, moving a FixedClock to each step's time."""
     clock = FixedClock(plan.created_at)
-    ticket, _duplicate = create_ticket(session, actors[plan.creator], plan.data, tz=tz, clock=clock)
+    creator = actors[plan.creator]
+    ticket, _duplicate = create_ticket(session, creator, plan.data, tz=tz, clock=clock)
+    if creator.can("contacts.write"):  # the call that opened it, on the customer's timeline
+        customer = session.get(Customer, ticket.customer_id)
+        assert customer is not None
+        call = ContactIn(channel=plan.data.channel, summary=f"{ticket.number} {plan.data.title}")
+        record_contact(session, creator, customer, call, clock=clock)
     for step in plan.steps:
         clock.advance(step.at - clock.now())
         perform(

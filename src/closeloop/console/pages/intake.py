@@ -24,15 +24,13 @@ from closeloop.knowledge import assist
 from closeloop.knowledge.schemas import SuggestItem
 from closeloop.organisation.models import Category, Cause
 from closeloop.tickets import schemas
-from closeloop.tickets.actions import perform
-from closeloop.tickets.service import create_ticket
+from closeloop.tickets.intake import FOLLOW_UPS, take_call
 from closeloop.tickets.workflow import actions_for
 
 router = APIRouter(include_in_schema=False)
 
 AppDatabase = Annotated[Database, Depends(get_database)]
 DEFAULTS = {"channel": "hotline", "type": "fault", "severity": "normal"}
-FOLLOW_UPS = ("resolve", "escalate")  # what intake may do right after opening the ticket
 
 
 def _suggest(
@@ -151,26 +149,16 @@ def open_ticket(
             errors.update(exc.errors)
     if data is not None and not errors:
         try:
-            with session.begin_nested():  # resolve or escalate fails: nothing is opened
-                ticket, _duplicate = create_ticket(
-                    session,
-                    user.actor,
-                    data,
-                    tz=settings.tz,
-                    idempotency_key=form.intake_key.strip()[:128] or None,
-                    clock=clock,
-                )
-                if follow and ticket.status == "new":  # not again when the form came twice
-                    perform(
-                        session,
-                        user.actor,
-                        str(ticket.id),
-                        follow,
-                        body,
-                        if_match=None,
-                        tz=settings.tz,
-                        clock=clock,
-                    )
+            ticket = take_call(
+                session,
+                user.actor,
+                data,
+                follow_up=follow,
+                follow_up_body=body,
+                idempotency_key=form.intake_key.strip()[:128] or None,
+                tz=settings.tz,
+                clock=clock,
+            )
         except InvalidInput as exc:
             errors.update(forms.problems(exc, "msisdn"))
         else:

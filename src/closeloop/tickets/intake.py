@@ -1,0 +1,69 @@
+"""Taking a call at the front line (受理): the contact, the ticket, and the agent's next step.
+
+What the console's intake does as one unit: the call is recorded as a contact on the
+customer's timeline, the ticket is opened, and — when the agent says so — resolved on this
+contact (first-contact resolution) or escalated to the expert seat. Either all of it happens
+or none of it: a refused follow-up leaves no ticket and no contact behind. The same form sent
+twice (same Idempotency-Key) opens, records and follows up once.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from closeloop.auth.actor import Actor
+from closeloop.customers.models import Customer
+from closeloop.customers.schemas import ContactIn
+from closeloop.customers.service import record_contact
+from closeloop.kit.clock import Clock, system_clock
+from closeloop.tickets.actions import perform
+from closeloop.tickets.models import IdempotencyKey, Ticket
+from closeloop.tickets.schemas import TicketIn
+from closeloop.tickets.service import create_ticket
+
+FOLLOW_UPS = ("resolve", "escalate")
+
+
+def take_call(
+    session: Session,
+    actor: Actor,
+    data: TicketIn,
+    *,
+    follow_up: str | None = None,
+    follow_up_body: BaseModel | None = None,
+    idempotency_key: str | None = None,
+    tz: ZoneInfo,
+    clock: Clock = system_clock,
+) -> Ticket:
+    """Record the call, open its ticket and take the follow-up action, all or nothing."""
+    if follow_up is not None and (follow_up not in FOLLOW_UPS or follow_up_body is None):
+        raise ValueError(f"follow-up must be one of {FOLLOW_UPS} with its body")
+    seen_before = bool(idempotency_key) and (
+        session.get(IdempotencyKey, (actor.username, idempotency_key)) is not None
+    )
+    with session.begin_nested():
+        ticket, _duplicate = create_ticket(
+            session, actor, data, tz=tz, idempotency_key=idempotency_key, clock=clock
+        )
+        if seen_before:
+            return ticket
+        if actor.can("contacts.write"):
+            customer = session.get(Customer, ticket.customer_id)
+            assert customer is not None
+            call = ContactIn(channel=data.channel, summary=f"{ticket.number} {data.title}")
+            record_contact(session, actor, customer, call, clock=clock)
+        if follow_up is not None and follow_up_body is not None:
+            perform(
+                session,
+                actor,
+                str(ticket.id),
+                follow_up,
+                follow_up_body,
+                if_match=None,
+                tz=tz,
+                clock=clock,
+            )
+    return ticket
