@@ -17,7 +17,7 @@ def test_an_agent_signs_in_and_sees_the_work_queue_in_chinese(
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
     expect(page.get_by_role("link", name="我的在途工单")).to_be_visible()
     screens.shot(page, "agent-queue")
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     screens.shot(page, "agent-queue-en")
 

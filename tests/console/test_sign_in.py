@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.conftest import Personas
 from tests.console.helpers import csrf_of, sign_in
 
 
@@ -94,3 +95,33 @@ def test_english_on_request_and_remembered(client: TestClient) -> None:
     assert "My open tickets" in english.text and '<html lang="en">' in english.text
     assert "My open tickets" in client.get("/console").text
     assert "我的在途工单" in client.get("/console?lang=zh-CN").text
+
+
+def test_the_users_language_setting_follows_them_to_a_new_browser(client: TestClient) -> None:
+    csrf = sign_in(client, "agent")
+    chosen = client.post(
+        "/console/language",
+        data={"language": "en", "next": "/console?queue=callbacks", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert chosen.status_code == 303
+    assert chosen.headers["location"] == "/console?queue=callbacks"
+    client.cookies.clear()  # another browser: no language cookie
+    sign_in(client, "agent")
+    assert "Callbacks due" in client.get("/console?queue=callbacks").text
+    assert "待回访" in client.get("/console?queue=callbacks&lang=zh-CN").text
+
+
+def test_a_user_sets_their_language_through_the_api(client: TestClient, as_user: Personas) -> None:
+    headers = as_user.headers("expert")
+    changed = client.patch("/api/v1/me", json={"language": "en"}, headers=headers)
+    assert changed.status_code == 200 and changed.json()["language"] == "en"
+    assert client.get("/api/v1/me", headers=headers).json()["language"] == "en"
+    wrong = client.patch("/api/v1/me", json={"language": "fr"}, headers=headers)
+    assert wrong.status_code == 422 and "language" in wrong.text
+    audit = client.get(
+        "/api/v1/audit", params={"actor": "expert"}, headers=as_user.headers("admin")
+    ).json()["items"]
+    assert any(e["action"] == "user.set_language" for e in audit)
+    sign_in(client, "expert")
+    assert "Expert queue" in client.get("/console").text

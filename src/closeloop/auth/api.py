@@ -14,6 +14,7 @@ from closeloop.auth.schemas import (
     AuditOut,
     AuditPage,
     MeOut,
+    MeUpdate,
     TokenOut,
     TokenRequest,
     UserIn,
@@ -67,17 +68,27 @@ def logout(request: Request, session: DbSession, actor: CurrentActor, clock: App
     return Response(status_code=204)
 
 
-@router.get("/me", response_model=MeOut)
-def me(actor: CurrentActor, session: DbSession) -> MeOut:
-    """Who the caller is."""
-    user = users.get_by_username(session, actor.username)
+def _me(actor: Actor, user: User) -> MeOut:
     return MeOut(
         username=actor.username,
         display_name=user.display_name,
         roles=list(actor.roles),
         station=actor.station,
         permissions=sorted(actor.permissions),
+        language=user.language,
     )
+
+
+@router.get("/me", response_model=MeOut)
+def me(actor: CurrentActor, session: DbSession) -> MeOut:
+    """Who the caller is."""
+    return _me(actor, users.get_by_username(session, actor.username))
+
+
+@router.patch("/me", response_model=MeOut)
+def update_me(body: MeUpdate, actor: CurrentActor, session: DbSession, clock: AppClock) -> MeOut:
+    """Change the caller's own settings: the console language (null = the site's default)."""
+    return _me(actor, users.set_language(session, actor, body.language, clock=clock))
 
 
 def _user_out(user: User) -> UserOut:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from closeloop.kit.timefmt import Timestamp
@@ -32,6 +34,15 @@ class MeOut(BaseModel):
     roles: list[str]
     station: str | None
     permissions: list[str]
+    language: str | None = None
+
+
+class MeUpdate(BaseModel):
+    """What a user may change about themselves."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: Literal["zh-CN", "en"] | None
 
 
 class UserIn(BaseModel):

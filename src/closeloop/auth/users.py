@@ -96,6 +96,23 @@ def set_password(
     return user
 
 
+LANGUAGES = ("zh-CN", "en")
+
+
+def set_language(
+    session: Session, actor: Actor, language: str | None, *, clock: Clock = system_clock
+) -> User:
+    """The user's own console language (None: the site's default)."""
+    if language is not None and language not in LANGUAGES:
+        raise InvalidInput.field("language", f"one of {', '.join(LANGUAGES)}, or null")
+    user = get_by_username(session, actor.username)
+    if user.language != language:
+        user.language = language
+        summary = f"language={language or 'default'}"
+        audit.record(session, actor, "user.set_language", "user", user.id, summary, clock=clock)
+    return user
+
+
 def disable_user(
     session: Session, by: Actor, username: str, *, clock: Clock = system_clock
 ) -> User:

@@ -10,8 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from closeloop.auth.service import sign_in
 from closeloop.auth.tokens import revoke_token
+from closeloop.auth.users import set_language
+from closeloop.console import i18n
 from closeloop.console.session import (
     CSRF_FIELD,
+    LANGUAGE_COOKIE,
     SESSION_COOKIE,
     SignedIn,
     check_csrf,
@@ -19,7 +22,7 @@ from closeloop.console.session import (
     prelogin_key,
     set_cookie,
 )
-from closeloop.console.web import redirect, remember, render
+from closeloop.console.web import YEAR, redirect, remember, render
 from closeloop.http.deps import AppClock, AppSettings, DbSession
 
 router = APIRouter(include_in_schema=False)
@@ -100,4 +103,24 @@ def logout(
     revoke_token(session, user.actor, user.token, clock=clock)
     response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/console/language")
+def choose_language(
+    request: Request,
+    session: DbSession,
+    clock: AppClock,
+    user: SignedIn,
+    language: Text = "",
+    csrf_token_: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    next_: Annotated[str, Form(alias="next")] = "/console",
+) -> Response:
+    """Keep the user's console language as their setting (and in this browser)."""
+    check_csrf(request, csrf_token_, user.token)
+    chosen = i18n.normalise(language)
+    set_language(session, user.actor, chosen, clock=clock)
+    response = redirect(safe_next(next_))
+    if chosen:
+        set_cookie(request, response, LANGUAGE_COOKIE, chosen, YEAR)
     return response
