@@ -46,8 +46,8 @@ test-tmf: install
 ## messages: refresh the console's translation catalogues after changing page texts
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o build/messages.pot .
-	$(BIN)/pybabel update -i build/messages.pot -d src/closeloop/console/translations -l zh_CN --no-fuzzy-matching --ignore-obsolete
-	$(BIN)/pybabel update -i build/messages.pot -d src/closeloop/console/translations -l en --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i build/messages.pot -d src/closeloop/console/translations -l zh_CN --no-fuzzy-matching --ignore-obsolete --no-wrap
+	$(BIN)/pybabel update -i build/messages.pot -d src/closeloop/console/translations -l en --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 clean:
 	rm -rf $(VENV) *.egg-info src/*.egg-info
