@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import Screens
 
@@ -65,3 +65,25 @@ def test_the_supervisor_dashboard_draws_its_charts(
     expect(charts.first).to_be_visible()
     assert charts.count() >= 3
     screens.shot(page, "supervisor-dashboard")
+
+
+def test_signing_in_and_opening_a_ticket_work_from_the_keyboard(
+    browser: Browser, live_server: str, screens: Screens
+) -> None:
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/login")
+    page.keyboard.type("expert")  # the username field has the focus
+    page.keyboard.press("Tab")
+    page.keyboard.type("closeloop-demo")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console")
+    page.keyboard.press("Tab")  # the first stop is the skip link
+    expect(page.get_by_role("link", name="跳到正文")).to_be_focused()
+    first_ticket = page.locator("table.queue tbody tr a").first
+    first_ticket.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/console/tickets/*")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    screens.shot(page, "expert-ticket-by-keyboard")
+    context.close()
