@@ -1,6 +1,7 @@
 """Topic bridge (话题桥接): what customers mean, learnt from the FAQ that ships with CloseLoop.
 
-Customers often describe a symptom ("在房间里说话对方就听不清") rather than name the topic (室内信号).
+Customers often describe a symptom ("在房间里说话对方听不清") rather than name the topic
+(室内信号).
 The demo knowledge base of CloseLoop holds ~170 telecom topics, each with several ways a
 customer says it. Both a query and every indexed article are placed among those topics:
 - query → topics: the best cosine between the query and each topic's phrasings, plus a
