@@ -30,6 +30,10 @@ def test_a_station_sees_its_deadlines_counting_down(
     rows = page.locator("table.queue tbody tr")
     expect(rows.first).to_be_visible()
     expect(page.locator(".countdown").first).to_have_text(re.compile("剩余|已超时"))
+    # the countdown runs on the server's clock: it agrees with the server's overdue marks
+    for row in rows.all():
+        overdue = "is-overdue" in (row.get_attribute("class") or "")
+        expect(row.locator(".countdown")).to_have_text(re.compile("已超时" if overdue else "剩余"))
     screens.shot(page, "wireless-in-progress")
 
 

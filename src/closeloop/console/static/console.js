@@ -16,9 +16,12 @@
     return parts.join(" ");
   }
 
-  // Live countdown beside every deadline (<time data-due>).
+  // Live countdown beside every deadline (<time data-due>), on the server's clock: the page
+  // says what time the server had, so a wrong clock on the agent's PC changes nothing.
+  var served = Date.parse(document.body.getAttribute("data-server-now") || "");
+  var skew = isNaN(served) ? 0 : served - Date.now();
   function tick() {
-    var now = Date.now();
+    var now = Date.now() + skew;
     document.querySelectorAll("time[data-due]").forEach(function (el) {
       var due = Date.parse(el.getAttribute("data-due"));
       if (isNaN(due)) return;
