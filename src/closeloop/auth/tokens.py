@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
 from closeloop.auth.actor import Actor
-from closeloop.auth.models import AccessToken, User
+from closeloop.auth.models import AccessToken, RolePermission, User, UserRole
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Unauthenticated
 
@@ -42,13 +42,71 @@ def user_for_token(session: Session, token: str, *, clock: Clock = system_clock)
     if row is None:
         raise Unauthenticated("invalid token")
     access, user = row
-    if access.revoked_at is not None:
-        raise Unauthenticated("token has been revoked")
-    if access.expires_at <= clock.now():
-        raise Unauthenticated("token has expired")
-    if not user.active:
-        raise Unauthenticated("user is disabled")
+    _check_live(access.revoked_at is not None, access.expires_at, user.active, clock.now())
     return user
+
+
+def _check_live(revoked: bool, expires_at: datetime, active: bool, now: datetime) -> None:
+    if revoked:
+        raise Unauthenticated("token has been revoked")
+    if expires_at <= now:
+        raise Unauthenticated("token has expired")
+    if not active:
+        raise Unauthenticated("user is disabled")
+
+
+def _codes(joined: str | None) -> list[str]:
+    return joined.split(",") if joined else []
+
+
+# Built once: the token, its user, and the user's roles and grants aggregated into one row.
+_ROLES = (
+    select(func.aggregate_strings(UserRole.role_code, ","))
+    .where(UserRole.user_id == User.id)
+    .scalar_subquery()
+)
+_GRANTS = (
+    select(func.aggregate_strings(RolePermission.permission, ","))
+    .join(UserRole, UserRole.role_code == RolePermission.role_code)
+    .where(UserRole.user_id == User.id)
+    .scalar_subquery()
+)
+_SIGNED_IN = (
+    select(
+        AccessToken.expires_at,
+        AccessToken.revoked_at.is_not(None),
+        User.id,
+        User.username,
+        User.station_code,
+        User.language,
+        User.active,
+        _ROLES,
+        _GRANTS,
+    )
+    .join(User, User.id == AccessToken.user_id)
+    .where(AccessToken.digest == bindparam("digest"))
+)
+
+
+def actor_for_token(session: Session, token: str, *, clock: Clock = system_clock) -> Actor:
+    """The actor a live token signs in, with roles and permissions read now, or 401.
+
+    One query reads the token, its user, their roles and the roles' grants, so a change to
+    role_permissions counts from the next request.
+    """
+    row = session.execute(_SIGNED_IN, {"digest": _digest(token)}).first()
+    if row is None:
+        raise Unauthenticated("invalid token")
+    expires_at, revoked, user_id, username, station, language, active, roles, grants = row
+    _check_live(revoked, expires_at, active, clock.now())
+    return Actor(
+        username=username,
+        user_id=user_id,
+        roles=tuple(sorted(_codes(roles))),
+        station=station,
+        permissions=frozenset(_codes(grants)),
+        language=language,
+    )
 
 
 def revoke_token(

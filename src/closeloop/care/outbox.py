@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,12 +12,13 @@ from closeloop.auth import audit
 from closeloop.auth.actor import Actor
 from closeloop.care.models import Notification, OptOut
 from closeloop.care.quiet import QuietHours, schedule_one
-from closeloop.care.rules import DEFAULT_RULES, OPT_OUT_RULES, load_rules
+from closeloop.care.rules import DEFAULT_RULES, OPT_OUT_RULES, RuleSettings, load_rules
 from closeloop.customers.models import Customer
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import InvalidInput
 
 CUSTOMER_RULES = OPT_OUT_RULES
+CAPPED_RULES = tuple(r for r, s in DEFAULT_RULES.items() if s.capped)
 
 
 def opted_out(session: Session, customer_id: int, rule: str) -> bool:
@@ -42,12 +44,40 @@ def notify_customer(
     None when the rule is switched off, the customer opted out of it, or `dedup_key` was
     already notified.
     """
-    from closeloop.config import get_settings
-
     settings = load_rules(session).get(rule, DEFAULT_RULES.get(rule))
     if settings is not None and not settings.enabled:
         return None
-    if (settings is None or settings.opt_out) and opted_out(session, customer.id, rule):
+    declined = (settings is None or settings.opt_out) and opted_out(session, customer.id, rule)
+    return notify_recipient(
+        session, customer.id, customer.msisdn, rule, settings, declined, text, at,
+        ticket_id=ticket_id, period=period, threshold=threshold, country=country,
+        dedup_key=dedup_key,
+    )  # fmt: skip
+
+
+def notify_recipient(
+    session: Session,
+    customer_id: int,
+    msisdn: str,
+    rule: str,
+    settings: RuleSettings | None,
+    declined: bool,
+    text: str,
+    at: datetime,
+    *,
+    ticket_id: int | None = None,
+    period: str | None = None,
+    threshold: int | None = None,
+    country: str | None = None,
+    dedup_key: str | None = None,
+) -> Notification | None:
+    """notify_customer when the caller already read the rule in force and the opt-out
+    (`declined`: the customer opted out of this rule)."""
+    from closeloop.config import get_settings
+
+    if settings is not None and not settings.enabled:
+        return None
+    if (settings is None or settings.opt_out) and declined:
         return None
     if dedup_key is not None and session.scalar(
         select(Notification.id).where(Notification.dedup_key == dedup_key)
@@ -56,14 +86,13 @@ def notify_customer(
     status, send_after, hold_reason = "pending", at, None
     if settings is not None:
         config = get_settings()
-        capped = [r for r, s in DEFAULT_RULES.items() if s.capped]
         status, send_after, hold_reason = schedule_one(
-            session, customer.id, settings, at, config.tz,
-            QuietHours.parse(config.quiet_hours), config.care_daily_cap, capped,
+            session, customer_id, settings, at, config.tz,
+            _quiet_hours(config.quiet_hours), config.care_daily_cap, CAPPED_RULES,
         )  # fmt: skip
     notification = Notification(
-        customer_id=customer.id,
-        msisdn=customer.msisdn,
+        customer_id=customer_id,
+        msisdn=msisdn,
         recipient="customer",
         channel=settings.channel if settings else "sms",
         rule=rule,
@@ -81,6 +110,11 @@ def notify_customer(
     )
     session.add(notification)
     return notification
+
+
+@lru_cache(maxsize=4)
+def _quiet_hours(text: str) -> QuietHours:
+    return QuietHours.parse(text)
 
 
 def notify_staff(

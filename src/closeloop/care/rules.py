@@ -99,15 +99,21 @@ def validate_params(rule: str, params: dict[str, Any]) -> str | None:
     return None
 
 
+def overlay(base: RuleSettings, row: CareRule | None) -> RuleSettings:
+    """A default rule with what an operator changed in its care_rules row, if any."""
+    if row is None:
+        return base
+    params = {**base.params, **json.loads(row.params or "{}")}
+    return replace(base, enabled=row.enabled, params=params)
+
+
 def load_rules(session: Session) -> dict[str, RuleSettings]:
     """The rules in force: the defaults overlaid with what operators changed."""
     rules = dict(DEFAULT_RULES)
     for row in session.scalars(select(CareRule)):
         base = rules.get(row.rule)
-        if base is None:
-            continue
-        params = {**base.params, **json.loads(row.params or "{}")}
-        rules[row.rule] = replace(base, enabled=row.enabled, params=params)
+        if base is not None:
+            rules[row.rule] = overlay(base, row)
     return rules
 
 

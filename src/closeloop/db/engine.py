@@ -75,6 +75,23 @@ class Database:
         """`sqlite` or `postgresql`."""
         return self.engine.dialect.name
 
+    @property
+    def begins_on_first_statement(self) -> bool:
+        """Whether a unit of work needs nothing before its first statement: no write lock to
+        take and no BEGIN mode to choose (PostgreSQL), so it can open without any I/O."""
+        return self._writer is None
+
+    def finish(self, session: Session, *, commit: bool) -> None:
+        """End a session opened with `sessions()` as unit_of_work would: commit or roll back,
+        then close."""
+        try:
+            if commit:
+                session.commit()
+            else:
+                session.rollback()
+        finally:
+            session.close()
+
     @contextmanager
     def unit_of_work(self, *, write: bool = True) -> Iterator[Session]:
         """A session that commits when the block succeeds and rolls back when it raises.

@@ -82,16 +82,17 @@ class RequestContextMiddleware:
             method = scope.get("method", "GET")
             self.metrics.requests.labels(method, route, str(status)).inc()
             self.metrics.latency.labels(method, route).observe(elapsed)
-            log.info(
-                "%s %s %s %.1fms",
-                method,
-                scope.get("path"),
-                status,
-                elapsed * 1000,
-                extra={
-                    "method": method,
-                    "path": scope.get("path"),
-                    "status": status,
-                    "duration_ms": round(elapsed * 1000, 1),
-                },
-            )
+            if log.isEnabledFor(logging.INFO):  # build the access record only when it is kept
+                log.info(
+                    "%s %s %s %.1fms",
+                    method,
+                    scope.get("path"),
+                    status,
+                    elapsed * 1000,
+                    extra={
+                        "method": method,
+                        "path": scope.get("path"),
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 1),
+                    },
+                )

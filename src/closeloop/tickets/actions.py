@@ -17,8 +17,6 @@ from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
 from closeloop.auth.actor import Actor
-from closeloop.care.outbox import notify_customer
-from closeloop.customers.models import Customer
 from closeloop.db.upsert import insert_ignore
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
@@ -27,7 +25,7 @@ from closeloop.tickets import schemas, sla
 from closeloop.tickets.deadlines import record_missed, refresh, station_terms
 from closeloop.tickets.events import announce
 from closeloop.tickets.models import Ticket, TicketEvent, TicketStationVisit
-from closeloop.tickets.notices import progress_text
+from closeloop.tickets.notices import notify_progress
 from closeloop.tickets.service import is_leaf, load_ticket
 from closeloop.tickets.workflow import (
     REOPEN_WITHIN,
@@ -243,49 +241,40 @@ def perform(
     ticket = load_ticket(session, actor, ticket_id, lock=True)
     _authorise(actor, ticket, action, if_match)
     now = clock.now()
-    record_missed(session, ticket, now, tz)  # deadlines missed before this action count
-    from_status = ticket.status
-    step = HANDLERS[action][1](Context(session, actor, ticket, now), body)
-    ticket.status = step.target
-    ticket.version += 1
-    ticket.updated_at = now
-    refresh(ticket, now)
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor=actor.username,
-            action=action,
-            from_status=from_status,
-            to_status=step.target,
-            station=step.station or ticket.station,
-            note=step.note[:2000],
-            charged_to=step.charged_to,
+    # An action's lookups read reference data, never its own pending changes: no autoflush,
+    # so the ticket, its history, audit entry and notices are written in one flush.
+    with session.no_autoflush:
+        record_missed(session, ticket, now, tz)  # deadlines missed before this action count
+        from_status = ticket.status
+        step = HANDLERS[action][1](Context(session, actor, ticket, now), body)
+        ticket.status = step.target
+        ticket.version += 1
+        ticket.updated_at = now
+        refresh(ticket, now)
+        session.add(
+            TicketEvent(
+                ticket_id=ticket.id,
+                at=now,
+                actor=actor.username,
+                action=action,
+                from_status=from_status,
+                to_status=step.target,
+                station=step.station or ticket.station,
+                note=step.note[:2000],
+                charged_to=step.charged_to,
+            )
         )
-    )
-    audit.record(
-        session,
-        actor,
-        f"ticket.{action}",
-        "ticket",
-        ticket.id,
-        f"{ticket.number} {from_status}→{step.target} {step.note}"[:500],
-        clock=clock,
-    )
-    if step.notice:
-        _progress_notice(session, ticket, step.notice, now, tz)
+        audit.record(
+            session,
+            actor,
+            f"ticket.{action}",
+            "ticket",
+            ticket.id,
+            f"{ticket.number} {from_status}→{step.target} {step.note}"[:500],
+            clock=clock,
+        )
+        if step.notice:
+            notify_progress(session, ticket, step.notice, now, tz)
     session.flush()
     announce(session, ticket, action, from_status, now)
     return ticket
-
-
-def _progress_notice(
-    session: Session, ticket: Ticket, notice: str, now: datetime, tz: ZoneInfo
-) -> None:
-    customer = session.get(Customer, ticket.customer_id)
-    assert customer is not None
-    station = session.get(Station, ticket.station) if ticket.station else None
-    promised = ticket.work_due_at if notice in ("dispatch", "accept") else None
-    text = progress_text(notice, ticket.number, station.name if station else None, promised, tz)
-    if text:
-        notify_customer(session, customer, "ticket_progress", text, now, ticket_id=ticket.id)

@@ -56,6 +56,9 @@ def create_ticket(
         session, actor, body, tz=settings.tz, idempotency_key=idempotency_key, clock=clock
     )
     shown = service.show(session, ticket, actor, clock.now(), duplicate=duplicate)
+    # Commit here, not after the trip back to the event loop: the day's number sequence stays
+    # locked until commit and every other create waits for it.
+    session.commit()
     return _json(shown, ticket.version, 201, Location=f"/api/v1/tickets/{ticket.id}")
 
 

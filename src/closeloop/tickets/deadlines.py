@@ -88,9 +88,12 @@ def record_missed(session: Session, ticket: Ticket, at: datetime, tz: ZoneInfo) 
     a missed resolution promise proposes a compensation.
     """
     recorded: list[str] = []
+    missed = deadlines_of(ticket).missed(at)
+    if not missed:
+        return recorded
     station = session.get(Station, ticket.station) if ticket.station else None
     station_name = station.name if station else None
-    for stage, due in deadlines_of(ticket).missed(at):
+    for stage, due in missed:
         if stage == "prewarn":
             ticket.prewarned = True
             text = prewarn_text(ticket.number, station_name or "", ticket.work_due_at or due, tz)

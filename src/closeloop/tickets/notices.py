@@ -1,9 +1,19 @@
-"""Chinese texts of progress notices to customers and of SLA notices to staff (进度通知)."""
+"""Progress notices to customers and the Chinese texts of SLA notices to staff (进度通知)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import Session
+
+from closeloop.care.models import CareRule, OptOut
+from closeloop.care.outbox import notify_recipient
+from closeloop.care.rules import DEFAULT_RULES, TICKET_PROGRESS, overlay
+from closeloop.customers.models import Customer
+from closeloop.organisation.models import Station
+from closeloop.tickets.models import Ticket
 
 
 def _local(at: datetime, tz: ZoneInfo) -> str:
@@ -24,6 +34,34 @@ def progress_text(
         "close": f"【客服】您的工单{number}已办结。感谢您的支持，如仍有问题请随时联系我们。",
     }
     return texts.get(action)
+
+
+# Built once: the customer's number, their opt-out of progress notices, the operator's setting
+# of the rule and the station's name, as one row (bound parameters: customer_id, station).
+_RECIPIENT = (
+    select(Customer.msisdn, OptOut.rule, CareRule, Station.name)
+    .select_from(Customer)
+    .outerjoin(OptOut, and_(OptOut.customer_id == Customer.id, OptOut.rule == TICKET_PROGRESS))
+    .outerjoin(CareRule, CareRule.rule == TICKET_PROGRESS)
+    .outerjoin(Station, Station.code == bindparam("station"))
+    .where(Customer.id == bindparam("customer_id"))
+)
+
+
+def notify_progress(
+    session: Session, ticket: Ticket, notice: str, now: datetime, tz: ZoneInfo
+) -> None:
+    """Queue the customer's progress notice of a step, if they are told of it and want it."""
+    params = {"customer_id": ticket.customer_id, "station": ticket.station}
+    msisdn, declined, rule_row, station_name = session.execute(_RECIPIENT, params).one()
+    promised = ticket.work_due_at if notice in ("dispatch", "accept") else None
+    text = progress_text(notice, ticket.number, station_name, promised, tz)
+    if text:
+        settings = overlay(DEFAULT_RULES[TICKET_PROGRESS], rule_row)
+        notify_recipient(
+            session, ticket.customer_id, msisdn, TICKET_PROGRESS, settings, declined is not None,
+            text, now, ticket_id=ticket.id,
+        )  # fmt: skip
 
 
 def prewarn_text(number: str, station_name: str, due: datetime, tz: ZoneInfo) -> str:

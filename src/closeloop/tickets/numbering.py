@@ -12,14 +12,12 @@ from sqlalchemy.orm import Session
 def next_number(session: Session, at: datetime, tz: ZoneInfo) -> str:
     """The next number of the local day of `at` (the sequence row is locked until commit)."""
     day = at.astimezone(tz).strftime("%Y%m%d")
-    session.execute(
-        text(
-            "INSERT INTO ticket_sequences (day, last) VALUES (:day, 0) ON CONFLICT (day) DO NOTHING"
-        ),
-        {"day": day},
-    )
+    # One atomic upsert: the day's first number inserts the row, every later one bumps it.
     last = session.execute(
-        text("UPDATE ticket_sequences SET last = last + 1 WHERE day = :day RETURNING last"),
+        text(
+            "INSERT INTO ticket_sequences (day, last) VALUES (:day, 1) "
+            "ON CONFLICT (day) DO UPDATE SET last = ticket_sequences.last + 1 RETURNING last"
+        ),
         {"day": day},
     ).scalar_one()
     if last > 999_999:

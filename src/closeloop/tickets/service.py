@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from closeloop.auth import audit
 from closeloop.auth.actor import Actor
@@ -30,30 +30,54 @@ from closeloop.tickets.workflow import OPEN_STATUSES, REOPEN_WITHIN, actions_for
 SEES_ALL = ("admin", "supervisor", "agent", "expert", "callback")
 
 
-def visibility(actor: Actor) -> ColumnElement[bool] | None:
-    """The condition on tickets this actor may see (None: all); 403 for roles that see none."""
+def _sees_all(actor: Actor) -> bool:
+    """Whether the actor sees every ticket (False: those of their station); 403 for neither."""
     actor.require("tickets.read")
     if actor.has_role(*SEES_ALL):
-        return None
+        return True
     if actor.station:
-        return exists().where(
-            TicketStationVisit.ticket_id == Ticket.id, TicketStationVisit.station == actor.station
-        )
+        return False
     raise Forbidden("this role does not work on tickets")
+
+
+def visibility(actor: Actor) -> ColumnElement[bool] | None:
+    """The condition on tickets this actor may see (None: all); 403 for roles that see none."""
+    if _sees_all(actor):
+        return None
+    return exists().where(
+        TicketStationVisit.ticket_id == Ticket.id, TicketStationVisit.station == actor.station
+    )
+
+
+# The per-request reads of one ticket, built once (bound parameters: ticket_id, station).
+_BY_ID = select(Ticket).where(Ticket.id == bindparam("ticket_id"), Ticket.deleted_at.is_(None))
+_VISITED = exists().where(
+    TicketStationVisit.ticket_id == Ticket.id, TicketStationVisit.station == bindparam("station")
+)
+_LOAD = {
+    (sees_all, lock): (q.with_for_update() if lock else q)
+    for sees_all in (True, False)
+    for lock in (True, False)
+    for q in [_BY_ID if sees_all else _BY_ID.where(_VISITED)]
+}
+_HISTORY = (
+    select(TicketEvent)
+    .where(TicketEvent.ticket_id == bindparam("ticket_id"))
+    .order_by(TicketEvent.id)
+)
+_BREACHES = select(Breach).where(Breach.ticket_id == bindparam("ticket_id")).order_by(Breach.id)
 
 
 def load_ticket(session: Session, actor: Actor, ticket_id: str, *, lock: bool = False) -> Ticket:
     """A ticket the actor may see (404 otherwise), locked for an update when asked."""
-    condition = visibility(actor)
+    sees_all = _sees_all(actor)
     number = parse_id(ticket_id)
     if number is None:
         raise NotFound(f"no ticket {ticket_id!r}")
-    query = select(Ticket).where(Ticket.id == number, Ticket.deleted_at.is_(None))
-    if condition is not None:
-        query = query.where(condition)
-    if lock:
-        query = query.with_for_update()
-    ticket = session.scalar(query)
+    params: dict[str, object] = {"ticket_id": number}
+    if not sees_all:
+        params["station"] = actor.station
+    ticket = session.scalar(_LOAD[sees_all, lock], params)
     if ticket is None:
         raise NotFound(f"no ticket {ticket_id!r}")
     return ticket
@@ -61,9 +85,18 @@ def load_ticket(session: Session, actor: Actor, ticket_id: str, *, lock: bool = 
 
 def is_leaf(session: Session, model: type[Category] | type[Cause], code: str) -> bool:
     """Whether the code names a leaf of the taxonomy (tickets and replies use leaves)."""
-    if session.get(model, code) is None:
-        return False
-    return session.scalar(select(model.code).where(model.parent == code).limit(1)) is None
+    found = session.execute(_HAS_CHILDREN[model], {"code": code}).first()
+    return found is not None and not found[0]
+
+
+def _has_children(model: type[Category] | type[Cause]) -> Select[bool]:
+    child = aliased(model)
+    has_children = exists().where(child.parent == model.code)
+    return select(has_children).where(model.code == bindparam("code"))
+
+
+# One row when the code exists, telling whether it has children (bound parameter: code).
+_HAS_CHILDREN = {model: _has_children(model) for model in (Category, Cause)}
 
 
 def _customer(session: Session, data: TicketIn) -> Customer:
@@ -91,14 +124,23 @@ def find_duplicate(
 ) -> Ticket | None:
     """An open ticket of the same customer in the same category (a possible duplicate),
     opened before ticket `before_id` when given."""
-    query = select(Ticket).where(
-        Ticket.customer_id == customer_id,
-        Ticket.category == category,
+    params = {"customer_id": customer_id, "category": category}
+    if before_id is None:
+        return session.scalar(_DUPLICATE, params)
+    return session.scalar(_DUPLICATE_BEFORE, {**params, "before_id": before_id})
+
+
+_DUPLICATE = (
+    select(Ticket)
+    .where(
+        Ticket.customer_id == bindparam("customer_id"),
+        Ticket.category == bindparam("category"),
         Ticket.status.in_(OPEN_STATUSES),
     )
-    if before_id is not None:
-        query = query.where(Ticket.id < before_id)
-    return session.scalar(query.order_by(Ticket.id.desc()).limit(1))
+    .order_by(Ticket.id.desc())
+    .limit(1)
+)
+_DUPLICATE_BEFORE = _DUPLICATE.where(Ticket.id < bindparam("before_id"))
 
 
 def create_ticket(
@@ -206,7 +248,9 @@ def create_ticket(
 def history_of(session: Session, ticket_ids: list[int]) -> dict[int, list[TicketEvent]]:
     """The history of several tickets, oldest first (one query)."""
     result: dict[int, list[TicketEvent]] = {i: [] for i in ticket_ids}
-    if ticket_ids:
+    if len(ticket_ids) == 1:
+        result[ticket_ids[0]] = list(session.scalars(_HISTORY, {"ticket_id": ticket_ids[0]}))
+    elif ticket_ids:
         query = select(TicketEvent).where(TicketEvent.ticket_id.in_(ticket_ids))
         for event in session.scalars(query.order_by(TicketEvent.id)):
             result[event.ticket_id].append(event)
@@ -216,7 +260,9 @@ def history_of(session: Session, ticket_ids: list[int]) -> dict[int, list[Ticket
 def breaches_of(session: Session, ticket_ids: list[int]) -> dict[int, list[Breach]]:
     """The breaches of several tickets (one query)."""
     result: dict[int, list[Breach]] = {i: [] for i in ticket_ids}
-    if ticket_ids:
+    if len(ticket_ids) == 1:
+        result[ticket_ids[0]] = list(session.scalars(_BREACHES, {"ticket_id": ticket_ids[0]}))
+    elif ticket_ids:
         query = select(Breach).where(Breach.ticket_id.in_(ticket_ids)).order_by(Breach.id)
         for breach in session.scalars(query):
             result[breach.ticket_id].append(breach)

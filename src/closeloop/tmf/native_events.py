@@ -19,6 +19,8 @@ from closeloop.tmf.events import emit
 from closeloop.tmf.models import TmfSubscription, TmfTicket
 
 API = "TroubleTicket"
+# Built once: asked on every ticket change (cheap; a subscription counts from its commit on).
+_SUBSCRIBED = select(exists().where(TmfSubscription.api == API))
 
 
 @on_ticket_change
@@ -31,7 +33,7 @@ def publish(
         if extras:
             session.add(TmfTicket(ticket_id=ticket.id, **extras))
             session.flush()
-    if not session.scalar(select(exists().where(TmfSubscription.api == API))):
+    if not session.scalar(_SUBSCRIBED):
         return
     resource = tt.render(session, [ticket], "")[0]
 
