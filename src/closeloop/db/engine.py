@@ -65,7 +65,9 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, info={"database": self})
+        self._side: Engine | None = None
+        self._side_lock = threading.Lock()
         # SQLite has one writer at a time: threads of this process queue here instead of
         # polling the file lock with SQLite's sleeping busy handler.
         self._writer = threading.Lock() if self.engine.dialect.name == "sqlite" else None
@@ -118,6 +120,25 @@ class Database:
             if lock is not None:
                 lock.release()
 
+    @contextmanager
+    def own_transaction(self) -> Iterator[Connection]:
+        """A short transaction of its own beside the caller's, committed at the end of the
+        block (e.g. taking a number, like a sequence). Its connections come from a small pool
+        of their own: work holding a connection of the main pool never waits for a second
+        one from it, which could deadlock a full pool."""
+        with self._side_lock:
+            if self._side is None:
+                self._side = create_engine(
+                    self.engine.url, pool_size=2, max_overflow=6, pool_pre_ping=True
+                )
+            side = self._side
+        with side.begin() as connection:
+            yield connection
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        with self._side_lock:
+            if self._side is not None:
+                self._side.dispose()
+                self._side = None
