@@ -125,3 +125,16 @@ def test_a_user_sets_their_language_through_the_api(client: TestClient, as_user:
     assert any(e["action"] == "user.set_language" for e in audit)
     sign_in(client, "expert")
     assert "Expert queue" in client.get("/console").text
+
+
+def test_console_errors_are_pages_not_json(client: TestClient) -> None:
+    csrf = sign_in(client, "agent")
+    unknown = client.get("/console/no-such-page")
+    assert unknown.status_code == 404 and "text/html" in unknown.headers["content-type"]
+    assert "页面不存在" in unknown.text
+    malformed = client.get("/console/tickets/12/actions/escalate")  # a GET on a form's target
+    assert malformed.status_code == 405 and "text/html" in malformed.headers["content-type"]
+    refused = client.post("/console/knowledge/manage/new", data={"csrf_token": csrf})
+    assert refused.status_code == 403 and "text/html" in refused.headers["content-type"]
+    api = client.get("/api/v1/no-such-thing")
+    assert api.headers["content-type"] == "application/problem+json"

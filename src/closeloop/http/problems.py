@@ -58,9 +58,15 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(exc.status, exc.body(), exc.headers())
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = _validation_errors(exc)
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        page = getattr(request.app.state, "error_page", None)
+        if page is not None:
+            error = CloseLoopError(detail or "invalid input")
+            error.status, error.problem, error.title = 422, "invalid-input", "Unprocessable"
+            if (shown := page(request, error)) is not None:
+                return shown  # type: ignore[no-any-return]
         body = {
             "type": PROBLEM_BASE + "invalid-input",
             "title": "Unprocessable Content",
