@@ -73,6 +73,11 @@ def station_choices(session: Session) -> list[Choice]:
     return [Choice(code, name) for code, name in rows]
 
 
+def station_names(session: Session) -> dict[str, str]:
+    """The name of every station by code."""
+    return {c.code: c.label for c in station_choices(session)}
+
+
 def category_station(session: Session, category: str) -> str | None:
     """The station a category's tickets usually go to (the dispatch picker's default)."""
     return session.scalar(select(Category.station_code).where(Category.code == category))

@@ -9,9 +9,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from closeloop.console.pickers import station_names
 from closeloop.customers.models import Customer
 from closeloop.kit.masking import mask_msisdn
-from closeloop.organisation.models import Category, Station
+from closeloop.organisation.models import Category
 from closeloop.tickets.models import Ticket
 
 
@@ -40,11 +41,6 @@ def category_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
         return {}
     rows = session.execute(select(Category.code, Category.name).where(Category.code.in_(wanted)))
     return {code: name for code, name in rows}
-
-
-def station_names(session: Session) -> dict[str, str]:
-    """Names of every station by code."""
-    return {code: name for code, name in session.execute(select(Station.code, Station.name))}
 
 
 def queue_rows(session: Session, tickets: list[Ticket], now: datetime) -> list[QueueRow]:

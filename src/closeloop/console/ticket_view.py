@@ -101,7 +101,7 @@ def ticket_view(session: Session, actor: Actor, ticket_id: str, now: datetime) -
     """The ticket as this user may see it (404 when they may not)."""
     ticket = service.load_ticket(session, actor, ticket_id)
     shown = service.show(session, ticket, actor, now)
-    stations = {c.code: c.label for c in pickers.station_choices(session)}
+    stations = pickers.station_names(session)
     people = _display_names(session, {h.actor for h in shown.history} | {ticket.assignee or ""})
     timeline = [
         TimelineEntry(

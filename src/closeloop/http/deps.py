@@ -90,6 +90,7 @@ async def _end_in_thread(database: Database, session: Session, *, commit: bool) 
 # that could still fail to commit, nor races its own next request to a change not yet visible.
 DbSession = Annotated[Session, Depends(get_session, scope="function")]
 AppClock = Annotated[Clock, Depends(get_clock)]
+AppDatabase = Annotated[Database, Depends(get_database)]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 
 

@@ -9,13 +9,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 
 from closeloop.auth.actor import Actor
-from closeloop.db.engine import Database
 from closeloop.http.deps import (
     AppClock,
+    AppDatabase,
     AppSettings,
     CurrentActor,
     DbSession,
-    get_database,
     require,
     writes_on_read,
 )
@@ -28,7 +27,6 @@ from closeloop.knowledge.search import search
 router = APIRouter(prefix="/api/v1/kb", tags=["knowledge"])
 assist_router = APIRouter(prefix="/api/v1/assist", tags=["assist"])
 
-AppDatabase = Annotated[Database, Depends(get_database)]
 _VERSION = re.compile(r'^(?:W/)?"?(\d+)"?$')
 
 

@@ -196,10 +196,9 @@ def callback_outcomes(session: Session, window: Window) -> dict[str, int]:
     return counts
 
 
-def callback_satisfaction(session: Session, window: Window) -> Rate:
-    """Callback satisfaction: satisfied and basically satisfied among the callbacks that reached
-    the customer in the window."""
-    outcomes = callback_outcomes(session, window)
+def callback_satisfaction(outcomes: dict[str, int]) -> Rate:
+    """Callback satisfaction from `callback_outcomes`: satisfied and basically satisfied among
+    the callbacks that reached the customer."""
     return Rate(outcomes["satisfied"], outcomes["satisfied"] + outcomes["unsatisfied"])
 
 

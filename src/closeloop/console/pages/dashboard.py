@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from closeloop.console import charts, i18n, labels
 from closeloop.console.labels import N_
-from closeloop.console.rows import station_names
+from closeloop.console.pickers import station_names
 from closeloop.console.session import SignedIn, needs
 from closeloop.console.web import language_of, render
 from closeloop.http.deps import AppClock, AppSettings, DbSession
@@ -73,6 +73,7 @@ def dashboard(
     load = kpis.overdue_by_station(session, now)
     top, week_total = kpis.top_categories(session, week), kpis.tickets_opened(session, week)
     regions = kpis.hotspot_regions(session)
+    callbacks = kpis.callback_outcomes(session, week)
     stations = station_names(session)
     gettext = i18n.translations(language_of(request, user)).gettext
     return render(
@@ -98,8 +99,8 @@ def dashboard(
             kpis.first_contact_resolution(session, today),
             kpis.first_contact_resolution(session, week),
         ),
-        callbacks=kpis.callback_outcomes(session, week),
-        satisfaction=kpis.callback_satisfaction(session, week),
+        callbacks=callbacks,
+        satisfaction=kpis.callback_satisfaction(callbacks),
         top=top,
         top_shares=charts.cumulative_percents([c.count for c in top], week_total),
         week_total=week_total,

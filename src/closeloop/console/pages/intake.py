@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,7 @@ from closeloop.console.session import ConsoleUser, SignedIn, check_csrf, needs
 from closeloop.console.web import redirect, render
 from closeloop.customers.rules import msisdn_problem
 from closeloop.db.engine import Database
-from closeloop.http.deps import AppClock, AppSettings, DbSession, get_database, writes_on_read
+from closeloop.http.deps import AppClock, AppDatabase, AppSettings, DbSession, writes_on_read
 from closeloop.kit.clock import Clock
 from closeloop.kit.errors import InvalidInput
 from closeloop.knowledge import assist
@@ -29,7 +29,6 @@ from closeloop.tickets.workflow import actions_for
 
 router = APIRouter(include_in_schema=False)
 
-AppDatabase = Annotated[Database, Depends(get_database)]
 DEFAULTS = {"channel": "hotline", "type": "fault", "severity": "normal"}
 
 

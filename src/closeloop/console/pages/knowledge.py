@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
@@ -14,8 +14,7 @@ from sqlalchemy import select
 from closeloop.console import kb_views
 from closeloop.console.session import CSRF_FIELD, SignedIn, check_csrf, needs
 from closeloop.console.web import redirect, render
-from closeloop.db.engine import Database
-from closeloop.http.deps import AppClock, AppSettings, DbSession, get_database
+from closeloop.http.deps import AppClock, AppDatabase, AppSettings, DbSession
 from closeloop.kit.segment import search_terms
 from closeloop.knowledge import assist, service
 from closeloop.knowledge.render import plain_text
@@ -24,7 +23,6 @@ from closeloop.organisation.models import Category
 
 router = APIRouter(include_in_schema=False)
 
-AppDatabase = Annotated[Database, Depends(get_database)]
 RESULTS = 10
 QUERY_LIMIT = 500
 

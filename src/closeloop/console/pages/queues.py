@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from closeloop.console import queues
-from closeloop.console.rows import queue_rows, station_names
+from closeloop.console.pickers import station_names
+from closeloop.console.rows import queue_rows
 from closeloop.console.session import SignedIn
 from closeloop.console.web import render
 from closeloop.http.deps import AppClock, DbSession

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -18,7 +18,7 @@ from closeloop.console.ticket_view import possible_duplicate, ticket_view
 from closeloop.console.web import redirect, render
 from closeloop.customers.service import get_customer
 from closeloop.db.engine import Database
-from closeloop.http.deps import AppClock, AppSettings, DbSession, get_database, writes_on_read
+from closeloop.http.deps import AppClock, AppDatabase, AppSettings, DbSession, writes_on_read
 from closeloop.kit.clock import Clock
 from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from closeloop.knowledge import assist
@@ -28,8 +28,6 @@ from closeloop.tickets.actions import HANDLERS, perform
 from closeloop.tickets.service import load_ticket
 
 router = APIRouter(include_in_schema=False)
-
-AppDatabase = Annotated[Database, Depends(get_database)]
 
 
 @dataclass
