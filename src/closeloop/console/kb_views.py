@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from closeloop.auth.actor import Actor
 from closeloop.console.labels import N_
@@ -156,3 +157,33 @@ def workflow_buttons(actor: Actor, status: str, *, live: bool) -> list[str]:
         for action in workflow.allowed_actions(status, live=live)
         if actor.can(workflow.TRANSITIONS[action].permission)
     ]
+
+
+class ArticleForm(BaseModel):
+    """The article edit form as posted: all text, checked by the service's schema."""
+
+    csrf_token: str = ""
+    revision: int | None = None  # the working copy's revision when the form was shown
+    category: str = ""
+    question: str = ""
+    answer: str = ""
+    similar_questions: str = ""  # one per line
+    tags: str = ""  # separated by commas
+    valid_from: str = ""
+    valid_to: str = ""
+
+    def typed(self) -> dict[str, str]:
+        """What the user typed, to show the form again."""
+        return self.model_dump(exclude={"csrf_token", "revision"})
+
+    def fields(self) -> dict[str, Any]:
+        """The article fields (lists split, empty dates none) for ArticleIn / ArticleFields."""
+        return {
+            "category": self.category.strip(),
+            "question": self.question,
+            "answer": self.answer,
+            "similar_questions": split_list(self.similar_questions, lines_only=True),
+            "tags": split_list(self.tags),
+            "valid_from": self.valid_from or None,
+            "valid_to": self.valid_to or None,
+        }

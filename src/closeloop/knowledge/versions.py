@@ -94,6 +94,22 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> list[FieldDiff]:
     return changes
 
 
+def changes_per_version(
+    session: Session, article: Article
+) -> tuple[list[tuple[ArticleVersion, list[FieldDiff]]], list[FieldDiff]]:
+    """Every published version (newest first) with what it changed from the one before, and
+    what the working copy changes from the live version (nothing when none is live)."""
+    published = history(session, article.id)
+    older: list[ArticleVersion | None] = [*published[1:], None]  # each version's predecessor
+    changed = [
+        (version, compare(before.content, version.content) if before else [])
+        for version, before in zip(published, older[: len(published)], strict=True)
+    ]
+    live = next((v for v in published if v.number == article.live_version), None)
+    pending = compare(live.content, content_of(article)) if live else []
+    return changed, pending
+
+
 def diff(session: Session, article: Article, from_number: int, to_number: int | None) -> DiffOut:
     """Differences from one version to another, or to the working copy when `to` is None."""
     before = get_version(session, article.id, from_number).content

@@ -3,7 +3,7 @@ the edit form, workflow buttons and version history with differences."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,7 +18,6 @@ from closeloop.console.web import redirect, render
 from closeloop.http.deps import AppClock, DbSession
 from closeloop.kit.errors import Forbidden
 from closeloop.knowledge import service, versions
-from closeloop.knowledge.content import content_of
 from closeloop.knowledge.models import Article
 from closeloop.knowledge.schemas import ArticleFields, ArticleIn
 from closeloop.organisation.models import Category
@@ -30,15 +29,6 @@ Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
 LIST_SIZE = 30
 QUICK_ACTIONS = ("submit", "approve", "publish")  # need no note: offered in the lists too
 HOME = "/console/knowledge/manage"
-FORM_FIELDS = (
-    "category",
-    "question",
-    "answer",
-    "similar_questions",
-    "tags",
-    "valid_from",
-    "valid_to",
-)
 SECTIONS = (
     ("my-drafts", N_("My drafts")),
     ("review", N_("Waiting for review")),
@@ -66,19 +56,6 @@ def _articles(
 
 def _categories(session: Session) -> list[str]:
     return list(session.scalars(select(Category.code).order_by(Category.code)))
-
-
-def _fields(form: dict[str, str]) -> dict[str, Any]:
-    """The article fields as typed in the form (empty dates are none)."""
-    return {
-        "category": form["category"].strip(),
-        "question": form["question"],
-        "answer": form["answer"],
-        "similar_questions": kb_views.split_list(form["similar_questions"], lines_only=True),
-        "tags": kb_views.split_list(form["tags"]),
-        "valid_from": form["valid_from"] or None,
-        "valid_to": form["valid_to"] or None,
-    }
 
 
 def _problems(exc: ValidationError) -> list[str]:
@@ -111,7 +88,7 @@ def _form_page(
 
 def _form_of(article: Article | None) -> dict[str, str]:
     if article is None:
-        return dict.fromkeys(FORM_FIELDS, "")
+        return kb_views.ArticleForm().typed()
     return {
         "category": article.category,
         "question": article.question,
@@ -170,31 +147,15 @@ def create_draft(
     user: SignedIn,
     session: DbSession,
     clock: AppClock,
-    csrf_token_: Csrf = "",
-    category: Text = "",
-    question: Text = "",
-    answer: Text = "",
-    similar_questions: Text = "",
-    tags: Text = "",
-    valid_from: Text = "",
-    valid_to: Text = "",
+    form: Annotated[kb_views.ArticleForm, Form()],
 ) -> Response:
     """Save a new draft and open it."""
-    check_csrf(request, csrf_token_, user.token)
+    check_csrf(request, form.csrf_token, user.token)
     needs(user, "kb.draft")
-    form = dict(
-        category=category,
-        question=question,
-        answer=answer,
-        similar_questions=similar_questions,
-        tags=tags,
-        valid_from=valid_from,
-        valid_to=valid_to,
-    )
     try:
-        data = ArticleIn.model_validate(_fields(form))
+        data = ArticleIn.model_validate(form.fields())
     except ValidationError as exc:
-        return _form_page(request, user, session, form, problems=_problems(exc))
+        return _form_page(request, user, session, form.typed(), problems=_problems(exc))
     article = service.create_article(session, user.actor, data, clock=clock)
     return redirect(f"{HOME}/{article.id}?saved=1")
 
@@ -206,13 +167,7 @@ def article_for_editing(
     """The working copy, the edit form, the workflow buttons and the version history."""
     _needs_editing(user)
     article = service.load_article(session, user.actor, article_id)
-    published = versions.history(session, article.id)  # newest first
-    history = [
-        (v, versions.compare(published[i + 1].content, v.content) if i + 1 < len(published) else [])
-        for i, v in enumerate(published)
-    ]
-    live = next((v for v in published if v.number == article.live_version), None)
-    pending = versions.compare(live.content, content_of(article)) if live else []
+    history, pending = versions.changes_per_version(session, article)
     return render(
         request,
         "kb_article.html",
@@ -239,35 +194,19 @@ def save_draft(
     user: SignedIn,
     session: DbSession,
     clock: AppClock,
-    csrf_token_: Csrf = "",
-    revision: Annotated[int | None, Form()] = None,
-    category: Text = "",
-    question: Text = "",
-    answer: Text = "",
-    similar_questions: Text = "",
-    tags: Text = "",
-    valid_from: Text = "",
-    valid_to: Text = "",
+    form: Annotated[kb_views.ArticleForm, Form()],
 ) -> Response:
     """Save the working copy (it goes back to draft; the live version keeps answering)."""
-    check_csrf(request, csrf_token_, user.token)
+    check_csrf(request, form.csrf_token, user.token)
     needs(user, "kb.draft")
     article = service.load_article(session, user.actor, article_id, lock=True)
-    form = dict(
-        category=category,
-        question=question,
-        answer=answer,
-        similar_questions=similar_questions,
-        tags=tags,
-        valid_from=valid_from,
-        valid_to=valid_to,
-    )
     try:
-        data = ArticleFields.model_validate(_fields(form))
+        data = ArticleFields.model_validate(form.fields())
     except ValidationError as exc:
-        return _form_page(request, user, session, form, article=article, problems=_problems(exc))
+        problems = _problems(exc)
+        return _form_page(request, user, session, form.typed(), article=article, problems=problems)
     service.update_article(
-        session, user.actor, article, data, expected_revision=revision, clock=clock
+        session, user.actor, article, data, expected_revision=form.revision, clock=clock
     )
     return redirect(f"{HOME}/{article.id}?saved=1")
 
