@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from closeloop.auth.actor import Actor
 from closeloop.auth.models import AuditEntry
+from closeloop.db.upsert import row_insert
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.request_context import client_address_var, request_id_var
 
@@ -20,9 +21,10 @@ def record(
     summary: str = "",
     *,
     clock: Clock = system_clock,
-) -> AuditEntry:
-    """Add an audit entry to the caller's transaction."""
-    entry = AuditEntry(
+) -> None:
+    """Add an audit entry to the caller's transaction (a plain INSERT: entries are never read
+    back in the transaction that writes them, so no ORM object is kept)."""
+    entry = dict(
         at=clock.now(),
         actor=actor.username,
         action=action,
@@ -32,8 +34,10 @@ def record(
         request_id=request_id_var.get(),
         client_address=client_address_var.get(),
     )
-    session.add(entry)
-    return entry
+    session.execute(_INSERT, entry)
+
+
+_INSERT = row_insert(AuditEntry)
 
 
 def list_entries(

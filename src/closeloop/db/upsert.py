@@ -1,11 +1,20 @@
-"""INSERT … ON CONFLICT DO NOTHING for SQLite and PostgreSQL alike."""
+"""Plain INSERTs of append-only rows, and INSERT … ON CONFLICT DO NOTHING for SQLite and
+PostgreSQL alike."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Insert, Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+
+def row_insert(model: type[Any]) -> Insert:
+    """An INSERT into the model's table that bypasses the unit of work: for append-only rows
+    (history, audit) that the writing transaction never reads back as objects. Build it once
+    and execute it with a dict of column values."""
+    return insert(cast(Table, model.__table__))
 
 
 def insert_ignore(session: Session, model: type[Any], values: dict[str, Any]) -> bool:

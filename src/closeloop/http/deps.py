@@ -62,7 +62,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     Requests that write open their transaction with the write lock on SQLite, so a
     read-then-write never fails on a snapshot another request has changed. On PostgreSQL
     opening needs no I/O: the session opens on the event loop and only its end goes to a
-    worker thread (a thread switch costs about as much CPU as a short query).
+    worker thread (a thread switch costs about as much CPU as a short query), unless the
+    handler already committed in its own thread.
     """
     database: Database = request.app.state.database
     if not database.begins_on_first_statement:
@@ -76,7 +77,10 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     except BaseException:
         await _end_in_thread(database, session, commit=False)
         raise
-    await _end_in_thread(database, session, commit=True)
+    if session.in_transaction():
+        await _end_in_thread(database, session, commit=True)
+    else:  # the handler committed in its own thread: nothing left that does I/O
+        session.close()
 
 
 async def _end_in_thread(database: Database, session: Session, *, commit: bool) -> None:

@@ -21,10 +21,10 @@ from closeloop.db.upsert import insert_ignore
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
 from closeloop.organisation.models import Cause, Station
-from closeloop.tickets import schemas, sla
+from closeloop.tickets import history, schemas, sla
 from closeloop.tickets.deadlines import record_missed, refresh, station_terms
 from closeloop.tickets.events import announce
-from closeloop.tickets.models import Ticket, TicketEvent, TicketStationVisit
+from closeloop.tickets.models import Ticket, TicketStationVisit
 from closeloop.tickets.notices import notify_progress
 from closeloop.tickets.service import is_leaf, load_ticket
 from closeloop.tickets.workflow import (
@@ -251,19 +251,10 @@ def perform(
         ticket.version += 1
         ticket.updated_at = now
         refresh(ticket, now)
-        session.add(
-            TicketEvent(
-                ticket_id=ticket.id,
-                at=now,
-                actor=actor.username,
-                action=action,
-                from_status=from_status,
-                to_status=step.target,
-                station=step.station or ticket.station,
-                note=step.note[:2000],
-                charged_to=step.charged_to,
-            )
-        )
+        history.append(
+            session, ticket.id, now, actor.username, action, from_status, step.target,
+            station=step.station or ticket.station, note=step.note, charged_to=step.charged_to,
+        )  # fmt: skip
         audit.record(
             session,
             actor,

@@ -129,7 +129,9 @@ def _act(
         tz=settings.tz,
         clock=clock,
     )
-    return _json(service.show(session, ticket, actor, clock.now()), ticket.version)
+    shown = service.show(session, ticket, actor, clock.now())
+    session.commit()  # in this thread: ending the request then needs no trip to another
+    return _json(shown, ticket.version)
 
 
 def _needs_no_fields(body_type: type[BaseModel]) -> bool:

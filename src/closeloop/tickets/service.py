@@ -19,7 +19,7 @@ from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from closeloop.kit.ids import parse_id
 from closeloop.organisation.models import Category, Cause
-from closeloop.tickets import sla
+from closeloop.tickets import history, sla
 from closeloop.tickets.deadlines import refresh
 from closeloop.tickets.events import announce
 from closeloop.tickets.models import Breach, IdempotencyKey, Ticket, TicketEvent, TicketStationVisit
@@ -205,18 +205,10 @@ def create_ticket(
     refresh(ticket, now)
     session.add(ticket)
     session.flush()
-    session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            at=now,
-            actor=actor.username,
-            action="create",
-            from_status=None,
-            to_status="new",
-            station=None,
-            note=f"{data.channel} · {data.title}"[:2000],
-        )
-    )
+    history.append(
+        session, ticket.id, now, actor.username, "create", None, "new",
+        note=f"{data.channel} · {data.title}",
+    )  # fmt: skip
     if idempotency_key:
         session.add(
             IdempotencyKey(

@@ -21,7 +21,7 @@ from closeloop.customers.models import Customer, Plan
 from closeloop.kit.clock import Clock
 from closeloop.kit.errors import Conflict
 from closeloop.organisation.models import Category
-from closeloop.tickets import schemas, service
+from closeloop.tickets import history, schemas, service
 from closeloop.tickets.actions import HANDLERS, perform
 from closeloop.tickets.models import Ticket, TicketEvent
 from closeloop.tickets.workflow import TRANSITIONS, allowed_actions
@@ -143,18 +143,10 @@ def add_notes(
 ) -> None:
     """Notes are history entries (action `note`) that leave the status as it is."""
     for author, text in notes:
-        session.add(
-            TicketEvent(
-                ticket_id=ticket.id,
-                at=now,
-                actor=author[:64] or actor.username,
-                action="note",
-                from_status=ticket.status,
-                to_status=ticket.status,
-                station=ticket.station,
-                note=text[:2000],
-            )
-        )
+        history.append(
+            session, ticket.id, now, author[:64] or actor.username, "note", ticket.status,
+            ticket.status, station=ticket.station, note=text,
+        )  # fmt: skip
 
 
 def _system_customer(session: Session) -> Customer:

@@ -1,0 +1,44 @@
+"""Appending to a ticket's history (工单流转记录): one row per action or note."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from closeloop.db.upsert import row_insert
+from closeloop.tickets.models import TicketEvent
+
+_INSERT = row_insert(TicketEvent)
+
+
+def append(
+    session: Session,
+    ticket_id: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    from_status: str | None,
+    to_status: str,
+    *,
+    station: str | None = None,
+    note: str = "",
+    charged_to: str | None = None,
+) -> None:
+    """Add one history entry to the caller's transaction.
+
+    A plain INSERT, written at once: history is read back only by later queries, so the unit
+    of work keeps no object for it.
+    """
+    row = {
+        "ticket_id": ticket_id,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "from_status": from_status,
+        "to_status": to_status,
+        "station": station,
+        "note": note[:2000],
+        "charged_to": charged_to,
+    }
+    session.execute(_INSERT, row)
