@@ -24,12 +24,13 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from closeloop.config import Settings
 from closeloop.customers.models import Customer
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
+from closeloop.tickets.models import Breach
 from closeloop.tickets.scan import scan
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -306,6 +307,11 @@ def test_random_actions_by_random_users_keep_the_invariants(
                 assert ticket["due_at"] is None and ticket["overdue"] is False
             breaches = [(b["stage"], b["due_at"]) for b in ticket["breaches"]]
             assert len(breaches) == len(set(breaches))
+            with database.unit_of_work(write=False) as session:
+                recorded = session.scalar(
+                    select(func.count()).where(Breach.ticket_id == int(ticket["id"]))
+                )
+            assert len(breaches) == recorded  # the ticket's breach count kept up with the rows
             for b in ticket["breaches"]:
                 assert b["station"] is None or b["station"] in self.model.visited
                 # a deadline is missed once it has passed, not at its instant

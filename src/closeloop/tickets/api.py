@@ -95,7 +95,7 @@ def list_all(
     )
     page, next_cursor = list_tickets(session, actor, f, now, cursor=cursor, limit=limit)
     ids = [t.id for t in page]
-    history, breaches = service.history_of(session, ids), service.breaches_of(session, ids)
+    history, breaches = service.history_of(session, ids), service.breaches_of(session, page)
     items = [service.ticket_out(t, history[t.id], breaches[t.id], actor, now) for t in page]
     return _json(schemas.TicketPage(items=items, next_cursor=next_cursor))
 

@@ -116,6 +116,7 @@ def record_missed(session: Session, ticket: Ticket, at: datetime, tz: ZoneInfo) 
         )
         if not inserted:
             continue
+        ticket.breach_count += 1
         recorded.append(stage)
         _notify(
             session,

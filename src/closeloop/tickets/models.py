@@ -65,6 +65,8 @@ class Ticket(Base):
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     return_count: Mapped[int] = mapped_column(Integer, default=0)
+    # rows in ticket_breaches: a ticket never late is shown without reading them
+    breach_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     first_contact_resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
