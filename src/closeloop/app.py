@@ -17,6 +17,7 @@ from closeloop.care.care_api import router as care_extra_router
 from closeloop.config import Settings, get_settings
 from closeloop.customers.api import router as customers_router
 from closeloop.db.engine import Database
+from closeloop.http.admission import AdmissionControl
 from closeloop.http.middleware import HttpMetrics, RequestContextMiddleware
 from closeloop.http.problems import install_problem_handlers
 from closeloop.kit.clock import Clock, system_clock
@@ -70,6 +71,7 @@ def create_app(
     app.state.clock = clock
     metrics = HttpMetrics()
     app.state.metrics = metrics
+    app.add_middleware(AdmissionControl, limit=settings.requests_in_flight)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     install_problem_handlers(app)
     install_tmf_error_handlers(app)

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
     worker_enabled: bool = True
+    # requests one server process works on at once; more wait in line (http/admission.py)
+    requests_in_flight: int = Field(default=4, ge=1)
     # proactive care (care/): quiet hours, daily cap and delivery channels
     quiet_hours: str = "22:00-08:00"
     care_daily_cap: int = Field(default=5, ge=1)
