@@ -158,3 +158,20 @@ def test_history_shows_what_changed_after_an_edit_and_republish(client: TestClie
     client.cookies.clear()
     sign_in(client, "agent")
     assert "领取后立即生效" in client.get(f"/console/knowledge/{article}").text
+
+
+def test_a_retired_article_is_listed_for_editors_to_find_again(client: TestClient) -> None:
+    editor = sign_in(client, "editor")
+    article = _create(client, editor)
+    _act(client, editor, article, "submit")
+    client.cookies.clear()
+    supervisor = sign_in(client, "supervisor")
+    _act(client, supervisor, article, "approve")
+    _act(client, supervisor, article, "publish")
+    _act(client, supervisor, article, "retire", note="活动结束")
+    page = client.get("/console/knowledge/manage").text
+    published = page[page.index('id="published"') : page.index('id="retired"')]
+    retired = page[page.index('id="retired"') :]
+    assert QUESTION not in published
+    assert QUESTION in retired and f'href="/console/knowledge/manage/{article}"' in retired
+    assert "已下线" in retired

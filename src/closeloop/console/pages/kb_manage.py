@@ -34,6 +34,7 @@ SECTIONS = (
     ("review", N_("Waiting for review")),
     ("approved", N_("Approved, waiting to be published")),
     ("published", N_("Published")),
+    ("retired", N_("Retired")),  # editing one makes a new draft: retired is not the end
 )
 
 
@@ -102,7 +103,8 @@ def _form_of(article: Article | None) -> dict[str, str]:
 
 @router.get("/console/knowledge/manage", response_class=HTMLResponse)
 def manage(request: Request, user: SignedIn, session: DbSession, q: str = "") -> HTMLResponse:
-    """My drafts, the review queue, approved articles waiting to be published, published ones."""
+    """My drafts, the review queue, approved articles waiting to be published, published and
+    retired ones."""
     _needs_editing(user)
     q = q.strip()[:100]
     return render(
@@ -120,6 +122,7 @@ def manage(request: Request, user: SignedIn, session: DbSession, q: str = "") ->
                     _articles(session, "review"),
                     _articles(session, "approved"),
                     _articles(session, "published", q=q),
+                    _articles(session, "retired"),
                 ),
                 strict=True,
             )
