@@ -8,6 +8,9 @@ the database's capacity the application keeps.
 
     .venv/bin/python -m benchmarks.workflow [--seconds 20] [--clients 16] [--workers 2]
 
+Each server process works on CLOSELOOP_REQUESTS_IN_FLIGHT requests at once (default 4) and
+queues the rest; set it in the environment to compare.
+
 Each client works its cases one after another, each case on its own keep-alive HTTP/1.1
 connection, with a lean client (benchmarks/http_client.py) so the load generator leaves the
 shared CPUs to the server.
@@ -27,6 +30,7 @@ from pathlib import Path
 from benchmarks.http_client import Connection
 from benchmarks.support import live_server, percentile, postgres_database, run_cli
 from benchmarks.workflow_baseline import bare_sql_loops
+from closeloop.config import Settings
 
 PASSWORD = "closeloop-demo"
 USERS = ("agent", "expert", "wireless", "callback")
@@ -151,7 +155,12 @@ def measure(name: str, url: str, args: argparse.Namespace) -> None:
     print(f"[{name}] migrating and seeding the demo…", file=sys.stderr)
     run_cli(url, "seed", "--demo")
     with live_server(url, workers=args.workers) as base:
-        print(f"[{name}] {args.clients} clients for {args.seconds:.0f} s…", file=sys.stderr)
+        in_flight = Settings().requests_in_flight  # what the server reads from the environment
+        print(
+            f"[{name}] {args.clients} clients for {args.seconds:.0f} s; server: {args.workers} "
+            f"workers, {in_flight} requests in flight each (CLOSELOOP_REQUESTS_IN_FLIGHT)…",
+            file=sys.stderr,
+        )
         result = asyncio.run(drive(base, args.seconds, args.clients))
     baseline = bare_sql_loops(url, seconds=min(args.seconds, 10), clients=args.clients)
     ratio = result["loops_per_s"] / baseline["loops_per_s"]  # type: ignore[operator]
