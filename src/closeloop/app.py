@@ -71,7 +71,7 @@ def create_app(
     app.state.clock = clock
     metrics = HttpMetrics()
     app.state.metrics = metrics
-    app.add_middleware(AdmissionControl, limit=settings.requests_in_flight)
+    app.add_middleware(AdmissionControl, limit=settings.requests_in_flight, metrics=metrics)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     install_problem_handlers(app)
     install_tmf_error_handlers(app)

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from starlette.types import Receive, Scope, Send
 
 from closeloop.http.admission import AdmissionControl
+from closeloop.http.middleware import HttpMetrics
 
 
 class _SlowApp:
@@ -43,7 +44,8 @@ async def _ignore(_message: object) -> None:
 
 def test_requests_beyond_the_limit_wait_and_all_are_served_in_order() -> None:
     inner = _SlowApp()
-    admission = AdmissionControl(inner, limit=3)
+    metrics = HttpMetrics()
+    admission = AdmissionControl(inner, limit=3, metrics=metrics)
 
     async def many() -> None:
         calls = [admission({"type": "http", "path": f"/{i}"}, _nothing, _ignore) for i in range(12)]
@@ -52,11 +54,16 @@ def test_requests_beyond_the_limit_wait_and_all_are_served_in_order() -> None:
     _run(many)
     assert inner.most == 3
     assert inner.served == [f"/{i}" for i in range(12)]  # first come, first served
+    sample = metrics.registry.get_sample_value
+    assert sample("closeloop_http_requests_waiting") == 0
+    assert sample("closeloop_http_admission_wait_seconds_count") == 12
+    # the last three waited for three rounds of 10 ms before them
+    assert (sample("closeloop_http_admission_wait_seconds_sum") or 0) >= 0.09
 
 
 def test_lifespan_and_other_scopes_pass_without_a_slot() -> None:
     inner = _SlowApp()
-    admission = AdmissionControl(inner, limit=1)
+    admission = AdmissionControl(inner, limit=1, metrics=HttpMetrics())
 
     async def many() -> None:
         calls = [admission({"type": "lifespan", "path": "-"}, _nothing, _ignore) for _ in range(4)]

@@ -7,7 +7,7 @@ import time
 import uuid
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from closeloop.kit.request_context import client_address_var, request_id_var
@@ -31,6 +31,17 @@ class HttpMetrics:
             "HTTP request latency",
             ["method", "route"],
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            registry=self.registry,
+        )
+        self.waiting = Gauge(
+            "closeloop_http_requests_waiting",
+            "Requests waiting for a slot of admission control (CLOSELOOP_REQUESTS_IN_FLIGHT)",
+            registry=self.registry,
+        )
+        self.admission_wait = Histogram(
+            "closeloop_http_admission_wait_seconds",
+            "Time a request waited for a slot before the application took it on",
+            buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
             registry=self.registry,
         )
 
