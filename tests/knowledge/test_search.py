@@ -115,3 +115,24 @@ def test_cli_single_search_as_json(cli: object) -> None:
     result = cli("kb", "search", "宽带怎么移机", "--json")  # type: ignore[operator]
     assert result.exit_code == 0
     assert json.loads(result.stdout)["items"][0]["external_id"] == "demo-bb-move"
+
+
+def test_a_message_about_something_else_is_mostly_unfamiliar_words() -> None:
+    from datetime import date
+
+    from closeloop.knowledge.index import IndexDoc, KnowledgeIndex
+
+    faq = [
+        {"question": "流量用完了怎么办", "answer": "可以订购流量加油包，当月有效。"},
+        {"question": "宽带断网怎么处理", "answer": "请先重启光猫和路由器，再拨打客服报修。"},
+    ]
+    docs = [
+        IndexDoc.from_content(n, f"a{n}", {"category": "billing/data", **a})
+        for n, a in enumerate(faq, 1)
+    ]
+    index = KnowledgeIndex(docs, None)
+    today = date(2026, 11, 23)
+    telecom = index.search("流量用完了，宽带也断网", today=today)
+    elsewhere = index.search("周末去哪里爬山比较好", today=today)
+    assert telecom.familiar == 1.0
+    assert elsewhere.familiar == 0.0

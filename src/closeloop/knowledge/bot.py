@@ -63,6 +63,7 @@ class Evidence:
     topic_closeness: float = 0.0
     lexical_gap: float = 0.0
     coverage: float = 0.0
+    familiar: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def features(evidence: Evidence) -> dict[str, float]:
         "lexical": best.lexical,
         "lexical_gap": evidence.lexical_gap,
         "coverage": evidence.coverage,
+        "familiar": evidence.familiar,
         "second_score": second.score,
         "second_semantic": second.semantic,
         "second_margin": second.score - third,

@@ -48,6 +48,7 @@ FEATURES = (
     "lexical",
     "lexical_gap",
     "coverage",
+    "familiar",
 )
 EITHER_FEATURES = (*FEATURES, "second_score", "second_semantic", "second_margin", "same_category")
 # The product's own promises (issue #4), held on the generated questions: at most 5 % of the

@@ -88,6 +88,7 @@ def evidence(result: Result) -> bot.Evidence:
         topic_closeness=result.topic_closeness,
         lexical_gap=result.lexical_gap,
         coverage=result.coverage,
+        familiar=result.familiar,
     )
 
 

@@ -110,6 +110,7 @@ class Result:
     topic_closeness: float = 0.0
     lexical_gap: float = 0.0
     coverage: float = 0.0
+    familiar: float = 0.0
 
 
 class KnowledgeIndex:
@@ -273,7 +274,15 @@ class KnowledgeIndex:
             topic_closeness=focus,
             lexical_gap=_gap(np.where(mask, lexical, -np.inf), best),
             coverage=self.coverage(query_terms, self.docs[best]),
+            familiar=self.familiar(query_terms),
         )
+
+    def familiar(self, query_terms: Counter[str]) -> float:
+        """Share of the query's words (by count) that some article uses at all: a message about
+        something else altogether is mostly words the knowledge base never uses."""
+        total = sum(query_terms.values())
+        known = sum(n for term, n in query_terms.items() if term in self.lexical.postings)
+        return known / total if total else 0.0
 
     def coverage(self, query_terms: Counter[str], doc: IndexDoc) -> float:
         """Share of the query's words and concepts (by rarity) that the article contains."""
