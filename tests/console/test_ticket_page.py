@@ -65,6 +65,7 @@ def test_the_page_shows_the_ticket_timeline_customer_and_suggestions(
     page = _page(client, ticket["id"])
     text = text_of(page)
     assert ticket["number"] in text and "家里手机信号很差" in text
+    assert f"热线 · {ticket['title']}" in text and "hotline ·" not in text  # channel by name
     assert zh("In progress") in text and "无线中心" in text
     assert "信号" in text and " › " in text  # the category's three levels by name
     for action in ("escalate", "dispatch", "accept"):

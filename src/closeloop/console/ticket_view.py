@@ -14,7 +14,7 @@ from closeloop.auth.models import User
 from closeloop.console import pickers
 from closeloop.console.labels import ACTIONS, N_
 from closeloop.organisation.models import Category, Cause
-from closeloop.tickets import service
+from closeloop.tickets import history, service
 from closeloop.tickets.models import Ticket
 from closeloop.tickets.schemas import TicketOut
 
@@ -54,6 +54,7 @@ class TimelineEntry:
     station: str | None = None  # the station's name
     note: str = ""
     due_at: datetime | None = None
+    channel: str | None = None  # the opening entry's channel code, shown by its name
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,12 @@ class TicketView:
         return sum(1 for e in self.timeline if e.kind == "event")
 
 
+def _note(action: str, note: str, channel: str) -> tuple[str, str | None]:
+    """The entry's note and channel: the opening one split into its channel and title."""
+    title = history.opening_title(note, channel) if action == "create" else None
+    return (note, None) if title is None else (title, channel)
+
+
 def ticket_view(session: Session, actor: Actor, ticket_id: str, now: datetime) -> TicketView:
     """The ticket as this user may see it (404 when they may not)."""
     ticket = service.load_ticket(session, actor, ticket_id)
@@ -112,9 +119,11 @@ def ticket_view(session: Session, actor: Actor, ticket_id: str, now: datetime) -
             from_status=h.from_status,
             to_status=h.to_status,
             station=stations.get(h.station, h.station) if h.station else None,
-            note=h.note,
+            note=note,
+            channel=channel,
         )
         for h in shown.history
+        for note, channel in [_note(h.action, h.note, ticket.channel)]
     ]
     timeline += [
         TimelineEntry(

@@ -42,3 +42,15 @@ def append(
         "charged_to": charged_to,
     }
     session.execute(_INSERT, row)
+
+
+def opening_note(channel: str, title: str) -> str:
+    """The note of a ticket's first entry: the channel it came in by, and its title."""
+    return f"{channel} · {title}"
+
+
+def opening_title(note: str, channel: str) -> str | None:
+    """The title part of an opening note in the channel given (None for any other note),
+    so a page can show the channel by its name."""
+    prefix = opening_note(channel, "")
+    return note.removeprefix(prefix) if note.startswith(prefix) else None

@@ -207,7 +207,7 @@ def create_ticket(
     session.flush()
     history.append(
         session, ticket.id, now, actor.username, "create", None, "new",
-        note=f"{data.channel} · {data.title}",
+        note=history.opening_note(data.channel, data.title),
     )  # fmt: skip
     if idempotency_key:
         session.add(
