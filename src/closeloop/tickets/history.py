@@ -1,4 +1,4 @@
-"""Appending to a ticket's history (工单流转记录): one row per action or note."""
+"""A ticket's history (工单流转记录): appending entries, and the opening entry's note."""
 
 from __future__ import annotations
 
