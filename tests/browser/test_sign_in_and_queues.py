@@ -77,7 +77,10 @@ def test_signing_in_and_opening_a_ticket_work_from_the_keyboard(
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto("/login")
-    page.keyboard.type("expert")  # the username field has the focus
+    # the username field takes the focus by itself (autofocus lands on a rendering step
+    # after "load", so wait for it rather than type into nothing)
+    expect(page.get_by_label("用户名")).to_be_focused()
+    page.keyboard.type("expert")
     page.keyboard.press("Tab")
     page.keyboard.type("closeloop-demo")
     page.keyboard.press("Enter")
