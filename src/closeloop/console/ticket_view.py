@@ -16,7 +16,7 @@ from closeloop.console.labels import ACTIONS, N_
 from closeloop.organisation.models import Category, Cause
 from closeloop.tickets import history, service
 from closeloop.tickets.models import Ticket
-from closeloop.tickets.schemas import TicketOut
+from closeloop.tickets.schemas import HistoryOut, TicketOut
 
 EVENTS: dict[str, str] = {
     **ACTIONS,
@@ -98,10 +98,22 @@ class TicketView:
         return sum(1 for e in self.timeline if e.kind == "event")
 
 
-def _note(action: str, note: str, channel: str) -> tuple[str, str | None]:
-    """The entry's note and channel: the opening one split into its channel and title."""
-    title = history.opening_title(note, channel) if action == "create" else None
-    return (note, None) if title is None else (title, channel)
+def _event_entry(
+    event: HistoryOut, channel: str, stations: dict[str, str], people: dict[str, str]
+) -> TimelineEntry:
+    """An action taken, names for codes; the opening entry's note split into channel and title."""
+    title = history.opening_title(event.note, channel) if event.action == "create" else None
+    return TimelineEntry(
+        at=event.at,
+        kind="event",
+        label=EVENTS.get(event.action, event.action),
+        actor=people.get(event.actor, event.actor),
+        from_status=event.from_status,
+        to_status=event.to_status,
+        station=stations.get(event.station, event.station) if event.station else None,
+        note=event.note if title is None else title,
+        channel=None if title is None else channel,
+    )
 
 
 def ticket_view(session: Session, actor: Actor, ticket_id: str, now: datetime) -> TicketView:
@@ -110,21 +122,7 @@ def ticket_view(session: Session, actor: Actor, ticket_id: str, now: datetime) -
     shown = service.show(session, ticket, actor, now)
     stations = pickers.station_names(session)
     people = _display_names(session, {h.actor for h in shown.history} | {ticket.assignee or ""})
-    timeline = [
-        TimelineEntry(
-            at=h.at,
-            kind="event",
-            label=EVENTS.get(h.action, h.action),
-            actor=people.get(h.actor, h.actor),
-            from_status=h.from_status,
-            to_status=h.to_status,
-            station=stations.get(h.station, h.station) if h.station else None,
-            note=note,
-            channel=channel,
-        )
-        for h in shown.history
-        for note, channel in [_note(h.action, h.note, ticket.channel)]
-    ]
+    timeline = [_event_entry(h, ticket.channel, stations, people) for h in shown.history]
     timeline += [
         TimelineEntry(
             at=b.detected_at,

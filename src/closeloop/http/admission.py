@@ -22,7 +22,6 @@ class AdmissionControl:
 
     def __init__(self, app: ASGIApp, limit: int, metrics: HttpMetrics) -> None:
         self.app = app
-        self.limit = limit
         self.metrics = metrics
         self._slots = asyncio.Semaphore(limit)
 

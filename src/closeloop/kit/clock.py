@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 
 class Clock:
@@ -11,6 +12,10 @@ class Clock:
     def now(self) -> datetime:
         """The current instant in UTC."""
         return datetime.now(UTC)
+
+    def local_date(self, tz: ZoneInfo) -> date:
+        """Today's date where the operator is (articles' validity, searches)."""
+        return self.now().astimezone(tz).date()
 
 
 class FixedClock(Clock):

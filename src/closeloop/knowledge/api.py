@@ -48,7 +48,7 @@ def _show(
     settings: AppSettings,
 ) -> schemas.ArticleOut:
     response.headers["ETag"] = f'"{article.revision}"'
-    return service.article_out(session, article, actor, clock.now().astimezone(settings.tz).date())
+    return service.article_out(session, article, actor, clock.local_date(settings.tz))
 
 
 @router.get("/search", response_model=schemas.SearchOut)
@@ -63,7 +63,7 @@ def search_articles(
     category: Annotated[str | None, Query(max_length=96)] = None,
 ) -> schemas.SearchOut:
     """Published, currently valid articles best matching a question (Chinese-aware)."""
-    today = clock.now().astimezone(settings.tz).date()
+    today = clock.local_date(settings.tz)
     result, took = search(database, session, q, today=today, limit=limit, category=category)
     items = [
         schemas.SearchItem(
@@ -92,7 +92,7 @@ def suggest(
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> schemas.SuggestOut:
     """Suggestions for a ticket (`ticket_id`) or for text typed at intake (`q`, `category`)."""
-    today = clock.now().astimezone(settings.tz).date()
+    today = clock.local_date(settings.tz)
     if ticket_id:
         return assist.suggest_for_ticket(
             database, session, actor, ticket_id, today=today, limit=limit, clock=clock
@@ -134,7 +134,7 @@ def list_articles(
     rows, next_cursor = service.list_articles(
         session, actor, status=status, category=category, cursor=cursor, limit=limit
     )
-    today = clock.now().astimezone(settings.tz).date()
+    today = clock.local_date(settings.tz)
     return schemas.ArticlePage(
         items=[service.article_out(session, a, actor, today) for a in rows],
         next_cursor=next_cursor,

@@ -127,7 +127,7 @@ def converse(
     chat.msisdn = body.msisdn or chat.msisdn
     state = dict(chat.state or {})
     transcript = [*chat.transcript, {"role": "customer", "text": body.message}]
-    today = clock.now().astimezone(settings.tz).date()
+    today = clock.local_date(settings.tz)
     index = index_for(database, session)
     out = _reply(session, index, chat, body.message, state, transcript, settings, today, clock)
     transcript.append({"role": "bot", "text": out.reply})

@@ -251,10 +251,10 @@ def perform(
         ticket.version += 1
         ticket.updated_at = now
         refresh(ticket, now)
-        history.append(
-            session, ticket.id, now, actor.username, action, from_status, step.target,
+        history.append(session, history.entry(
+            ticket.id, now, actor.username, action, from_status, step.target,
             station=step.station or ticket.station, note=step.note, charged_to=step.charged_to,
-        )  # fmt: skip
+        ))  # fmt: skip
         audit.record(
             session,
             actor,

@@ -12,8 +12,7 @@ from closeloop.tickets.models import TicketEvent
 _INSERT = row_insert(TicketEvent)
 
 
-def append(
-    session: Session,
+def entry(
     ticket_id: int,
     at: datetime,
     actor: str,
@@ -24,13 +23,9 @@ def append(
     station: str | None = None,
     note: str = "",
     charged_to: str | None = None,
-) -> None:
-    """Add one history entry to the caller's transaction.
-
-    A plain INSERT, written at once: history is read back only by later queries, so the unit
-    of work keeps no object for it.
-    """
-    row = {
+) -> dict[str, object]:
+    """One history entry, as the row `append` writes."""
+    return {
         "ticket_id": ticket_id,
         "at": at,
         "actor": actor,
@@ -41,7 +36,16 @@ def append(
         "note": note[:2000],
         "charged_to": charged_to,
     }
-    session.execute(_INSERT, row)
+
+
+def append(session: Session, *entries: dict[str, object]) -> None:
+    """Add history entries to the caller's transaction, in one statement.
+
+    A plain INSERT, written at once: history is read back only by later queries, so the unit
+    of work keeps no object for it.
+    """
+    if entries:
+        session.execute(_INSERT, list(entries))
 
 
 def opening_note(channel: str, title: str) -> str:

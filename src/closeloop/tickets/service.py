@@ -205,10 +205,10 @@ def create_ticket(
     refresh(ticket, now)
     session.add(ticket)
     session.flush()
-    history.append(
-        session, ticket.id, now, actor.username, "create", None, "new",
+    history.append(session, history.entry(
+        ticket.id, now, actor.username, "create", None, "new",
         note=history.opening_note(data.channel, data.title),
-    )  # fmt: skip
+    ))  # fmt: skip
     if idempotency_key:
         session.add(
             IdempotencyKey(

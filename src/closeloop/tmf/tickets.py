@@ -142,11 +142,13 @@ def add_notes(
     session: Session, actor: Actor, ticket: Ticket, notes: list[tuple[str, str]], now: datetime
 ) -> None:
     """Notes are history entries (action `note`) that leave the status as it is."""
-    for author, text in notes:
-        history.append(
-            session, ticket.id, now, author[:64] or actor.username, "note", ticket.status,
-            ticket.status, station=ticket.station, note=text,
-        )  # fmt: skip
+    history.append(session, *(
+        history.entry(
+            ticket.id, now, author[:64] or actor.username, "note", ticket.status, ticket.status,
+            station=ticket.station, note=text,
+        )
+        for author, text in notes
+    ))  # fmt: skip
 
 
 def _system_customer(session: Session) -> Customer:

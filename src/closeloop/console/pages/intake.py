@@ -43,7 +43,7 @@ def _suggest(
 ) -> list[SuggestItem]:
     if not text.strip() or not user.actor.can("kb.search"):
         return []
-    today = clock.now().astimezone(settings.tz).date()
+    today = clock.local_date(settings.tz)
     found = assist.suggest(
         database, session, user.actor, text, today=today, category=category, clock=clock
     )

@@ -54,7 +54,7 @@ def knowledge_search(
     q, category = q.strip()[:QUERY_LIMIT], category.strip()[:96]
     found: list[Found] = []
     if q:
-        today = clock.now().astimezone(settings.tz).date()
+        today = clock.local_date(settings.tz)
         result, _took = search(
             database, session, q, today=today, limit=RESULTS, category=category or None
         )
@@ -99,9 +99,7 @@ def article_page(
     """The article's answer and its script, one step at a time (`?step=` links, no script)."""
     needs(user, "kb.read")
     article = service.load_article(session, user.actor, article_id)
-    shown = service.article_out(
-        session, article, user.actor, clock.now().astimezone(settings.tz).date()
-    )
+    shown = service.article_out(session, article, user.actor, clock.local_date(settings.tz))
     return render(
         request,
         "knowledge_article.html",

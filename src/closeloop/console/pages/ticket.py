@@ -63,7 +63,7 @@ def _page(
     )
     suggestions: list[SuggestItem] = []
     if actor.can("kb.search"):
-        today = now.astimezone(settings.tz).date()
+        today = clock.local_date(settings.tz)
         found = assist.suggest_for_ticket(
             database, session, actor, str(ticket_id), today=today, clock=clock
         )
