@@ -19,7 +19,9 @@ def _evidence(
     closeness: float,
     lexical_gap: float = 0.0,
     gaps: float = 0.0,
+    familiar: float = 0.9,
 ) -> bot.Evidence:
+    """Evidence as search gives it; most words of a telecom message are known to the FAQ."""
     first, second, third = scores
     return bot.Evidence(
         [
@@ -32,6 +34,7 @@ def _evidence(
         topic_closeness=closeness,
         lexical_gap=lexical_gap,
         coverage=coverage,
+        familiar=familiar,
     )
 
 
@@ -69,6 +72,16 @@ def test_the_shipped_calibration_is_read() -> None:
         "threshold answer 0.6\nthreshold clarify 0.8\n"
     )
     assert parsed.answer == {"bias": -1.5, "score": 2.0} and parsed.answer_at == 0.6
+
+
+def test_products_of_features_are_model_terms_and_features_are_held_in_range() -> None:
+    parsed = bot.read_calibration(
+        "answer bias 0\nanswer score*margin 2\neither bias 0\nrange margin 0 0.5\n"
+        "threshold answer 0.6\nthreshold clarify 0.8\n"
+    )
+    assert bot.term("score*margin", {"score": 1.5, "margin": 0.4}) == 1.5 * 0.4
+    assert parsed.held({"score": 9.0, "margin": 3.0}) == {"score": 9.0, "margin": 0.5}
+    assert parsed.held({"margin": -1.0}) == {"margin": 0.0}
 
 
 def test_coverage_says_how_much_of_the_question_the_best_article_holds() -> None:

@@ -89,11 +89,18 @@ def test_broken_scripts_are_refused(change: object, problem: str) -> None:
 
 
 def _evidence(first: float, second: float, semantic: float = 0.8) -> bot.Evidence:
+    """Evidence as search gives it for a message that names its topic."""
     return bot.Evidence(
-        [bot.Candidate("a", "问题A", first, semantic), bot.Candidate("b", "问题B", second, 0.5)],
+        [
+            bot.Candidate("a", "问题A", first, semantic, 1.0),
+            bot.Candidate("b", "问题B", second, 0.5, 0.6),
+        ],
         semantic_gap=0.1,
         topic_gap=0.1,
         topic_closeness=0.95,
+        lexical_gap=0.3,
+        coverage=0.6,
+        familiar=0.9,
     )
 
 
@@ -111,10 +118,15 @@ def test_a_weak_match_is_handed_over() -> None:
 
 def test_two_close_articles_lead_to_a_question_and_the_choice_is_understood() -> None:
     close = bot.Evidence(
-        [bot.Candidate("a", "问题A", 1.35, 0.5), bot.Candidate("b", "问题B", 1.33, 0.5)],
-        semantic_gap=0.0,
-        topic_gap=0.0,
-        topic_closeness=0.8,
+        [
+            bot.Candidate("a", "问题A", 1.7, 0.65, 1.0, "sms/delay"),
+            bot.Candidate("b", "问题B", 1.69, 0.65, 0.95, "sms/receive"),
+            bot.Candidate("c", "问题C", 1.3, 0.3, 0.2, "billing/bill"),
+        ],
+        topic_closeness=0.85,
+        lexical_gap=0.05,
+        coverage=0.6,
+        familiar=0.9,
     )
     decision = bot.decide("那个怎么弄", close)
     assert decision.kind == "clarify" and decision.options == ["a", "b"]

@@ -9,9 +9,11 @@ Given the customer's message, what search found and what the conversation is wai
 - otherwise answer with the best article (and walk its script, one step per message).
 Confidence is calibrated: two logistic models over features of the ranking (strength of the
 best hit, its margin, agreement of the semantic, topic and lexical rankings, how much of the
-query the article covers) give the chance that the best article is right and the chance that
-one of the first two is. Their weights and thresholds are data (`data/bot_confidence.txt`),
-fitted by `closeloop.knowledge.calibrate` on questions generated from the shipped demo FAQ.
+query the article covers) and their pairwise products give the chance that the best article
+is right and the chance that one of the first two is. Their weights, thresholds and the range
+each feature was seen in (values beyond are held at its edge, so the products do not run
+away) are data (`data/bot_confidence.txt`), fitted by `closeloop.knowledge.calibrate` on
+questions generated from the shipped demo FAQ and on customer messages written for it.
 """
 
 from __future__ import annotations
@@ -86,6 +88,15 @@ class Calibration:
     either: dict[str, float]
     answer_at: float
     clarify_at: float
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def held(self, values: dict[str, float]) -> dict[str, float]:
+        """The features held within the ranges seen in calibration."""
+        out = dict(values)
+        for name, (low, high) in self.ranges.items():
+            if name in out:
+                out[name] = min(high, max(low, out[name]))
+        return out
 
 
 def features(evidence: Evidence) -> dict[str, float]:
@@ -117,20 +128,34 @@ def _top_level(category: str) -> str:
     return category.split("/", 1)[0]
 
 
+def term(name: str, values: dict[str, float]) -> float:
+    """A model term's value: one feature, or the product of features joined by "*"."""
+    out = 1.0
+    for feature in name.split("*"):
+        out *= values.get(feature, 0.0)
+    return out
+
+
 def _logistic(weights: dict[str, float], values: dict[str, float]) -> float:
-    z = sum(w * (1.0 if k == "bias" else values.get(k, 0.0)) for k, w in weights.items())
+    z = sum(w * (1.0 if k == "bias" else term(k, values)) for k, w in weights.items())
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def read_calibration(text: str) -> Calibration:
-    """Parse the calibration file: `model feature weight` or `threshold name value` lines."""
+    """Parse the calibration file: `model term weight`, `threshold name value` and
+    `range feature low high` lines."""
     models: dict[str, dict[str, float]] = {"answer": {}, "either": {}, "threshold": {}}
+    ranges: dict[str, tuple[float, float]] = {}
     for line in text.splitlines():
         parts = line.split("#", 1)[0].split()
         if len(parts) == 3:
             models[parts[0]][parts[1]] = float(parts[2])
+        elif len(parts) == 4 and parts[0] == "range":
+            ranges[parts[1]] = (float(parts[2]), float(parts[3]))
     limits = models["threshold"]
-    return Calibration(models["answer"], models["either"], limits["answer"], limits["clarify"])
+    return Calibration(
+        models["answer"], models["either"], limits["answer"], limits["clarify"], ranges
+    )
 
 
 @lru_cache(maxsize=1)
@@ -143,7 +168,8 @@ def calibration() -> Calibration:
 def confidence(evidence: Evidence) -> float:
     """The chance that the best candidate answers the message (0…1)."""
     values = features(evidence)
-    return _logistic(calibration().answer, values) if values else 0.0
+    shipped = calibration()
+    return _logistic(shipped.answer, shipped.held(values)) if values else 0.0
 
 
 def either_confidence(evidence: Evidence) -> float:
@@ -151,7 +177,8 @@ def either_confidence(evidence: Evidence) -> float:
     values = features(evidence)
     if len(evidence.candidates) < 2:
         return 0.0
-    return _logistic(calibration().either, values)
+    shipped = calibration()
+    return _logistic(shipped.either, shipped.held(values))
 
 
 def wants_person(message: str) -> bool:

@@ -3,7 +3,10 @@
 Customers often describe a symptom ("在房间里说话对方听不清") rather than name the topic
 (室内信号).
 The demo knowledge base of CloseLoop holds ~170 telecom topics, each with several ways a
-customer says it. Both a query and every indexed article are placed among those topics:
+customer says it: the article's question and similar questions, and messages written the way
+customers type them (`data/customer_messages.jsonl`: plain, colloquial, and describing the
+situation without naming the topic). Both a query and every indexed article are placed among
+those topics:
 - query → topics: the best cosine between the query and each topic's phrasings, plus a
   little of the BM25 score of the query against each topic's words, turned into weights with
   a sharp softmax (a few topics win);
@@ -19,6 +22,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -39,16 +43,40 @@ class Topic:
     tags: list[str]
 
 
+def _jsonl(package: str, name: str) -> list[dict[str, Any]]:
+    text = resources.files(package).joinpath("data").joinpath(name).read_text("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def demo_articles() -> list[dict[str, Any]]:
+    """The demo FAQ shipped with CloseLoop."""
+    return _jsonl("closeloop.demo", "kb_articles.jsonl")
+
+
+def customer_messages() -> list[dict[str, Any]]:
+    """Messages written as customers type them, each with the demo article that answers it
+    (`message`, `target`, `difficulty`)."""
+    return _jsonl("closeloop.knowledge", "customer_messages.jsonl")
+
+
 def corpus() -> list[Topic]:
-    """The shipped topics (the demo knowledge base's questions, similar questions, tags)."""
-    text = resources.files("closeloop.demo").joinpath("data").joinpath("kb_articles.jsonl")
-    topics = []
-    for line in text.read_text("utf-8").splitlines():
-        if line.strip():
-            item = json.loads(line)
-            phrasings = [item["question"], *item.get("similar_questions", [])]
-            topics.append(Topic(item["external_id"], phrasings, list(item.get("tags", []))))
-    return topics
+    """The shipped topics: each demo article's question, similar questions, customer messages
+    and tags."""
+    said: dict[str, list[str]] = {}
+    for item in customer_messages():
+        said.setdefault(item["target"], []).append(item["message"])
+    return [
+        Topic(
+            item["external_id"],
+            [
+                item["question"],
+                *item.get("similar_questions", []),
+                *said.get(item["external_id"], []),
+            ],
+            list(item.get("tags", [])),
+        )
+        for item in demo_articles()
+    ]
 
 
 @dataclass

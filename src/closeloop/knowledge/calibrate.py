@@ -29,7 +29,13 @@ import numpy as np
 import numpy.typing as npt
 
 from closeloop.knowledge import bot
-from closeloop.knowledge.bridge import Topic, TopicBridge, bridge_for
+from closeloop.knowledge.bridge import (
+    Topic,
+    TopicBridge,
+    bridge_for,
+    customer_messages,
+    demo_articles,
+)
 from closeloop.knowledge.chat import evidence
 from closeloop.knowledge.embedding import Embedder, UniversalSentenceEncoder, Vectors
 from closeloop.knowledge.index import IndexDoc, KnowledgeIndex, embed_docs
@@ -51,6 +57,16 @@ FEATURES = (
     "familiar",
 )
 EITHER_FEATURES = (*FEATURES, "second_score", "second_semantic", "second_margin", "same_category")
+
+
+def with_products(names: Sequence[str]) -> tuple[str, ...]:
+    """The features and all their pairwise products (squares included): the models are
+    linear in these, so that one feature can matter more when another is high."""
+    return (*names, *(f"{a}*{b}" for i, a in enumerate(names) for b in names[i:]))
+
+
+ANSWER_TERMS = with_products(FEATURES)
+EITHER_TERMS = with_products(EITHER_FEATURES)
 # The product's own promises (issue #4), held on the generated questions: at most 5 % of the
 # answerable ones answered wrongly, at least 90 % of out-of-scope messages handed over.
 WRONG_BUDGET = 0.05  # answered with the wrong article, share of the answerable questions
@@ -59,7 +75,7 @@ OUT_OF_SCOPE_BUDGET = 0.05  # answered although outside the FAQ, share of such m
 UNANSWERABLE_BUDGET = 0.30  # answered although its article is left out
 CLARIFY_PRECISION = 0.70  # a clarifying question should offer the right article this often
 CLARIFY_OUT_OF_SCOPE = 0.03  # clarified although outside the FAQ, share of such messages
-L2 = 1.0
+L2 = 0.1
 Matrix = npt.NDArray[np.float64]
 
 
@@ -72,6 +88,7 @@ class Asked:
     best_right: bool
     either_right: bool
     fold: int
+    source: str = "similar"  # similar (an article's similar question) | message | stranger
 
 
 class CachedEmbedder:
@@ -90,17 +107,16 @@ class CachedEmbedder:
         return np.vstack([self._known[t] for t in texts]) if texts else self.inner.encode([])
 
 
-def demo_articles() -> list[dict[str, Any]]:
-    """The demo FAQ shipped with CloseLoop."""
-    text = resources.files("closeloop.demo").joinpath("data", "kb_articles.jsonl")
-    return [json.loads(line) for line in text.read_text("utf-8").splitlines() if line.strip()]
-
-
 def out_of_scope() -> list[str]:
     """Messages outside the FAQ's scope, written for calibration."""
     text = resources.files("closeloop.knowledge").joinpath("data", "out_of_scope.txt")
     lines = [line.strip() for line in text.read_text("utf-8").splitlines()]
     return [line for line in lines if line and not line.startswith("#")]
+
+
+def in_fold(messages: list[dict[str, Any]], fold: int) -> list[dict[str, Any]]:
+    """The customer messages asked in a fold (and kept out of its bridge)."""
+    return [m for i, m in enumerate(messages) if i % FOLDS == fold]
 
 
 def build_index(
@@ -114,14 +130,20 @@ def build_index(
 
     Without a bridge given, the demo FAQ is both index and topics: then index and bridge
     hold different phrasings of the articles (so the bridge relates to the index as the
-    shipped one does to an imported knowledge base: same topics, other words), and some
-    articles get no topic, as an imported article may have none."""
+    shipped one does to an imported knowledge base: same topics, other words), the bridge
+    holds the customer messages of the other folds, and some articles get no topic, as an
+    imported article may have none."""
+    said: dict[str, list[str]] = {}
+    for folded in range(FOLDS):
+        for message in in_fold(customer_messages(), folded) if folded != fold else []:
+            said.setdefault(message["target"], []).append(message["message"])
     docs, topics = [], []
     for number, article in enumerate(articles, 1):
         similar = article.get("similar_questions", [])
         kept = [s for i, s in enumerate(similar) if i % FOLDS != fold]
         if bridge is None:
             bridged = [s for i, s in enumerate(similar) if i % FOLDS == (fold + 1) % FOLDS]
+            bridged += said.get(article["external_id"], [])
             kept = [s for i, s in enumerate(similar) if i % FOLDS == (fold + 2) % FOLDS]
             if bridged and number % NO_TOPIC != fold:
                 tags = list(article.get("tags", []))
@@ -134,17 +156,21 @@ def build_index(
     return KnowledgeIndex(docs, embedder, bridge=bridge or TopicBridge.build(embedder, topics))
 
 
-def ask(index: KnowledgeIndex, text: str, target: str | None, kind: str, fold: int) -> Asked:
+def ask(
+    index: KnowledgeIndex, text: str, target: str | None, kind: str, fold: int, source: str
+) -> Asked:
     """One question put to an index, as the bot would see it."""
     seen = evidence(index.search(text, today=TODAY, limit=5))
     ids = [c.external_id for c in seen.candidates]
-    return Asked(bot.features(seen), kind, bool(ids[:1] == [target]), target in ids[:2], fold)
+    right = bool(ids[:1] == [target])
+    return Asked(bot.features(seen), kind, right, target in ids[:2], fold, source)
 
 
 def generate(
     embedder: Embedder, articles: list[dict[str, Any]], bridge: TopicBridge | None = None
 ) -> list[Asked]:
-    """Each article's held-out similar questions, fold by fold, asked."""
+    """Each article's held-out similar questions, fold by fold, asked; with the demo FAQ
+    (no bridge given) also the fold's customer messages."""
     strangers = [s for s in out_of_scope() if bot.ruled_handoff(s) is None]
     rows: list[Asked] = []
     for fold in range(FOLDS):
@@ -159,8 +185,13 @@ def generate(
             index = build_index(embedder, articles, fold, gone, bridge)
             for article_id, questions in held.items():
                 kind = "unanswerable" if article_id in gone else "answerable"
-                rows += [ask(index, q, article_id, kind, fold) for q in questions]
-            rows += [ask(index, s, None, "out_of_scope", fold) for s in strangers]
+                rows += [ask(index, q, article_id, kind, fold, "similar") for q in questions]
+            for message in in_fold(customer_messages(), fold) if bridge is None else []:
+                kind = "unanswerable" if message["target"] in gone else "answerable"
+                rows.append(
+                    ask(index, message["message"], message["target"], kind, fold, "message")
+                )
+            rows += [ask(index, s, None, "out_of_scope", fold, "stranger") for s in strangers]
     return rows
 
 
@@ -183,8 +214,8 @@ def fit_logistic(x: Matrix, y: Matrix, l2: float = L2) -> tuple[Matrix, float]:
 
 
 def matrix(rows: list[Asked], names: Sequence[str]) -> Matrix:
-    """The named features of the rows."""
-    return np.array([[r.values.get(n, 0.0) for n in names] for r in rows], dtype=np.float64)
+    """The named terms of the rows (features or their products)."""
+    return np.array([[bot.term(n, r.values) for n in names] for r in rows], dtype=np.float64)
 
 
 def predict(coef: Matrix, bias: float, x: Matrix) -> Matrix:
@@ -266,14 +297,19 @@ def calibration_text(
         + ", ".join(f"{k} {v:.3f}" for k, v in report.items()),
     ]
     for model, names, label in (
-        ("answer", FEATURES, "best_right"),
-        ("either", EITHER_FEATURES, "either_right"),
+        ("answer", ANSWER_TERMS, "best_right"),
+        ("either", EITHER_TERMS, "either_right"),
     ):
         y = np.array([getattr(r, label) for r in rows], dtype=np.float64)
         coef, bias = fit_logistic(matrix(rows, names), y)
         lines.append(f"{model} bias {bias:.5f}")
         lines += [f"{model} {n} {c:.5f}" for n, c in zip(names, coef, strict=True)]
     lines += [f"threshold answer {at[0]:.2f}", f"threshold clarify {at[1]:.2f}"]
+    seen = matrix(rows, EITHER_FEATURES)
+    lines += [
+        f"range {name} {low:.5f} {high:.5f}"
+        for name, low, high in zip(EITHER_FEATURES, seen.min(axis=0), seen.max(axis=0), strict=True)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -295,8 +331,8 @@ def main() -> None:
         lines = path.read_text("utf-8").splitlines()
         imported = [json.loads(line) for line in lines if line.strip()]
         rows += generate(embedder, imported, bridge_for(embedder))
-    best = out_of_fold(rows, FEATURES, "best_right")
-    either = out_of_fold(rows, EITHER_FEATURES, "either_right")
+    best = out_of_fold(rows, ANSWER_TERMS, "best_right")
+    either = out_of_fold(rows, EITHER_TERMS, "either_right")
     at = thresholds(rows, best, either)
     report = outcomes(rows, best, either, at)
     print(f"{len(rows)} questions; thresholds {at}; out-of-fold: {report}")
