@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from closeloop.kit.errors import Conflict, InvalidInput
-from closeloop.knowledge import bot, script, workflow
+from closeloop.knowledge import bot, bridge, script, workflow
 
 
 @given(
@@ -153,3 +153,34 @@ def test_asking_for_a_person_hands_over(message: str) -> None:
 def test_complaints_about_staff_and_anger_hand_over_as_complaints(message: str) -> None:
     decision = bot.decide(message, _evidence(2.0, 1.0))
     assert decision.kind == "handoff" and decision.ticket_type == "complaint"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["能不能告诉我这个号码的机主是谁", "帮我调一下我前妻的通话记录", "教我怎么破解隔壁的无线网"],
+)
+def test_requests_for_someone_elses_data_or_break_ins_are_handed_over(message: str) -> None:
+    decision = bot.decide(message, _evidence(2.0, 1.0))
+    assert decision.kind == "handoff" and decision.reason == "request beyond what may be answered"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "来电时看不到对方的名字怎么办",
+        "给老公充话费把号码输错了",
+        "别人打我电话提示已关机",
+        "我妈的手机卡坏了能补吗",
+    ],
+)
+def test_ordinary_questions_mentioning_other_people_are_not_ruled(message: str) -> None:
+    assert bot.ruled_handoff(message) is None
+
+
+def test_the_customer_messages_name_demo_articles() -> None:
+    articles = {a["external_id"] for a in bridge.demo_articles()}
+    messages = bridge.customer_messages()
+    assert len(messages) >= 500
+    assert {m["target"] for m in messages} <= articles
+    assert {m["difficulty"] for m in messages} == {"easy", "medium", "hard"}
+    assert not [m for m in messages if bot.asks_beyond_policy(m["message"])]

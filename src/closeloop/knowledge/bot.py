@@ -35,9 +35,25 @@ STAFF_COMPLAINT = re.compile(
     r"|服务态度(差|太差|恶劣|不好)"
 )
 ANGRY = re.compile(
-    r"气死|太差劲|垃圾运营商|什么破|破网|骗子公司|坑人|坑钱|黑心|滚|他妈|妈的|tmd|操你|混蛋|"
+    r"气死|太差劲|垃圾运营商|什么破|破网|骗子公司|坑人|坑钱|黑心|滚|他妈|(?<![我她姨舅姑大老])妈的|tmd|操你|混蛋|"
     r"忍无可忍|受够了|无语了|再不解决|再不给我解决|曝光|找媒体|记者|要告你们|起诉|法院|律师|打官司|"
     r"消协|消费者协会|12315|12300|工信部投诉|给个说法|讨个说法|严肃处理|道歉|[!！]{3,}|[?？]{3,}"
+)
+# Another person's private records or whereabouts, or breaking into a network or account: the
+# bot never answers these from the FAQ; a person explains what the law allows.
+SOMEONE_ELSE = (
+    r"(老公|老婆|丈夫|妻子|媳妇|男朋友|女朋友|男友|女友|前男友|前女友|前夫|前妻|邻居|同事|"
+    r"别人|他人|陌生人|对方|这个人|那个人|他的|她的|此人|这个号码|这个手机号|该号码)"
+)
+PRIVATE = (
+    r"(通话记录|通话详单|聊天记录|短信内容|短信记录|上网记录|浏览记录|定位|位置|行踪|去过哪|"
+    r"机主|身份信息|身份证|真实姓名|姓名|名字|住址|家庭地址|新号码|和谁|跟谁|联系人)"
+)
+OTHERS_PRIVATE = re.compile(
+    rf"(查|调取|调出|调一下|告诉我|发给我|给我|透露).{{0,8}}{SOMEONE_ELSE}.{{0,8}}{PRIVATE}"
+)
+INTRUSION = re.compile(
+    r"破解|盗号|黑进|入侵|监听|窃听|偷看.{0,6}(短信|聊天|记录)|(帮我|帮忙)定位|定位(别人|他|她)"
 )
 FIRST = re.compile(r"^(1|一|第一个|第一|前面那个|前者|上面那个)$")
 SECOND = re.compile(r"^(2|二|第二个|第二|后面那个|后者|下面那个)$")
@@ -209,14 +225,22 @@ def pick_option(message: str, options: list[str], labels: list[str]) -> str | No
     return None
 
 
+def asks_beyond_policy(message: str) -> bool:
+    """The customer asks for someone else's private data or help breaking into something."""
+    return bool(OTHERS_PRIVATE.search(message) or INTRUSION.search(message))
+
+
 def ruled_handoff(message: str) -> Decision | None:
-    """A hand-over the message calls for whatever search finds (person, complaint, anger)."""
+    """A hand-over the message calls for whatever search finds (person, complaint, anger,
+    a request the FAQ must not answer)."""
     if complains_about_staff(message):
         return Decision("handoff", reason="complaint about staff", ticket_type="complaint")
     if is_angry(message):
         return Decision("handoff", reason="customer is upset", ticket_type="complaint")
     if wants_person(message):
         return Decision("handoff", reason="customer asked for a person")
+    if asks_beyond_policy(message):
+        return Decision("handoff", reason="request beyond what may be answered")
     return None
 
 

@@ -1,16 +1,18 @@
-"""Fitting the bot's confidence (置信度校准) on questions generated from the shipped demo FAQ.
+"""Fitting the bot's confidence (置信度校准) on questions about the shipped demo FAQ.
 
     .venv/bin/python -m closeloop.knowledge.calibrate [--write]
 
-No evaluation set and no customer data is used. The demo articles' similar questions are
-split into folds; each fold's questions are asked of an index and a topic bridge built
-without them. Per fold a quarter of the articles is also left out of a second index, so
-their questions show what an unanswerable telecom question looks like, and the
-out-of-scope messages of `data/out_of_scope.txt` are asked of both indexes. Two logistic
-models are fitted on the ranking features of `bot.features`: "the best article is right"
-and "one of the first two is right". The thresholds are set on out-of-fold predictions so
-that few questions get a wrong article and few out-of-scope ones get any; `--write` stores
-weights and thresholds in `data/bot_confidence.txt`.
+No evaluation set and no real customer data is used. The demo articles' similar questions
+and the customer messages written for them (`data/customer_messages.jsonl`) are split into
+folds; each fold's questions are asked of an index and a topic bridge built without them.
+Per fold a quarter of the articles is also left out of a second index, so their questions
+show what an unanswerable telecom question looks like, and the out-of-scope messages of
+`data/out_of_scope.txt` are asked of both indexes. Two logistic models are fitted on the
+ranking features of `bot.features` and their pairwise products: "the best article is
+right" and "one of the first two is right". The thresholds are set on out-of-fold
+predictions for the customer messages (similar questions are easier than what customers
+type) so that few get a wrong article and few out-of-scope messages get any; `--write`
+stores weights, thresholds and feature ranges in `data/bot_confidence.txt`.
 """
 
 from __future__ import annotations
@@ -67,11 +69,13 @@ def with_products(names: Sequence[str]) -> tuple[str, ...]:
 
 ANSWER_TERMS = with_products(FEATURES)
 EITHER_TERMS = with_products(EITHER_FEATURES)
-# The product's own promises (issue #4), held on the generated questions: at most 5 % of the
-# answerable ones answered wrongly, at least 90 % of out-of-scope messages handed over.
+# The product's own promises (issue #4): at most 5 % of answerable customer messages answered
+# wrongly, at least 90 % of out-of-scope messages handed over. The out-of-scope list holds many
+# messages made to sound like the FAQ (telecom words, another request), so 8 % of it answered
+# keeps a margin below the promised 10 %.
 WRONG_BUDGET = 0.05  # answered with the wrong article, share of the answerable questions
 ANSWER_PRECISION = 0.80  # of the answerable questions answered, this share right at least
-OUT_OF_SCOPE_BUDGET = 0.05  # answered although outside the FAQ, share of such messages
+OUT_OF_SCOPE_BUDGET = 0.08  # answered although outside the FAQ, share of such messages
 UNANSWERABLE_BUDGET = 0.30  # answered although its article is left out
 CLARIFY_PRECISION = 0.70  # a clarifying question should offer the right article this often
 CLARIFY_OUT_OF_SCOPE = 0.03  # clarified although outside the FAQ, share of such messages
@@ -260,6 +264,17 @@ def outcomes(
     }
 
 
+def realistic(
+    rows: list[Asked], best: Matrix, either: Matrix
+) -> tuple[list[Asked], Matrix, Matrix]:
+    """The rows the thresholds are held on: customer messages and out-of-scope ones when
+    there are customer messages (similar questions are easier than what customers type)."""
+    if not any(r.source == "message" for r in rows):
+        return rows, best, either
+    kept = np.array([r.source != "similar" for r in rows])
+    return [r for r in rows if r.source != "similar"], best[kept], either[kept]
+
+
 def thresholds(rows: list[Asked], best: Matrix, either: Matrix) -> tuple[float, float]:
     """The lowest thresholds that keep wrong answers and wrong clarifications within budget."""
     answer_at = 0.99
@@ -291,9 +306,9 @@ def calibration_text(
     """The calibration file: both models fitted on all rows, and the thresholds."""
     lines = [
         f"# The bot's confidence models, fitted by `{command}`",
-        f"# on {len(rows)} questions generated from FAQ articles' similar questions and",
-        "# data/out_of_scope.txt (no customer messages, no evaluation queries).",
-        "# Out-of-fold at these thresholds: "
+        f"# on {len(rows)} questions: FAQ articles' similar questions, the messages of",
+        "# data/customer_messages.jsonl and data/out_of_scope.txt (no evaluation queries).",
+        "# Out-of-fold at these thresholds, on customer messages and out-of-scope ones: "
         + ", ".join(f"{k} {v:.3f}" for k, v in report.items()),
     ]
     for model, names, label in (
@@ -333,8 +348,8 @@ def main() -> None:
         rows += generate(embedder, imported, bridge_for(embedder))
     best = out_of_fold(rows, ANSWER_TERMS, "best_right")
     either = out_of_fold(rows, EITHER_TERMS, "either_right")
-    at = thresholds(rows, best, either)
-    report = outcomes(rows, best, either, at)
+    at = thresholds(*realistic(rows, best, either))
+    report = outcomes(*realistic(rows, best, either), at)
     print(f"{len(rows)} questions; thresholds {at}; out-of-fold: {report}")
     given = [a for a in sys.argv[1:] if a != "--write"]
     command = " ".join(["python -m closeloop.knowledge.calibrate", *given])
