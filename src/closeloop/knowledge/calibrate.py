@@ -78,7 +78,7 @@ ANSWER_PRECISION = 0.80  # of the answerable questions answered, this share righ
 OUT_OF_SCOPE_BUDGET = 0.08  # answered although outside the FAQ, share of such messages
 UNANSWERABLE_BUDGET = 0.30  # answered although its article is left out
 CLARIFY_PRECISION = 0.70  # a clarifying question should offer the right article this often
-CLARIFY_OUT_OF_SCOPE = 0.03  # clarified although outside the FAQ, share of such messages
+CLARIFY_OUT_OF_SCOPE = 0.02  # clarified although outside the FAQ, share of such messages
 L2 = 0.1
 Matrix = npt.NDArray[np.float64]
 
