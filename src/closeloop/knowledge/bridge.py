@@ -59,12 +59,18 @@ def customer_messages() -> list[dict[str, Any]]:
     return _jsonl("closeloop.knowledge", "customer_messages.jsonl")
 
 
+def by_article(messages: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Customer messages grouped by the article that answers them."""
+    said: dict[str, list[str]] = {}
+    for item in messages:
+        said.setdefault(item["target"], []).append(item["message"])
+    return said
+
+
 def corpus() -> list[Topic]:
     """The shipped topics: each demo article's question, similar questions, customer messages
     and tags."""
-    said: dict[str, list[str]] = {}
-    for item in customer_messages():
-        said.setdefault(item["target"], []).append(item["message"])
+    said = by_article(customer_messages())
     return [
         Topic(
             item["external_id"],

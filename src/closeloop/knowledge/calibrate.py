@@ -35,6 +35,7 @@ from closeloop.knowledge.bridge import (
     Topic,
     TopicBridge,
     bridge_for,
+    by_article,
     customer_messages,
     demo_articles,
 )
@@ -119,7 +120,7 @@ def out_of_scope() -> list[str]:
 
 
 def in_fold(messages: list[dict[str, Any]], fold: int) -> list[dict[str, Any]]:
-    """The customer messages asked in a fold (and kept out of its bridge)."""
+    """The customer messages asked in a fold (the bridge of the fold holds the others)."""
     return [m for i, m in enumerate(messages) if i % FOLDS == fold]
 
 
@@ -137,10 +138,8 @@ def build_index(
     shipped one does to an imported knowledge base: same topics, other words), the bridge
     holds the customer messages of the other folds, and some articles get no topic, as an
     imported article may have none."""
-    said: dict[str, list[str]] = {}
-    for folded in range(FOLDS):
-        for message in in_fold(customer_messages(), folded) if folded != fold else []:
-            said.setdefault(message["target"], []).append(message["message"])
+    others = [m for i, m in enumerate(customer_messages()) if i % FOLDS != fold]
+    said = by_article(others)
     docs, topics = [], []
     for number, article in enumerate(articles, 1):
         similar = article.get("similar_questions", [])
