@@ -47,7 +47,7 @@ def test_a_clear_best_article_is_answered() -> None:
 
 
 def test_two_close_articles_get_a_question_offering_both() -> None:
-    close = _evidence((1.7, 1.69, 1.0), semantic=0.7, coverage=0.3, closeness=0.8)
+    close = _evidence((1.9, 1.89, 1.4), semantic=0.8, coverage=0.6, closeness=0.9)
     decision = bot.decide("短信的问题", close)
     assert decision.kind == "clarify" and decision.options == ["sms-delay", "sms-none"]
 

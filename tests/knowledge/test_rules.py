@@ -116,18 +116,15 @@ def test_a_weak_match_is_handed_over() -> None:
     assert bot.decide("随便", bot.Evidence([])).kind == "handoff"
 
 
-def test_two_close_articles_lead_to_a_question_and_the_choice_is_understood() -> None:
-    close = bot.Evidence(
-        [
-            bot.Candidate("a", "问题A", 1.7, 0.65, 1.0, "sms/delay"),
-            bot.Candidate("b", "问题B", 1.69, 0.65, 0.95, "sms/receive"),
-            bot.Candidate("c", "问题C", 1.3, 0.3, 0.2, "billing/bill"),
-        ],
-        topic_closeness=0.85,
-        lexical_gap=0.05,
-        coverage=0.6,
-        familiar=0.9,
+def test_two_close_articles_lead_to_a_question_and_the_choice_is_understood(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A calibration that is unsure of the best article but sure it is one of the first two.
+    unsure = bot.read_calibration(
+        "answer bias -2\neither bias 2\nthreshold answer 0.6\nthreshold clarify 0.6\n"
     )
+    monkeypatch.setattr(bot, "calibration", lambda: unsure)
+    close = _evidence(1.7, 1.69)
     decision = bot.decide("那个怎么弄", close)
     assert decision.kind == "clarify" and decision.options == ["a", "b"]
     state = {"pending": "clarify", "options": ["a", "b"], "labels": ["问题A", "问题B"]}
