@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from closeloop.knowledge.bm25 import LexicalIndex, field_terms
-from closeloop.knowledge.embedding import Embedder, Vectors
+from closeloop.knowledge.embedding import Embedder, Vectors, encode_kept
 
 TEMPERATURE = 0.02
 LEXICAL = 0.2
@@ -96,11 +96,15 @@ class TopicBridge:
 
     @classmethod
     def build(cls, embedder: Embedder, topics: list[Topic] | None = None) -> TopicBridge:
-        """Embed the shipped topics (or the given ones) once (about a thousand short texts)."""
+        """Embed the shipped topics (kept between runs) or the given ones."""
+        shipped = topics is None
         topics = corpus() if topics is None else topics
         texts = [t for topic in topics for t in topic.phrasings]
         sizes = [len(topic.phrasings) for topic in topics]
-        vectors = embedder.encode(texts, batch=True)
+        if shipped:
+            vectors = encode_kept(embedder, texts, "topics")
+        else:
+            vectors = embedder.encode(texts, batch=True)
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
         centroids = np.add.reduceat(vectors, starts, axis=0)
         centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
@@ -137,7 +141,8 @@ _lock = threading.Lock()
 
 
 def bridge_for(embedder: Embedder) -> TopicBridge:
-    """The bridge for an embedder, built once per process (about two seconds)."""
+    """The bridge for an embedder, built once per process (a few seconds on a machine's first
+    run, then read from the embedding cache)."""
     with _lock:
         if embedder.name not in _built:
             _built[embedder.name] = TopicBridge.build(embedder)

