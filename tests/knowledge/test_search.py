@@ -29,6 +29,13 @@ def test_synonyms_meet_in_one_concept() -> None:
         assert ca & cb, (a, b)
 
 
+def test_the_encoder_also_reads_the_query_in_the_faqs_own_words() -> None:
+    assert lexicon.canonical("移动数据用完了") == "流量用完了"
+    assert lexicon.canonical("炫铃怎么设置") == "彩铃怎么设置"
+    # a single character is too ambiguous to rewrite (猫 is a cat as often as a modem)
+    assert lexicon.canonical("我家猫不吃东西") == "我家猫不吃东西"
+
+
 def test_a_mistyped_word_that_sounds_right_still_reaches_its_concept() -> None:
     terms = lexicon.terms("彩玲怎么换", known={"彩铃", "怎么"})
     assert "@彩铃" in terms

@@ -3,8 +3,9 @@
 Signals for each article, fused by `Weights` (tuned on development data, never per query):
 - lexical: BM25F over words and telecom concepts (`bm25`), scaled to 0…1 by the best score
   of the query, so 流量/数据 or 停机/停号 match each other and typos are tolerated;
-- semantic: the best cosine between the query and the article's question or one of its
-  similar questions (USE multilingual, `embedding`);
+- semantic: the best cosine between the query (blended with its wording in the FAQ's terms,
+  `lexicon.canonical`) and the article's question or one of its similar questions (USE
+  multilingual, `embedding`);
 - topics: how strongly query and article fall on the same telecom topics (`bridge`).
 Nothing here touches the database; `search.py` feeds it and keeps it current.
 """
@@ -242,7 +243,7 @@ class KnowledgeIndex:
         mask = self.allowed(today, category)
         focus = 0.0
         if self.has_dense and self.embedder is not None:
-            vector = self.embedder.encode([text])[0]
+            vector = self.query_vector(text)
             with single_thread():
                 semantic, topics, focus = self._semantic(vector, query_terms, lexical, mask)
             score = w.semantic * semantic + w.topics * topics + w.lexical * lexical
@@ -276,6 +277,17 @@ class KnowledgeIndex:
             coverage=self.coverage(query_terms, self.docs[best]),
             familiar=self.familiar(query_terms),
         )
+
+    def query_vector(self, text: str) -> Vectors:
+        """The query's embedding, blended with that of its wording in the FAQ's own terms
+        (`lexicon.canonical`) when the customer used a synonym."""
+        assert self.embedder is not None
+        vector = np.asarray(self.embedder.encode([text])[0], dtype=np.float32)
+        said = lexicon.canonical(text)
+        if said == lexicon.normalize(text):
+            return vector
+        both = vector + self.embedder.encode([said])[0]
+        return np.asarray(both / max(float(np.linalg.norm(both)), 1e-6), dtype=np.float32)
 
     def familiar(self, query_terms: Counter[str]) -> float:
         """Share of the query's words (by count) that some article uses at all: a message about

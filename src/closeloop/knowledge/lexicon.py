@@ -219,6 +219,27 @@ def concepts(text: str, lex: Lexicon | None = None) -> dict[str, float]:
     return found
 
 
+def canonical(text: str, lex: Lexicon | None = None) -> str:
+    """Normalised text with each synonym replaced by its concept's name (longest variant
+    first; single characters such as 猫 and related-term groups left alone), so a sentence
+    encoder that never learnt the telecom synonyms reads 流量 where the customer wrote 移动数据."""
+    lex = lex or lexicon()
+    text = normalize(text)
+    out, i = [], 0
+    while i < len(text):
+        for length in lex.lengths_by_first.get(text[i], ()):
+            hit = lex.variants.get(text[i : i + length]) if length > 1 else None
+            named = [concept for concept, weight in (hit or {}).items() if weight >= 1.0]
+            if named:
+                out.append(named[0])
+                i += length
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
 @lru_cache(maxsize=8192)
 def _syllable(char: str) -> str:
     """The (most common) pinyin of one character, cached."""
