@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from tests.console.helpers import sign_in
 
@@ -176,3 +178,48 @@ def test_a_retired_article_is_listed_for_editors_to_find_again(client: TestClien
     assert QUESTION not in published
     assert QUESTION in retired and f'href="/console/knowledge/manage/{article}"' in retired
     assert "已下线" in retired
+
+
+SCRIPT = {
+    "start": "ask",
+    "steps": [
+        {
+            "id": "ask",
+            "kind": "ask",
+            "text": "是否已在营业厅APP领取？",
+            "options": [{"label": "已领取", "next": "done"}, {"label": "未领取", "next": "how"}],
+        },
+        {"id": "how", "kind": "resolve", "text": "引导客户在校园专区领取。"},
+        {"id": "done", "kind": "resolve", "text": "领取后次日生效，请客户次日再查。"},
+    ],
+}
+
+
+def test_an_agent_script_is_edited_as_json_and_checked(client: TestClient) -> None:
+    editor = sign_in(client, "editor")
+    article = _create(client, editor)
+    page = client.get(f"/console/knowledge/manage/{article}").text
+
+    def save(script: str) -> Response:
+        form = _draft_form(script=script)
+        return client.post(
+            f"/console/knowledge/manage/{article}",
+            data={"csrf_token": editor, "revision": _revision(page), **form},
+            follow_redirects=False,
+        )
+
+    assert save(json.dumps(SCRIPT, ensure_ascii=False)).status_code == 303
+    page = client.get(f"/console/knowledge/manage/{article}").text
+    assert "引导客户在校园专区领取" in page and 'id="kb-script"' in page
+
+    broken = save('{"start": "ask", "steps": [}')
+    assert broken.status_code == 422
+    assert "script: line 1 column 28" in broken.text and "{&#34;start&#34;" in broken.text
+
+    lost = {**SCRIPT, "steps": [{**SCRIPT["steps"][0], "options": [{"label": "x", "next": "zz"}]}]}
+    refused = save(json.dumps(lost, ensure_ascii=False))
+    assert refused.status_code == 422 and "unknown step" in refused.text
+
+    assert save("").status_code == 303  # a blank field removes the script
+    page = client.get(f"/console/knowledge/manage/{article}").text
+    assert "引导客户在校园专区领取" not in page

@@ -5,6 +5,7 @@ Pure functions of their inputs (no database), so the pages stay thin and these a
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 
 from closeloop.auth.actor import Actor
 from closeloop.console.labels import N_
+from closeloop.kit.errors import InvalidInput
 from closeloop.knowledge import script as scripts
 from closeloop.knowledge import workflow
 from closeloop.knowledge.schemas import FieldDiff
@@ -171,6 +173,7 @@ class ArticleForm(BaseModel):
     tags: str = ""  # separated by commas
     valid_from: str = ""
     valid_to: str = ""
+    script: str = ""  # the agent script as JSON; blank for none
 
     def typed(self) -> dict[str, str]:
         """What the user typed, to show the form again."""
@@ -186,4 +189,29 @@ class ArticleForm(BaseModel):
             "tags": split_list(self.tags),
             "valid_from": self.valid_from or None,
             "valid_to": self.valid_to or None,
+            "script": None if self.script_problems() else _script(self.script),
         }
+
+    def script_problems(self) -> list[str]:
+        """What is wrong with the script as typed: JSON by line and column, then the flow
+        (none when the field is blank)."""
+        try:
+            flow = _script(self.script)
+        except json.JSONDecodeError as exc:
+            return [f"script: line {exc.lineno} column {exc.colno}: {exc.msg}"]
+        if flow is None:
+            return []
+        try:
+            scripts.validate(flow)
+        except InvalidInput as exc:
+            return [exc.detail.removeprefix("body.")]
+        return []
+
+
+def _script(text: str) -> Any:
+    return json.loads(text) if text.strip() else None
+
+
+def script_text(flow: dict[str, Any] | None) -> str:
+    """A script as the edit form shows it (indented JSON; blank for none)."""
+    return json.dumps(flow, ensure_ascii=False, indent=2) if flow else ""

@@ -98,6 +98,7 @@ def _form_of(article: Article | None) -> dict[str, str]:
         "tags": ", ".join(article.tags or []),
         "valid_from": article.valid_from.isoformat() if article.valid_from else "",
         "valid_to": article.valid_to.isoformat() if article.valid_to else "",
+        "script": kb_views.script_text(article.script),
     }
 
 
@@ -157,8 +158,11 @@ def create_draft(
     needs(user, "kb.draft")
     try:
         data = ArticleIn.model_validate(form.fields())
+        problems = form.script_problems()
     except ValidationError as exc:
-        return _form_page(request, user, session, form.typed(), problems=_problems(exc))
+        problems = _problems(exc) + form.script_problems()
+    if problems:
+        return _form_page(request, user, session, form.typed(), problems=problems)
     article = service.create_article(session, user.actor, data, clock=clock)
     return redirect(f"{HOME}/{article.id}?saved=1")
 
@@ -205,8 +209,10 @@ def save_draft(
     article = service.load_article(session, user.actor, article_id, lock=True)
     try:
         data = ArticleFields.model_validate(form.fields())
+        problems = form.script_problems()
     except ValidationError as exc:
-        problems = _problems(exc)
+        problems = _problems(exc) + form.script_problems()
+    if problems:
         return _form_page(request, user, session, form.typed(), article=article, problems=problems)
     service.update_article(
         session, user.actor, article, data, expected_revision=form.revision, clock=clock
