@@ -189,27 +189,28 @@ class ArticleForm(BaseModel):
             "tags": split_list(self.tags),
             "valid_from": self.valid_from or None,
             "valid_to": self.valid_to or None,
-            "script": None if self.script_problems() else _script(self.script),
+            "script": self._script(),
         }
+
+    def _script(self) -> Any:
+        """The script as typed, parsed (none when blank or not JSON)."""
+        try:
+            return json.loads(self.script) if self.script.strip() else None
+        except json.JSONDecodeError:
+            return None
 
     def script_problems(self) -> list[str]:
         """What is wrong with the script as typed: JSON by line and column, then the flow
         (none when the field is blank)."""
-        try:
-            flow = _script(self.script)
-        except json.JSONDecodeError as exc:
-            return [f"script: line {exc.lineno} column {exc.colno}: {exc.msg}"]
-        if flow is None:
+        if not self.script.strip():
             return []
         try:
-            scripts.validate(flow)
+            scripts.validate(json.loads(self.script))
+        except json.JSONDecodeError as exc:
+            return [f"script: line {exc.lineno} column {exc.colno}: {exc.msg}"]
         except InvalidInput as exc:
             return [exc.detail.removeprefix("body.")]
         return []
-
-
-def _script(text: str) -> Any:
-    return json.loads(text) if text.strip() else None
 
 
 def script_text(flow: dict[str, Any] | None) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -59,7 +60,7 @@ def customer_messages() -> list[dict[str, Any]]:
     return _jsonl("closeloop.knowledge", "customer_messages.jsonl")
 
 
-def by_article(messages: list[dict[str, Any]]) -> dict[str, list[str]]:
+def by_article(messages: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     """Customer messages grouped by the article that answers them."""
     said: dict[str, list[str]] = {}
     for item in messages:

@@ -119,7 +119,7 @@ def out_of_scope() -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
-def in_fold(messages: list[dict[str, Any]], fold: int) -> list[dict[str, Any]]:
+def in_fold(messages: Sequence[dict[str, Any]], fold: int) -> list[dict[str, Any]]:
     """The customer messages asked in a fold (the bridge of the fold holds the others)."""
     return [m for i, m in enumerate(messages) if i % FOLDS == fold]
 
@@ -130,16 +130,16 @@ def build_index(
     fold: int,
     left_out: set[str],
     bridge: TopicBridge | None = None,
+    messages: Sequence[dict[str, Any]] = (),
 ) -> KnowledgeIndex:
     """An index without the fold's questions and without the left-out articles.
 
     Without a bridge given, the demo FAQ is both index and topics: then index and bridge
     hold different phrasings of the articles (so the bridge relates to the index as the
     shipped one does to an imported knowledge base: same topics, other words), the bridge
-    holds the customer messages of the other folds, and some articles get no topic, as an
-    imported article may have none."""
-    others = [m for i, m in enumerate(customer_messages()) if i % FOLDS != fold]
-    said = by_article(others)
+    holds the given customer messages of the other folds, and some articles get no topic, as
+    an imported article may have none."""
+    said = by_article([m for i, m in enumerate(messages) if i % FOLDS != fold])
     docs, topics = [], []
     for number, article in enumerate(articles, 1):
         similar = article.get("similar_questions", [])
@@ -175,6 +175,7 @@ def generate(
     """Each article's held-out similar questions, fold by fold, asked; with the demo FAQ
     (no bridge given) also the fold's customer messages."""
     strangers = [s for s in out_of_scope() if bot.ruled_handoff(s) is None]
+    messages = customer_messages() if bridge is None else []
     rows: list[Asked] = []
     for fold in range(FOLDS):
         held = {
@@ -185,11 +186,11 @@ def generate(
         }
         left_out = {a["external_id"] for i, a in enumerate(articles) if i % LEFT_OUT == fold}
         for gone in (set(), left_out):
-            index = build_index(embedder, articles, fold, gone, bridge)
+            index = build_index(embedder, articles, fold, gone, bridge, messages)
             for article_id, questions in held.items():
                 kind = "unanswerable" if article_id in gone else "answerable"
                 rows += [ask(index, q, article_id, kind, fold, "similar") for q in questions]
-            for message in in_fold(customer_messages(), fold) if bridge is None else []:
+            for message in in_fold(messages, fold):
                 kind = "unanswerable" if message["target"] in gone else "answerable"
                 rows.append(
                     ask(index, message["message"], message["target"], kind, fold, "message")
@@ -347,8 +348,9 @@ def main() -> None:
         rows += generate(embedder, imported, bridge_for(embedder))
     best = out_of_fold(rows, ANSWER_TERMS, "best_right")
     either = out_of_fold(rows, EITHER_TERMS, "either_right")
-    at = thresholds(*realistic(rows, best, either))
-    report = outcomes(*realistic(rows, best, either), at)
+    held = realistic(rows, best, either)
+    at = thresholds(*held)
+    report = outcomes(*held, at)
     print(f"{len(rows)} questions; thresholds {at}; out-of-fold: {report}")
     given = [a for a in sys.argv[1:] if a != "--write"]
     command = " ".join(["python -m closeloop.knowledge.calibrate", *given])

@@ -156,11 +156,11 @@ def create_draft(
     """Save a new draft and open it."""
     check_csrf(request, form.csrf_token, user.token)
     needs(user, "kb.draft")
+    problems = form.script_problems()
     try:
         data = ArticleIn.model_validate(form.fields())
-        problems = form.script_problems()
     except ValidationError as exc:
-        problems = _problems(exc) + form.script_problems()
+        problems = _problems(exc) + problems
     if problems:
         return _form_page(request, user, session, form.typed(), problems=problems)
     article = service.create_article(session, user.actor, data, clock=clock)
@@ -207,11 +207,11 @@ def save_draft(
     check_csrf(request, form.csrf_token, user.token)
     needs(user, "kb.draft")
     article = service.load_article(session, user.actor, article_id, lock=True)
+    problems = form.script_problems()
     try:
         data = ArticleFields.model_validate(form.fields())
-        problems = form.script_problems()
     except ValidationError as exc:
-        problems = _problems(exc) + form.script_problems()
+        problems = _problems(exc) + problems
     if problems:
         return _form_page(request, user, session, form.typed(), article=article, problems=problems)
     service.update_article(
