@@ -26,6 +26,7 @@ test: install lint typecheck test-sqlite test-postgres test-tmf
 lint:
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck:
 	$(BIN)/mypy

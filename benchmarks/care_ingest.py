@@ -111,7 +111,7 @@ def run_engine(url: str, csv_path: Path) -> dict[str, float]:
 import json, resource, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
-from closeloop.auth.actor import SYSTEM
+from closeloop.kit.actor import SYSTEM
 from closeloop.care.ingest import Policy, ingest_usage
 from closeloop.care.quiet import QuietHours
 from closeloop.db.engine import Database

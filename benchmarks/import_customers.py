@@ -54,7 +54,7 @@ def run_importer(db: str, csv_path: Path, plans_path: Path) -> dict[str, float]:
     code = f"""
 import json, resource, time, sys
 from pathlib import Path
-from closeloop.auth.actor import SYSTEM
+from closeloop.kit.actor import SYSTEM
 from closeloop.customers.importer import import_customers, import_plans
 from closeloop.db.engine import Database
 from closeloop.db.migrate import upgrade

@@ -33,8 +33,8 @@ def pytest_report_header() -> str:
 
 
 def _seed_template(url: str) -> None:
-    from closeloop.bootstrap import sync_defaults
     from closeloop.demo.seed import seed_demo
+    from closeloop.modules import sync_defaults
 
     upgrade(url)
     database = Database(url)

@@ -1,4 +1,4 @@
-"""create_app(): the API routers, error handlers, metrics and the embedded worker."""
+"""create_app(): the modules' routers and pages, error handlers, metrics and the embedded worker."""
 
 from __future__ import annotations
 
@@ -10,27 +10,14 @@ from fastapi.responses import PlainTextResponse, RedirectResponse
 from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from closeloop import __version__, console, plugins
-from closeloop.auth.api import router as auth_router
-from closeloop.care.api import router as care_router
-from closeloop.care.care_api import router as care_extra_router
+from closeloop import __version__, modules
 from closeloop.config import Settings, get_settings
-from closeloop.customers.api import router as customers_router
 from closeloop.db.engine import Database
 from closeloop.http.admission import AdmissionControl
 from closeloop.http.middleware import HttpMetrics, RequestContextMiddleware
 from closeloop.http.problems import install_problem_handlers
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.logs import configure_logging
-from closeloop.knowledge.api import assist_router as knowledge_assist_router
-from closeloop.knowledge.api import router as knowledge_router
-from closeloop.organisation.api import router as organisation_router
-from closeloop.tickets.api import router as tickets_router
-from closeloop.tickets.oversight_api import router as oversight_router
-from closeloop.tmf import customers as tmf_customers
-from closeloop.tmf import messages as tmf_messages
-from closeloop.tmf import ticket_api as tmf_tickets
-from closeloop.tmf.common import install_tmf_error_handlers
 from closeloop.worker.loop import WorkerThread
 
 
@@ -42,7 +29,7 @@ def create_app(
     start_worker: bool | None = None,
 ) -> FastAPI:
     """Build the CloseLoop web application."""
-    plugins.load()
+    modules.wire()  # idempotent; done on import too
     settings = settings or get_settings()
     database = database or Database(settings.database_url)
     clock = clock or system_clock
@@ -51,7 +38,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        worker = WorkerThread(database, clock) if run_worker else None
+        worker = WorkerThread(database, clock, settings) if run_worker else None
         if worker:
             worker.start()
         try:
@@ -74,7 +61,6 @@ def create_app(
     app.add_middleware(AdmissionControl, limit=settings.requests_in_flight, metrics=metrics)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     install_problem_handlers(app)
-    install_tmf_error_handlers(app)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
@@ -91,20 +77,10 @@ def create_app(
         """Prometheus metrics: request counts and latency histograms per route."""
         return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    routers = (
-        auth_router,
-        customers_router,
-        organisation_router,
-        tickets_router,
-        oversight_router,
-        care_router,
-        care_extra_router,
-        knowledge_router,
-        knowledge_assist_router,
-        *(m.router for m in (tmf_tickets, tmf_customers, tmf_messages)),
-        *(m.hub for m in (tmf_tickets, tmf_customers, tmf_messages)),
-    )
-    for router in routers:
-        app.include_router(router)
-    console.install(app)
+    for module in modules.MODULES:
+        for router in module.routers:
+            app.include_router(router)
+    for module in modules.MODULES:
+        if module.install is not None:
+            module.install(app)
     return app

@@ -7,28 +7,18 @@ from typing import Annotated
 
 import typer
 
-from closeloop.auth.cli import app as user_app
-from closeloop.bootstrap import sync_defaults
-from closeloop.care.cli import notifications_app, usage_app
-from closeloop.customers.cli import app as import_app
 from closeloop.db.migrate import upgrade
-from closeloop.kit.cli_support import database, fail, reports_errors, settings, stderr
-from closeloop.knowledge.cli import app as kb_app
-from closeloop.tickets.cli import app as sla_app
-from closeloop.tmf.cli import app as client_app
+from closeloop.modules import MODULES, sync_defaults
+from closeloop.runtime.cli import database, fail, reports_errors, settings, stderr
 
 app = typer.Typer(
     help="CloseLoop — customer-service operations for telecom operators (客户服务运营平台).",
     no_args_is_help=True,
     add_completion=False,
 )
-app.add_typer(user_app, name="user")
-app.add_typer(import_app, name="import")
-app.add_typer(sla_app, name="sla")
-app.add_typer(kb_app, name="kb")
-app.add_typer(usage_app, name="usage")
-app.add_typer(notifications_app, name="notifications")
-app.add_typer(client_app, name="client")
+for module in MODULES:
+    for name, commands in module.commands.items():
+        app.add_typer(commands, name=name)
 
 
 def run_migrations() -> None:

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, text
 
-from closeloop.auth.actor import SYSTEM
 from closeloop.care.ingest import IngestReport, Policy, ingest_usage
 from closeloop.care.models import Notification
 from closeloop.care.quiet import QuietHours
 from closeloop.customers.models import Customer, Plan
 from closeloop.db.engine import Database
+from closeloop.kit.actor import SYSTEM
 from closeloop.kit.clock import FixedClock
 
 HEADER = "record_id,msisdn,event_time,usage_type,amount,roaming_country\n"

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from closeloop.auth.actor import SYSTEM
 from closeloop.care import ingest as ingest_module
 from closeloop.care.ingest import Policy, StrictIngestFailed
 from closeloop.care.models import UsageMonth
@@ -17,6 +16,7 @@ from closeloop.care.outbox import set_opt_out
 from closeloop.care.quiet import QuietHours
 from closeloop.customers.models import Customer
 from closeloop.db.engine import Database
+from closeloop.kit.actor import SYSTEM
 from closeloop.kit.clock import FixedClock
 from tests.care.conftest import TZ, CareSetup, at, ingest, keys, notices, usage_file
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from closeloop.auth.actor import SYSTEM
 from closeloop.auth.models import AuditEntry
 from closeloop.customers.importer import StrictImportFailed, import_customers, import_plans
 from closeloop.customers.models import Customer, Plan
 from closeloop.customers.rules import id_check_digit
 from closeloop.db.engine import Database
+from closeloop.kit.actor import SYSTEM
 from closeloop.kit.errors import InvalidInput
 
 HEADER = "msisdn,name,region,plan_code,join_date,id_number,segment\n"

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
-from closeloop.auth.actor import SYSTEM
 from closeloop.auth.audit import record
 from closeloop.db.engine import Database
 from closeloop.db.migrate import drift, upgrade
+from closeloop.kit.actor import SYSTEM
 
 
 def test_models_and_migrations_do_not_drift(db_url: str) -> None:

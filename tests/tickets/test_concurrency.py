@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from closeloop.auth.actor import Actor
 from closeloop.auth.users import actor_for, get_by_username
 from closeloop.care.models import Notification
 from closeloop.customers.models import Customer
 from closeloop.db.engine import Database
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import FixedClock
 from closeloop.kit.errors import Conflict
 from closeloop.tickets import schemas

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from closeloop.auth import audit, users
-from closeloop.auth.actor import Actor
+from closeloop.auth.deps import CurrentActor, bearer_token, require
 from closeloop.auth.models import AuditEntry, User
 from closeloop.auth.schemas import (
     AuditOut,
@@ -22,14 +22,8 @@ from closeloop.auth.schemas import (
 )
 from closeloop.auth.service import sign_in
 from closeloop.auth.tokens import revoke_token
-from closeloop.http.deps import (
-    AppClock,
-    AppSettings,
-    CurrentActor,
-    DbSession,
-    bearer_token,
-    require,
-)
+from closeloop.http.deps import AppClock, AppSettings, DbSession
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import Unauthenticated
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
 

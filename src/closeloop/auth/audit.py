@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from closeloop.auth.actor import Actor
 from closeloop.auth.models import AuditEntry
 from closeloop.db.upsert import row_insert
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.request_context import client_address_var, request_id_var
 

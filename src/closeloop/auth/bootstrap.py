@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from closeloop.auth.models import Role, RolePermission
-from closeloop.auth.permissions import ROLE_PERMISSIONS, ROLES
 
 
-def sync_roles(session: Session) -> int:
-    """Add missing roles and default grants; grants an operator removed are re-added. Count."""
+def sync_roles(
+    session: Session, roles: Mapping[str, str], grants: Mapping[str, Iterable[str]]
+) -> int:
+    """Add missing roles and default grants; grants an operator removed are re-added. Count.
+
+    `roles` and `grants` come from the module manifest (closeloop.modules)."""
     added = 0
     known_roles = set(session.scalars(select(Role.code)))
-    for code, name in ROLES.items():
+    for code, name in roles.items():
         if code not in known_roles:
             session.add(Role(code=code, name=name))
             added += 1
     session.flush()
     granted = {(r.role_code, r.permission) for r in session.scalars(select(RolePermission))}
-    for role, permissions in ROLE_PERMISSIONS.items():
+    for role, permissions in grants.items():
         for permission in sorted(permissions):
             if (role, permission) not in granted:
                 session.add(RolePermission(role_code=role, permission=permission))

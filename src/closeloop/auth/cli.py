@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from closeloop.auth import users
-from closeloop.auth.actor import Actor
-from closeloop.kit.cli_support import database, fail, is_interactive, reports_errors
+from closeloop.kit.actor import Actor
+from closeloop.runtime.cli import database, fail, is_interactive, reports_errors
 
 app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 

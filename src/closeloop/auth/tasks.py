@@ -9,10 +9,8 @@ from sqlalchemy.orm import Session
 
 from closeloop.auth.models import AccessToken, LoginFailure
 from closeloop.kit.clock import Clock
-from closeloop.worker.jobs import job
 
 
-@job("auth.purge_expired", every=timedelta(hours=1))
 def purge_expired(session: Session, clock: Clock) -> object:
     """Delete tokens a day past expiry and login failures older than an hour."""
     now = clock.now()

@@ -10,8 +10,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.auth.models import AccessToken, RolePermission, User, UserRole
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Unauthenticated
 

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.auth.models import Role, RolePermission, User, UserRole
 from closeloop.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
-from closeloop.organisation.models import Station
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+# Users are bound to a station by its code (a foreign key). Stations belong to `organisation`,
+# which sits above the auth kernel, so only the key column is named here.
+_STATIONS = table("stations", column("code"))
 
 
 def _check_password(password: str) -> None:
@@ -50,7 +54,10 @@ def create_user(
         raise InvalidInput.field("roles", f"unknown role(s): {', '.join(unknown)}")
     if "station" in roles and not station:
         raise InvalidInput.field("station", "station staff must be bound to a station")
-    if station and session.get(Station, station) is None:
+    if (
+        station
+        and session.scalar(select(_STATIONS.c.code).where(_STATIONS.c.code == station)) is None
+    ):
         raise InvalidInput.field("station", f"no station {station!r}")
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"user {username!r} already exists")

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Response
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
+from closeloop.auth.deps import require
 from closeloop.care import outbox
 from closeloop.care.models import Notification
 from closeloop.customers.service import PERSONAL_DATA, get_customer
-from closeloop.http.deps import AppClock, DbSession, require, writes_on_read
+from closeloop.http.deps import AppClock, DbSession, writes_on_read
+from closeloop.kit.actor import Actor
 from closeloop.kit.masking import mask_msisdn
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
 

@@ -11,12 +11,13 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
+from closeloop.auth.deps import require
 from closeloop.care import outages, subscriptions
 from closeloop.care.models import CareRule, Outage, Subscription
 from closeloop.care.rules import DEFAULT_RULES, load_rules, validate_params
 from closeloop.customers.service import get_customer
-from closeloop.http.deps import AppClock, AppSettings, DbSession, require
+from closeloop.http.deps import AppClock, AppSettings, DbSession
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import InvalidInput, NotFound
 from closeloop.kit.ids import parse_id
 

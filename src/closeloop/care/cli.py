@@ -9,13 +9,13 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from closeloop.auth.actor import Actor
 from closeloop.care.ingest import Policy, ingest_usage
 from closeloop.care.models import Notification
 from closeloop.care.quiet import QuietHours
 from closeloop.config import Settings
-from closeloop.kit.cli_support import database, fail, reports_errors, settings, stderr
+from closeloop.kit.actor import Actor
 from closeloop.kit.progress import record_progress
+from closeloop.runtime.cli import database, fail, reports_errors, settings, stderr
 
 usage_app = typer.Typer(
     help="Feed usage records to the proactive-care rules.", no_args_is_help=True

@@ -24,13 +24,13 @@ import polars as pl
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.care import evaluate
 from closeloop.care.quiet import QuietHours, apply_policy, capped_today, local_day_start
 from closeloop.care.rules import RuleSettings, load_rules
 from closeloop.care.usage_file import CHUNK_BYTES, Chunk, read_chunks
 from closeloop.care.usage_store import CUSTOMER_SCHEMA, POSITION_SCHEMA, UsageStore
 from closeloop.db.engine import Database
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.csvstream import RowError
 from closeloop.kit.errors import InvalidInput

@@ -17,7 +17,6 @@ from sqlalchemy import String, and_, cast, exists, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.care.models import Notification, OptOut, Outage, OutageTicket
 from closeloop.care.quiet import QuietHours
 from closeloop.care.rules import OUTAGE, load_rules
@@ -25,11 +24,11 @@ from closeloop.care.templates import local_text, render
 from closeloop.config import Settings
 from closeloop.customers.models import Customer
 from closeloop.db.base import UTCDateTime
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
-from closeloop.tickets.models import Ticket
+from closeloop.tickets.queries import customers_with_open_tickets_at, open_in_area
 
-OPEN_TICKET_EXCLUDED = ("closed", "cancelled")
 KINDS = {"outage": "故障", "cutover": "割接"}
 
 
@@ -48,13 +47,7 @@ def _affected(outage: Outage) -> Any:
     if regions:
         conditions.append(Customer.region.in_(regions))
     if cells:
-        conditions.append(
-            exists().where(
-                Ticket.customer_id == Customer.id,
-                Ticket.cell_id.in_(cells),
-                Ticket.status.not_in(OPEN_TICKET_EXCLUDED),
-            )
-        )
+        conditions.append(Customer.id.in_(customers_with_open_tickets_at(cells)))
     return or_(*conditions)
 
 
@@ -114,16 +107,10 @@ def _notify_all(
 
 def _link_tickets(session: Session, outage: Outage) -> int:
     regions, cells = json.loads(outage.regions), json.loads(outage.cell_ids)
-    area: list[Any] = []
-    if regions:
-        area.append(Ticket.region.in_(regions))
-    if cells:
-        area.append(Ticket.cell_id.in_(cells))
-    rows = select(literal(outage.id), Ticket.id).where(
-        Ticket.status.not_in(OPEN_TICKET_EXCLUDED),
-        or_(*area),
+    area = open_in_area(regions, cells).subquery()
+    rows = select(literal(outage.id), area.c.id).where(
         ~exists().where(
-            and_(OutageTicket.outage_id == outage.id, OutageTicket.ticket_id == Ticket.id)
+            and_(OutageTicket.outage_id == outage.id, OutageTicket.ticket_id == area.c.id)
         ),
     )
     linked = session.execute(

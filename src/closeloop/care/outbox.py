@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.care.models import Notification, OptOut
 from closeloop.care.quiet import QuietHours, schedule_one
 from closeloop.care.rules import DEFAULT_RULES, OPT_OUT_RULES, RuleSettings, load_rules
 from closeloop.customers.models import Customer
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import InvalidInput
 

@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import SYSTEM, Actor
 from closeloop.care.models import Subscription
 from closeloop.care.outbox import notify_customer
 from closeloop.care.rules import SUBSCRIPTION
 from closeloop.care.templates import render
 from closeloop.customers.models import Customer
+from closeloop.kit.actor import SYSTEM, Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy.orm import Session
 
 from closeloop.care.cli import policy_of
@@ -13,12 +11,11 @@ from closeloop.care.summary import send_summaries
 from closeloop.config import get_settings
 from closeloop.db.engine import Database
 from closeloop.kit.clock import Clock
-from closeloop.worker.jobs import job, standalone_job
+from closeloop.runtime.work import Work
 
 _dispatchers: dict[str, Dispatcher] = {}
 
 
-@standalone_job("care.dispatch", every=timedelta(seconds=10))
 def dispatch_outbox(database: Database, clock: Clock) -> dict[str, int]:
     """Send what is due through the configured channels (the SMPP session is kept open)."""
     dispatcher = _dispatchers.get(database.url)
@@ -29,13 +26,11 @@ def dispatch_outbox(database: Database, clock: Clock) -> dict[str, int]:
     return dispatcher.run_once()
 
 
-@job("care.usage_summary", every=timedelta(hours=1))
 def usage_summary(session: Session, clock: Clock) -> int:
     """The twice-monthly usage summary, on its days."""
-    return send_summaries(session, clock.now(), policy_of(get_settings()))
+    return send_summaries(session, clock.now(), policy_of(Work.of(session).settings))
 
 
-@job("care.trial_expiry", every=timedelta(hours=1))
 def trial_expiry(session: Session, clock: Clock) -> int:
     """Cancel free trials that ended without renewal, with a notice."""
     return end_trials(session, clock)

@@ -10,10 +10,8 @@ from sqlalchemy.orm import Session
 from closeloop.care.models import Notification
 from closeloop.customers.models import Customer
 from closeloop.customers.schemas import TimelineEntry
-from closeloop.customers.timeline import timeline_source
 
 
-@timeline_source
 def notifications_source(
     session: Session, customer: Customer, before: datetime | None, limit: int
 ) -> list[TimelineEntry]:

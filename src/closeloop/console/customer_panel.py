@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from closeloop.auth.actor import Actor
 from closeloop.care.models import Notification, UsageMonth
 from closeloop.console.labels import N_
 from closeloop.customers import service as customers
 from closeloop.customers.models import Contact, Customer
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock
 from closeloop.tickets.queries import TicketFilter, list_tickets
 from closeloop.tickets.workflow import OPEN_STATUSES

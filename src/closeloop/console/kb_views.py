@@ -15,8 +15,8 @@ from typing import Any
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from closeloop.auth.actor import Actor
 from closeloop.console.labels import N_
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import InvalidInput
 from closeloop.knowledge import script as scripts
 from closeloop.knowledge import workflow

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from closeloop.auth.actor import Actor
 from closeloop.console.labels import N_
+from closeloop.kit.actor import Actor
 from closeloop.tickets.queries import TicketFilter
 from closeloop.tickets.workflow import OPEN_STATUSES
 

@@ -16,10 +16,10 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
-from closeloop.auth.actor import Actor
 from closeloop.auth.tokens import user_for_token
 from closeloop.auth.users import actor_for
 from closeloop.http.deps import AppClock, DbSession
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import CloseLoopError, Forbidden, Unauthenticated
 
 SESSION_COOKIE = "closeloop_session"

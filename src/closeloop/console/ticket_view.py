@@ -9,10 +9,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from closeloop.auth.actor import Actor
 from closeloop.auth.models import User
 from closeloop.console import pickers
 from closeloop.console.labels import ACTIONS, N_
+from closeloop.kit.actor import Actor
 from closeloop.organisation.models import Category, Cause
 from closeloop.tickets import history, service
 from closeloop.tickets.models import Ticket

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from closeloop.auth.actor import Actor
+from closeloop.auth.deps import require
 from closeloop.customers import service
 from closeloop.customers.rules import msisdn_problem
 from closeloop.customers.schemas import (
@@ -19,7 +19,8 @@ from closeloop.customers.schemas import (
     Timeline,
 )
 from closeloop.customers.timeline import build_timeline
-from closeloop.http.deps import AppClock, DbSession, require, writes_on_read
+from closeloop.http.deps import AppClock, DbSession, writes_on_read
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
 

@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 
-from closeloop.auth.actor import Actor
 from closeloop.customers.importer import ImportReport, import_customers, import_plans, iter_errors
 from closeloop.db.engine import Database
-from closeloop.kit.cli_support import database, fail, reports_errors, stderr
+from closeloop.kit.actor import Actor
 from closeloop.kit.progress import byte_progress
+from closeloop.runtime.cli import database, fail, reports_errors, stderr
 
 app = typer.Typer(help="Bulk-import plans and customers from CSV.", no_args_is_help=True)
 

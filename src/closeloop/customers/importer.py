@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.customers.models import Plan
 from closeloop.customers.rules import MSISDN, id_number_problem, msisdn_problem
 from closeloop.db.bulk import UpsertPipeline
 from closeloop.db.engine import Database
+from closeloop.kit.actor import Actor
 from closeloop.kit.csvstream import CsvStream, RowError
 from closeloop.kit.errors import InvalidInput
 

@@ -7,9 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.customers.models import Contact, Customer, Plan
 from closeloop.customers.schemas import ContactIn, CustomerIn, CustomerOut, decimal_to_float
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
 from closeloop.kit.ids import parse_id

@@ -17,12 +17,12 @@ _sources: list[TimelineSource] = []
 
 
 def timeline_source(source: TimelineSource) -> TimelineSource:
-    """Register a source of timeline entries (each domain adds its own)."""
-    _sources.append(source)
+    """Register a source of timeline entries (each domain's manifest names its own), once."""
+    if source not in _sources:
+        _sources.append(source)
     return source
 
 
-@timeline_source
 def contacts_source(
     session: Session, customer: Customer, before: datetime | None, limit: int
 ) -> list[TimelineEntry]:

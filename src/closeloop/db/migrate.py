@@ -9,8 +9,8 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from sqlalchemy import MetaData
 
-import closeloop.db.models  # noqa: F401  (registers models)
 from closeloop.db.base import Base
 from closeloop.db.engine import make_null_pool_engine
 
@@ -30,14 +30,16 @@ def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
 
 
-def drift(url: str) -> list[Any]:
-    """Differences between the models and a migrated database (empty when in step)."""
+def drift(url: str, metadata: MetaData = Base.metadata) -> list[Any]:
+    """Differences between the models and a migrated database (empty when in step).
+
+    Every model must be imported first: `closeloop.modules` does that."""
     engine = make_null_pool_engine(url)
     try:
         with engine.connect() as conn:
             context = MigrationContext.configure(
                 conn, opts={"compare_type": True, "render_as_batch": True}
             )
-            return list(compare_metadata(context, Base.metadata))
+            return list(compare_metadata(context, metadata))
     finally:
         engine.dispose()

@@ -7,10 +7,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from closeloop.auth.actor import SYSTEM
 from closeloop.auth.models import User
 from closeloop.auth.users import create_user
-from closeloop.bootstrap import sync_defaults
 from closeloop.config import Settings
 from closeloop.customers.models import Customer, Plan
 from closeloop.db.bulk import upsert
@@ -19,7 +17,9 @@ from closeloop.demo import people
 from closeloop.demo.knowledge import seed_knowledge
 from closeloop.demo.organisation import STATIONS, seed_organisation
 from closeloop.demo.tickets import seed_tickets
+from closeloop.kit.actor import SYSTEM
 from closeloop.kit.clock import Clock, system_clock
+from closeloop.modules import sync_defaults
 
 DEMO_CUSTOMERS = 2000
 

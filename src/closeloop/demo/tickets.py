@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from closeloop.auth.actor import Actor
 from closeloop.auth.models import User
 from closeloop.auth.users import actor_for
 from closeloop.config import Settings
@@ -37,6 +36,7 @@ from closeloop.demo.ticket_walk import (
     station_story,
     weighted,
 )
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import FixedClock
 from closeloop.organisation.models import Category, Station
 from closeloop.organisation.service import load_calendar

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the request's unit of work, the clock, the acting user.
+"""FastAPI dependencies: the request's unit of work, the clock and the settings.
 
 Dependencies that do no I/O are `async def`: FastAPI runs them on the event loop instead of
 handing each to the thread pool (a thread switch per dependency per request).
@@ -6,7 +6,7 @@ handing each to the thread pool (a thread switch per dependency per request).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Annotated, TypeVar
 
@@ -16,12 +16,10 @@ from fastapi import Depends, Request
 from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 
-from closeloop.auth.actor import Actor
-from closeloop.auth.tokens import actor_for_token
 from closeloop.config import Settings
 from closeloop.db.engine import Database
 from closeloop.kit.clock import Clock
-from closeloop.kit.errors import Unauthenticated
+from closeloop.runtime.work import Work
 
 
 async def get_database(request: Request) -> Database:
@@ -69,9 +67,11 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     if not database.begins_on_first_statement:
         work = database.unit_of_work(write=_writes(request))
         async with contextmanager_in_threadpool(work) as session:
+            _bind_work(request, session)
             yield session
         return
     session = database.sessions()
+    _bind_work(request, session)
     try:
         yield session
     except BaseException:
@@ -81,6 +81,12 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         await _end_in_thread(database, session, commit=True)
     else:  # the handler committed in its own thread: nothing left that does I/O
         session.close()
+
+
+def _bind_work(request: Request, session: Session) -> None:
+    """The request's unit-of-work context: its session with the app's settings and clock."""
+    state = request.app.state
+    Work(session, state.settings, state.clock).bind()
 
 
 async def _end_in_thread(database: Database, session: Session, *, commit: bool) -> None:
@@ -96,33 +102,3 @@ DbSession = Annotated[Session, Depends(get_session, scope="function")]
 AppClock = Annotated[Clock, Depends(get_clock)]
 AppDatabase = Annotated[Database, Depends(get_database)]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
-
-
-def bearer_token(request: Request) -> str:
-    """The bearer token of the request, or 401."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("a bearer token is required")
-    return token.strip()
-
-
-def current_actor(request: Request, session: DbSession, clock: AppClock) -> Actor:
-    """The signed-in user acting in this request (401 without a valid token)."""
-    actor = actor_for_token(session, bearer_token(request), clock=clock)
-    request.state.actor = actor
-    return actor
-
-
-CurrentActor = Annotated[Actor, Depends(current_actor)]
-
-
-def require(permission: str) -> Callable[[Actor], Awaitable[Actor]]:
-    """A dependency that returns the actor when they hold `permission`, else 403."""
-
-    async def dependency(actor: CurrentActor) -> Actor:
-        actor.require(permission)
-        return actor
-
-    dependency.__name__ = f"require_{permission.replace('.', '_')}"
-    return dependency

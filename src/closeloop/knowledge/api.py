@@ -8,16 +8,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 
-from closeloop.auth.actor import Actor
-from closeloop.http.deps import (
-    AppClock,
-    AppDatabase,
-    AppSettings,
-    CurrentActor,
-    DbSession,
-    require,
-    writes_on_read,
-)
+from closeloop.auth.deps import CurrentActor, require
+from closeloop.http.deps import AppClock, AppDatabase, AppSettings, DbSession, writes_on_read
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from closeloop.knowledge import assist, chat, schemas, service, versions

@@ -14,8 +14,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.db.engine import Database
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.knowledge import script as scripts
 from closeloop.knowledge.index import Hit

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from closeloop.auth.actor import Actor
 from closeloop.config import Settings
 from closeloop.customers.models import Customer
 from closeloop.customers.rules import msisdn_problem
 from closeloop.db.engine import Database
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import CloseLoopError, InvalidInput, TooManyRequests
 from closeloop.knowledge import bot, replies

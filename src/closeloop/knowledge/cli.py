@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 
-from closeloop.kit.cli_support import database, fail, reports_errors, settings, stderr
 from closeloop.kit.clock import system_clock
 from closeloop.kit.progress import byte_progress
 from closeloop.knowledge.importer import export_lines, import_articles
 from closeloop.knowledge.search import search
+from closeloop.runtime.cli import database, fail, reports_errors, settings, stderr
 
 app = typer.Typer(help="Knowledge base: import, search, export.", no_args_is_help=True)
 

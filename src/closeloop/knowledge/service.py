@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, NotFound, PreconditionFailed
 from closeloop.kit.ids import parse_id

@@ -5,13 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import closeloop.db.models  # noqa: F401  (registers models)
 from closeloop.config import get_settings
-from closeloop.db.base import Base
 from closeloop.db.engine import make_null_pool_engine
+from closeloop.modules import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata()
 
 
 def _url() -> str:

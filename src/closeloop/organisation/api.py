@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from closeloop.auth.actor import Actor
-from closeloop.http.deps import DbSession, require
+from closeloop.auth.deps import require
+from closeloop.http.deps import DbSession
+from closeloop.kit.actor import Actor
 from closeloop.organisation import service
 
 router = APIRouter(prefix="/api/v1", tags=["organisation"])

@@ -16,16 +16,16 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.db.upsert import insert_ignore
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
 from closeloop.organisation.models import Cause, Station
+from closeloop.runtime.work import Work
 from closeloop.tickets import history, schemas, sla
 from closeloop.tickets.deadlines import record_missed, refresh, station_terms
-from closeloop.tickets.events import announce
+from closeloop.tickets.events import CallbackRecorded, TicketChanged, TicketClosed
 from closeloop.tickets.models import Ticket, TicketStationVisit
-from closeloop.tickets.notices import notify_progress
 from closeloop.tickets.service import is_leaf, load_ticket
 from closeloop.tickets.workflow import (
     REOPEN_WITHIN,
@@ -244,7 +244,7 @@ def perform(
     # An action's lookups read reference data, never its own pending changes: no autoflush,
     # so the ticket, its history, audit entry and notices are written in one flush.
     with session.no_autoflush:
-        record_missed(session, ticket, now, tz)  # deadlines missed before this action count
+        record_missed(session, ticket, now)  # deadlines missed before this action count
         from_status = ticket.status
         step = HANDLERS[action][1](Context(session, actor, ticket, now), body)
         ticket.status = step.target
@@ -264,8 +264,35 @@ def perform(
             f"{ticket.number} {from_status}→{step.target} {step.note}"[:500],
             clock=clock,
         )
-        if step.notice:
-            notify_progress(session, ticket, step.notice, now, tz)
     session.flush()
-    announce(session, ticket, action, from_status, now)
+    _announce(Work.of(session), ticket, action, from_status, step, body, now)
     return ticket
+
+
+def _announce(
+    work: Work,
+    ticket: Ticket,
+    action: str,
+    from_status: str,
+    step: Step,
+    body: BaseModel,
+    now: datetime,
+) -> None:
+    """Raise the step's events for the domains that follow tickets (notices, hub, surveys)."""
+    work.publish(
+        TicketChanged(
+            at=now, ticket=ticket, action=action, from_status=from_status, notice=step.notice
+        )
+    )
+    if isinstance(body, schemas.CallbackBody):
+        work.publish(
+            CallbackRecorded(
+                at=now,
+                ticket=ticket,
+                reached=body.reached,
+                satisfaction=body.satisfaction,
+                score=body.score,
+            )
+        )
+    if ticket.status == "closed":
+        work.publish(TicketClosed(at=now, ticket=ticket, action=action))

@@ -10,8 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import BaseModel
 
-from closeloop.auth.actor import Actor
-from closeloop.http.deps import AppClock, AppSettings, CurrentActor, DbSession, require
+from closeloop.auth.deps import CurrentActor, require
+from closeloop.http.deps import AppClock, AppSettings, DbSession
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from closeloop.tickets import schemas, service

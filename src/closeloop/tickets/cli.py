@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from closeloop.kit.cli_support import database, fail, reports_errors, settings
 from closeloop.kit.clock import system_clock
+from closeloop.runtime.cli import database, fail, reports_errors, settings
 from closeloop.tickets.scan import scan
 
 app = typer.Typer(help="Service-level deadlines of tickets.", no_args_is_help=True)

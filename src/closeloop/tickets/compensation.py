@@ -9,8 +9,8 @@ from sqlalchemy import ForeignKey, Integer, Numeric, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.db.base import Base, UTCDateTime
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, NotFound
 from closeloop.kit.ids import parse_id

@@ -5,19 +5,18 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from closeloop.care.outbox import notify_staff
 from closeloop.db.upsert import insert_ignore
 from closeloop.organisation.calendar import WorkCalendar
 from closeloop.organisation.models import Station
 from closeloop.organisation.service import load_calendar
+from closeloop.runtime.work import Work
 from closeloop.tickets import compensation, sla
+from closeloop.tickets.events import DeadlineMissed, DeadlineNearing
 from closeloop.tickets.models import Breach, Ticket
-from closeloop.tickets.notices import breach_text, prewarn_text
 
 NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
 _CALENDAR_TTL = 300.0
@@ -81,23 +80,21 @@ def _charged_station(ticket: Ticket, stage: str) -> str | None:
     return None
 
 
-def record_missed(session: Session, ticket: Ticket, at: datetime, tz: ZoneInfo) -> list[str]:
+def record_missed(session: Session, ticket: Ticket, at: datetime) -> list[str]:
     """Record every deadline missed by `at` (once, whoever looks first); the stages recorded.
 
-    A pre-warning and each breach notify the station and the supervisors through the outbox;
-    a missed resolution promise proposes a compensation.
+    A pre-warning and each breach are raised as events (care tells the station and the
+    supervisors); a missed resolution promise proposes a compensation.
     """
     recorded: list[str] = []
     missed = deadlines_of(ticket).missed(at)
     if not missed:
         return recorded
-    station = session.get(Station, ticket.station) if ticket.station else None
-    station_name = station.name if station else None
+    work = Work.of(session)
     for stage, due in missed:
         if stage == "prewarn":
             ticket.prewarned = True
-            text = prewarn_text(ticket.number, station_name or "", ticket.work_due_at or due, tz)
-            _notify(session, ticket, text, "sla_prewarning", at)
+            work.publish(DeadlineNearing(at=at, ticket=ticket, due=ticket.work_due_at or due))
             recorded.append(stage)
             continue
         if stage == "work" and _work_missed_already(session, ticket):
@@ -118,13 +115,7 @@ def record_missed(session: Session, ticket: Ticket, at: datetime, tz: ZoneInfo) 
             continue
         ticket.breach_count += 1
         recorded.append(stage)
-        _notify(
-            session,
-            ticket,
-            breach_text(ticket.number, stage, station_name if charged else None, due, tz),
-            "sla_breach",
-            at,
-        )
+        work.publish(DeadlineMissed(at=at, ticket=ticket, stage=stage, due=due, charged_to=charged))
         if stage == "resolution":
             compensation.propose(
                 session, ticket.id, ticket.customer_id, ticket.type, ticket.severity, due, at
@@ -147,9 +138,3 @@ def _work_missed_already(session: Session, ticket: Ticket) -> bool:
         .limit(1)
     )
     return found is not None
-
-
-def _notify(session: Session, ticket: Ticket, text: str, rule: str, at: datetime) -> None:
-    if ticket.station and ticket.status in ("dispatched", "in_progress", "pending"):
-        notify_staff(session, f"station:{ticket.station}", rule, text, at, ticket_id=ticket.id)
-    notify_staff(session, "role:supervisor", rule, text, at, ticket_id=ticket.id)

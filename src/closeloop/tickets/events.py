@@ -1,30 +1,60 @@
-"""Listeners told of every ticket change in its transaction (e.g. TM Forum hub events)."""
+"""The ticket domain's events (工单事件), raised inside the transaction that made the change.
+
+Other domains subscribe through their manifest entry: care sends progress and deadline
+notices, the TM Forum façade writes hub events; `tickets` imports none of them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
+from closeloop.runtime.events import DomainEvent
 from closeloop.tickets.models import Ticket
 
-# (session, ticket after the change, action, status before or None on create, when)
-TicketListener = Callable[[Session, Ticket, str, str | None, datetime], None]
 
-_listeners: list[TicketListener] = []
+@dataclass(frozen=True, kw_only=True)
+class TicketChanged(DomainEvent):
+    """A ticket was opened (`action` "create") or moved by an action; `ticket` is as after it."""
+
+    ticket: Ticket
+    action: str
+    from_status: str | None
+    # the progress notice the customer is due for this step (dispatch, accept, reply, close)
+    notice: str | None = None
 
 
-def on_ticket_change(listener: TicketListener) -> TicketListener:
-    """Register a listener (once per function)."""
-    if listener not in _listeners:
-        _listeners.append(listener)
-    return listener
+@dataclass(frozen=True, kw_only=True)
+class TicketClosed(DomainEvent):
+    """A ticket reached `closed` (办结): resolved on first contact or confirmed by callback."""
+
+    ticket: Ticket
+    action: str
 
 
-def announce(
-    session: Session, ticket: Ticket, action: str, from_status: str | None, at: datetime
-) -> None:
-    """Tell every listener about a change, inside the change's transaction."""
-    for listener in _listeners:
-        listener(session, ticket, action, from_status, at)
+@dataclass(frozen=True, kw_only=True)
+class CallbackRecorded(DomainEvent):
+    """The callback seat recorded the customer's verdict on a replied ticket (回访)."""
+
+    ticket: Ticket
+    reached: bool
+    satisfaction: str | None
+    score: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeadlineNearing(DomainEvent):
+    """80 % of the station's time limit has passed (超时预警); `due` is the work deadline."""
+
+    ticket: Ticket
+    due: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeadlineMissed(DomainEvent):
+    """A deadline passed unmet (超时), recorded once; `charged_to` is the station charged."""
+
+    ticket: Ticket
+    stage: str
+    due: datetime
+    charged_to: str | None

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from closeloop.auth.actor import Actor
 from closeloop.customers.models import Customer
 from closeloop.customers.schemas import ContactIn
 from closeloop.customers.service import record_contact
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.tickets.actions import perform
 from closeloop.tickets.models import IdempotencyKey, Ticket

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from closeloop.auth.actor import Actor
-from closeloop.http.deps import AppClock, AppSettings, DbSession, require
+from closeloop.auth.deps import require
+from closeloop.http.deps import AppClock, AppSettings, DbSession
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
 from closeloop.tickets import compensation

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from closeloop.auth.actor import Actor
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.ids import parse_id
 from closeloop.kit.pagination import decode_cursor, encode_cursor
@@ -118,3 +119,19 @@ def count_tickets(session: Session, actor: Actor, f: TicketFilter, now: datetime
     if condition is not None:
         query = query.where(condition)
     return int(session.scalar(query) or 0)
+
+
+CLOSED_STATUSES = ("closed", "cancelled")
+
+
+def open_in_area(regions: list[str], cells: list[str]) -> Select[Any]:
+    """Ids of the open tickets raised in any of the regions or at any of the cells."""
+    area = [Ticket.region.in_(regions), Ticket.cell_id.in_(cells)]
+    return select(Ticket.id).where(Ticket.status.not_in(CLOSED_STATUSES), or_(*area))
+
+
+def customers_with_open_tickets_at(cells: list[str]) -> Select[Any]:
+    """Ids of the customers with an open ticket at any of the cells."""
+    return select(Ticket.customer_id).where(
+        Ticket.cell_id.in_(cells), Ticket.status.not_in(CLOSED_STATUSES)
+    )

@@ -57,7 +57,7 @@ def scan_batch(
         query = query.with_for_update(skip_locked=True)
     tickets = list(session.scalars(query))
     for ticket in tickets:
-        for stage in record_missed(session, ticket, at, tz):
+        for stage in record_missed(session, ticket, at):
             if stage == "prewarn":
                 report.prewarnings += 1
             else:

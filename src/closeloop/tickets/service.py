@@ -13,15 +13,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.customers.models import Customer
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from closeloop.kit.ids import parse_id
 from closeloop.organisation.models import Category, Cause
+from closeloop.runtime.work import Work
 from closeloop.tickets import history, sla
 from closeloop.tickets.deadlines import refresh
-from closeloop.tickets.events import announce
+from closeloop.tickets.events import TicketChanged
 from closeloop.tickets.models import Breach, IdempotencyKey, Ticket, TicketEvent, TicketStationVisit
 from closeloop.tickets.numbering import next_number
 from closeloop.tickets.schemas import BreachOut, HistoryOut, LocationOut, TicketIn, TicketOut
@@ -233,7 +234,9 @@ def create_ticket(
         f"{ticket.number} {data.type}/{data.severity} {data.category}",
         clock=clock,
     )
-    announce(session, ticket, "create", None, now)
+    Work.of(session).publish(
+        TicketChanged(at=now, ticket=ticket, action="create", from_status=None)
+    )
     return ticket, duplicate
 
 

@@ -9,11 +9,9 @@ from sqlalchemy.orm import Session
 
 from closeloop.customers.models import Customer
 from closeloop.customers.schemas import TimelineEntry
-from closeloop.customers.timeline import timeline_source
 from closeloop.tickets.models import Ticket, TicketEvent
 
 
-@timeline_source
 def ticket_events_source(
     session: Session, customer: Customer, before: datetime | None, limit: int
 ) -> list[TimelineEntry]:

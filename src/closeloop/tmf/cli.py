@@ -11,8 +11,8 @@ import typer
 from closeloop.auth import audit, users
 from closeloop.auth.cli import CLI_ACTOR
 from closeloop.auth.tokens import issue_token
-from closeloop.kit.cli_support import database, fail, reports_errors
 from closeloop.kit.clock import system_clock
+from closeloop.runtime.cli import database, fail, reports_errors
 from closeloop.tmf.common import CLIENT_ROLE, SCOPES
 from closeloop.tmf.models import TmfClient
 

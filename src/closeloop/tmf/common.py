@@ -12,8 +12,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from closeloop.auth.actor import Actor
-from closeloop.http.deps import CurrentActor, DbSession
+from closeloop.auth.deps import CurrentActor
+from closeloop.http.deps import DbSession
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import CloseLoopError, Forbidden
 from closeloop.tmf.models import TmfClient
 

@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.customers import service
 from closeloop.customers.models import Customer, Plan
 from closeloop.customers.rules import msisdn_problem
 from closeloop.http.deps import AppClock, DbSession, writes_on_read
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import Conflict
 from closeloop.kit.ids import parse_id
 from closeloop.tmf.common import (

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from closeloop.db.engine import Database
 from closeloop.kit.clock import Clock
 from closeloop.tmf.models import TmfDelivery, TmfDeliveryAttempt, TmfEvent, TmfSubscription
-from closeloop.worker.jobs import standalone_job
 
 SIGNATURE_HEADER = "X-CloseLoop-Signature"
 MAX_ATTEMPTS = 8
@@ -51,7 +50,6 @@ def _post(client: httpx.Client, sub: TmfSubscription, event: TmfEvent) -> tuple[
     return reply.status_code, "" if reply.is_success else f"HTTP {reply.status_code}"
 
 
-@standalone_job("tmf.deliver_events", every=timedelta(seconds=5))
 def deliver_events(database: Database, clock: Clock, *, timeout: float = 10.0) -> int:
     """One pass: send every due delivery whose earlier ones for the resource are done."""
     sent = 0

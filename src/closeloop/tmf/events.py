@@ -17,8 +17,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.http.deps import AppClock, DbSession
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import NotFound
 from closeloop.kit.ids import parse_id
 from closeloop.tmf.common import BadRequest, expect, json_object, require_scope

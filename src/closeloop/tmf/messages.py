@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.care.models import Notification
 from closeloop.care.outbox import notify_customer
 from closeloop.customers.models import Customer
 from closeloop.http.deps import AppClock, DbSession
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import Conflict, NotFound
 from closeloop.kit.ids import parse_id
 from closeloop.kit.masking import mask_msisdn

@@ -1,19 +1,16 @@
 """TroubleTicket hub events for every ticket change, whichever way in made it (API, console, CLI).
 
-The workflow announces each change in its own transaction (closeloop.tickets.events); this
-listener turns it into TMF621 events for the hub's subscribers: a create event, a status
-change (and a resolved event on reaching `resolved`), or an attribute change.
+The ticket domain raises `TicketChanged` in the change's own transaction; this listener (wired
+in the façade's manifest entry) turns it into TMF621 events for the hub's subscribers: a create
+event, a status change (and a resolved event on reaching `resolved`), or an attribute change.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
 
-from closeloop.tickets.events import on_ticket_change
-from closeloop.tickets.models import Ticket
+from closeloop.runtime.work import Work
+from closeloop.tickets.events import TicketChanged
 from closeloop.tmf import tickets as tt
 from closeloop.tmf.events import emit
 from closeloop.tmf.models import TmfSubscription, TmfTicket
@@ -23,11 +20,9 @@ API = "TroubleTicket"
 _SUBSCRIBED = select(exists().where(TmfSubscription.api == API))
 
 
-@on_ticket_change
-def publish(
-    session: Session, ticket: Ticket, action: str, from_status: str | None, at: datetime
-) -> None:
+def publish(work: Work, event: TicketChanged) -> None:
     """Write the TMF621 events of one ticket change for the hub's subscribers."""
+    session, ticket, action, at = work.session, event.ticket, event.action, event.at
     if action == "create":
         extras = session.info.pop(tt.CREATE_EXTRAS, None)
         if extras:
@@ -43,7 +38,7 @@ def publish(
     if action == "create":
         send("TroubleTicketCreateEvent")
         return
-    before = tt.TO_TMF_STATUS.get(from_status or "", from_status)
+    before = tt.TO_TMF_STATUS.get(event.from_status or "", event.from_status)
     after = tt.TO_TMF_STATUS.get(ticket.status, ticket.status)
     if before == after:
         send("TroubleTicketAttributeValueChangeEvent")

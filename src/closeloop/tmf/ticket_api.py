@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Select, func, select
 
 from closeloop.auth import audit
-from closeloop.auth.actor import Actor
 from closeloop.http.deps import AppClock, AppSettings, DbSession
+from closeloop.kit.actor import Actor
 from closeloop.kit.errors import Forbidden
 from closeloop.kit.ids import parse_id
 from closeloop.tickets import service

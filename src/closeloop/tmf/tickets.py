@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from closeloop.auth.actor import Actor
 from closeloop.customers.models import Customer, Plan
+from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock
 from closeloop.kit.errors import Conflict
 from closeloop.organisation.models import Category

@@ -12,9 +12,12 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from closeloop.config import Settings, get_settings
 from closeloop.db.engine import Database
 from closeloop.kit.clock import Clock
-from closeloop.worker.jobs import REGISTRY, Job
+from closeloop.runtime.jobs import Job
+from closeloop.runtime.work import Work
+from closeloop.worker.jobs import REGISTRY
 from closeloop.worker.models import JobSchedule
 
 log = logging.getLogger("closeloop.worker")
@@ -48,9 +51,12 @@ def claim(database: Database, job: Job, now: datetime, me: str) -> bool:
         return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def run_due_jobs(database: Database, clock: Clock, me: str | None = None) -> list[str]:
+def run_due_jobs(
+    database: Database, clock: Clock, me: str | None = None, settings: Settings | None = None
+) -> list[str]:
     """Run every job that is due now and that this worker wins; their names."""
     me = me or worker_name()
+    settings = settings or get_settings()
     ran = []
     for job in list(REGISTRY.values()):
         if not claim(database, job, clock.now(), me):
@@ -61,6 +67,7 @@ def run_due_jobs(database: Database, clock: Clock, me: str | None = None) -> lis
                 job.standalone(database, clock)
             else:
                 with database.unit_of_work() as session:
+                    Work(session, settings, clock).bind()
                     job.run(session, clock)
             ran.append(job.name)
         except Exception as exc:  # one failing job must not stop the others
@@ -78,17 +85,24 @@ def run_due_jobs(database: Database, clock: Clock, me: str | None = None) -> lis
 class WorkerThread(threading.Thread):
     """The embedded worker inside `closeloop serve`: polls for due jobs until stopped."""
 
-    def __init__(self, database: Database, clock: Clock, poll_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        settings: Settings | None = None,
+        poll_seconds: float = 5.0,
+    ) -> None:
         super().__init__(name="closeloop-worker", daemon=True)
         self.database = database
         self.clock = clock
+        self.settings = settings or get_settings()
         self.poll_seconds = poll_seconds
         self.stopping = threading.Event()
 
     def run(self) -> None:
         while not self.stopping.is_set():
             try:
-                run_due_jobs(self.database, self.clock)
+                run_due_jobs(self.database, self.clock, settings=self.settings)
             except Exception:
                 log.exception("worker iteration failed")
             self.stopping.wait(self.poll_seconds)

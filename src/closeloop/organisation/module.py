@@ -1,0 +1,16 @@
+"""The organisation kernel's manifest entry: stations, business calendars, taxonomies."""
+
+from __future__ import annotations
+
+from closeloop.organisation import api, models
+from closeloop.runtime.module import Module
+
+_STAFF = ("supervisor", "agent", "expert", "callback", "editor", "station", "client")
+
+MODULE = Module(
+    name="organisation",
+    models=(models,),
+    routers=(api.router,),
+    permissions={"org.read": "read stations, calendars and taxonomies"},
+    grants={role: frozenset({"org.read"}) for role in _STAFF},
+)
