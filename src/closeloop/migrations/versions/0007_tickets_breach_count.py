@@ -29,5 +29,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("tickets", schema=None) as batch_op:
-        batch_op.drop_column("breach_count")
+    # ALTER TABLE … DROP COLUMN, not a batch rebuild: on SQLite that drops the old table, and
+    # with foreign keys on, the drop cascades to every table that refers to tickets.
+    op.drop_column("tickets", "breach_count")
