@@ -76,9 +76,20 @@ def run_migrations_online() -> None:
         return
     engine = make_null_pool_engine(_url())
     with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table to change it; with foreign keys on, dropping the old
+            # copy would cascade to every table that refers to it. Checked once at the end.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
         _configure(conn)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left rows without their parent: {broken[:5]}")
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
     engine.dispose()
 
 
