@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse, RedirectResponse
@@ -18,6 +19,7 @@ from closeloop.http.middleware import HttpMetrics, RequestContextMiddleware
 from closeloop.http.problems import install_problem_handlers
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.logs import configure_logging
+from closeloop.organisation.calendars import schedule_check
 from closeloop.worker.loop import WorkerThread
 
 
@@ -68,9 +70,14 @@ def create_app(
         return RedirectResponse("/console")
 
     @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, str]:
-        """Liveness: the process answers."""
-        return {"status": "ok"}
+    def healthz(details: bool = False) -> dict[str, Any]:
+        """Liveness: the process answers. `?details=true` adds checks that need attention
+        (from 1 November: next year's holiday schedule missing from a station calendar)."""
+        if not details:
+            return {"status": "ok"}
+        with database.unit_of_work() as session:
+            today = clock.local_date(settings.tz)
+            return {"status": "ok", "details": {"calendars": schedule_check(session, today)}}
 
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
     def prometheus_metrics() -> PlainTextResponse:

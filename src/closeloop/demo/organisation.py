@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from closeloop.demo.people import data
-from closeloop.organisation.holidays import china_days
+from closeloop.organisation.holidays import china_days, has_official_schedule
 from closeloop.organisation.models import (
     BusinessCalendar,
     CalendarDay,
+    CalendarSchedule,
     Category,
     Cause,
     Department,
@@ -61,7 +63,7 @@ def _add_missing(session: Session, model: type[Any], key: str, rows: list[dict[s
     return len(new)
 
 
-def seed_calendar_days(session: Session, timezone: str, years: range) -> int:
+def seed_calendar_days(session: Session, timezone: str, years: range, at: datetime) -> int:
     """Holidays and adjusted working days for every calendar that follows them."""
     existing = {(d.calendar_code, d.day) for d in session.scalars(select(CalendarDay))}
     calendars = session.scalars(
@@ -71,7 +73,17 @@ def seed_calendar_days(session: Session, timezone: str, years: range) -> int:
         )
     ).all()
     added = 0
+    known = {(s.calendar_code, s.year) for s in session.scalars(select(CalendarSchedule))}
     for year in years:
+        if has_official_schedule(year):
+            session.add_all(
+                CalendarSchedule(
+                    calendar_code=c.code, year=year, source="chinesecalendar",
+                    loaded_at=at, loaded_by="seed",
+                )
+                for c in calendars
+                if (c.code, year) not in known
+            )  # fmt: skip
         for day, (is_workday, note) in sorted(china_days(year).items()):
             for calendar in calendars:
                 if (calendar.code, day) not in existing:
@@ -85,7 +97,9 @@ def seed_calendar_days(session: Session, timezone: str, years: range) -> int:
     return added
 
 
-def seed_organisation(session: Session, timezone: str, years: range) -> dict[str, int]:
+def seed_organisation(
+    session: Session, timezone: str, years: range, at: datetime
+) -> dict[str, int]:
     """Departments, calendars, stations, categories and causes; only what is missing."""
     counts = {
         "departments": _add_missing(
@@ -107,7 +121,7 @@ def seed_organisation(session: Session, timezone: str, years: range) -> dict[str
             ],
         ),
     }
-    counts["calendar_days"] = seed_calendar_days(session, timezone, years)
+    counts["calendar_days"] = seed_calendar_days(session, timezone, years, at)
     categories = [
         {
             "code": c["code"],

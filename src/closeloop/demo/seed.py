@@ -102,7 +102,9 @@ def _reference(session: Session, settings: Settings, clock: Clock, step: Step) -
     sync_defaults(session)
     step("organisation")
     counts.update(
-        seed_organisation(session, settings.timezone, range(this_year - 1, this_year + 3))
+        seed_organisation(
+            session, settings.timezone, range(this_year - 1, this_year + 3), clock.now()
+        )
     )
     step("plans")
     counts["plans"] = seed_plans(session)

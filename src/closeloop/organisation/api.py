@@ -1,4 +1,4 @@
-"""Read endpoints for stations, calendars and taxonomies."""
+"""Stations, calendars and taxonomies: reading them, and changing calendars (admin)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, Query
 from closeloop.auth.deps import require
 from closeloop.http.deps import DbSession
 from closeloop.kit.actor import Actor
-from closeloop.organisation import service
+from closeloop.organisation import calendars, service
+from closeloop.organisation.schemas import DaysIn, WeekIn
+from closeloop.runtime.work import Work
 
 router = APIRouter(prefix="/api/v1", tags=["organisation"])
 
@@ -47,3 +49,46 @@ def list_categories(
 def list_causes(session: DbSession, _actor: Reader) -> list[dict[str, Any]]:
     """The fault-cause taxonomy."""
     return [service.taxonomy_out(c) for c in service.list_causes(session)]
+
+
+Manager = Annotated[Actor, Depends(require("org.manage"))]
+
+
+@router.get("/calendars/{code}")
+def get_calendar(code: str, session: DbSession, _actor: Reader) -> dict[str, Any]:
+    """A business calendar: weekly hours, holidays and adjusted working days, loaded years."""
+    return {
+        **service.calendar_out(session, code),
+        "schedules": calendars.schedule_years(session, code),
+    }
+
+
+@router.post("/calendars/{code}/days")
+def set_calendar_days(
+    code: str, body: DaysIn, session: DbSession, actor: Manager
+) -> dict[str, Any]:
+    """Add or change holidays and adjusted working days (e.g. next year's State Council
+    schedule); running deadlines at the calendar's stations move with it."""
+    work = Work.of(session).acting_as(actor)
+    entries = [
+        calendars.DayEntry(
+            d.date,
+            calendars.KINDS[d.kind],
+            d.name or calendars.DEFAULT_NAMES[calendars.KINDS[d.kind]],
+        )
+        for d in body.days
+    ]
+    return calendars.set_days(work, [code], entries).as_dict()
+
+
+@router.put("/calendars/{code}/hours")
+def set_calendar_hours(
+    code: str, body: WeekIn, session: DbSession, actor: Manager
+) -> dict[str, Any]:
+    """Replace the weekly opening hours (several intervals a day, e.g. a lunch break)."""
+    work = Work.of(session).acting_as(actor)
+    week = calendars.parse_week(
+        {day: [(i.start, i.end) for i in ivs] for day, ivs in body.week.items()}
+    )
+    calendars.set_hours(work, code, week)
+    return service.calendar_out(session, code)

@@ -38,3 +38,12 @@ def china_days(year: int) -> dict[date, tuple[bool, str]]:
 def _holiday_name(day: date) -> str:
     _on_holiday, name = chinese_calendar.get_holiday_detail(day)
     return str(name or "节假日")
+
+
+def has_official_schedule(year: int) -> bool:
+    """Whether `chinesecalendar` holds the State Council schedule of the year."""
+    try:
+        chinese_calendar.get_holidays(date(year, 1, 1), date(year, 1, 31))
+    except NotImplementedError:
+        return False
+    return True

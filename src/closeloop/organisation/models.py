@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from closeloop.db.base import Base
+from closeloop.db.base import Base, UTCDateTime
 
 
 class Department(Base):
@@ -44,6 +44,36 @@ class CalendarDay(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     is_workday: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(String(64), default="")
+
+
+class CalendarHours(Base):
+    """An opening interval of a calendar's week (营业时间), e.g. Monday 08:30–12:00.
+
+    A calendar without rows here opens Monday–Friday from `day_start` to `day_end`."""
+
+    __tablename__ = "calendar_hours"
+
+    calendar_code: Mapped[str] = mapped_column(
+        ForeignKey("business_calendars.code", ondelete="CASCADE"), primary_key=True
+    )
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 = Monday
+    start: Mapped[str] = mapped_column(String(5), primary_key=True)  # HH:MM local
+    end: Mapped[str] = mapped_column(String(5))
+
+
+class CalendarSchedule(Base):
+    """A year whose holiday schedule a calendar holds from an official source (节假日安排):
+    the State Council's notice imported, or the `chinesecalendar` package's data."""
+
+    __tablename__ = "calendar_schedules"
+
+    calendar_code: Mapped[str] = mapped_column(
+        ForeignKey("business_calendars.code", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    loaded_by: Mapped[str] = mapped_column(String(64))
 
 
 class Station(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from closeloop.organisation import api, models
+from closeloop.organisation import api, cli, models
 from closeloop.runtime.module import Module
 
 _STAFF = ("supervisor", "agent", "expert", "callback", "editor", "station", "client")
@@ -11,6 +11,10 @@ MODULE = Module(
     name="organisation",
     models=(models,),
     routers=(api.router,),
-    permissions={"org.read": "read stations, calendars and taxonomies"},
+    commands={"calendar": cli.app},
+    permissions={
+        "org.read": "read stations, calendars and taxonomies",
+        "org.manage": "change stations, calendars and taxonomies",
+    },
     grants={role: frozenset({"org.read"}) for role in _STAFF},
 )

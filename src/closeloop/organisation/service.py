@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from closeloop.kit.durations import minutes_to_iso
 from closeloop.kit.errors import NotFound
-from closeloop.organisation.calendar import WorkCalendar
+from closeloop.organisation.calendar import WEEKDAYS, Week, WorkCalendar
 from closeloop.organisation.models import (
     BusinessCalendar,
     CalendarDay,
+    CalendarHours,
     Category,
     Cause,
     Department,
@@ -94,7 +95,31 @@ def load_calendar(session: Session, code: str) -> WorkCalendar:
         day_end=_hhmm(row.day_end),
         holidays=frozenset(holidays),
         extra_workdays=frozenset(workdays),
+        week=_week(session, code),
     )
+
+
+def _week(session: Session, code: str) -> Week | None:
+    """The calendar's weekly opening hours, or None when it keeps the Monday–Friday default."""
+    rows = session.scalars(
+        select(CalendarHours)
+        .where(CalendarHours.calendar_code == code)
+        .order_by(CalendarHours.weekday, CalendarHours.start)
+    ).all()
+    if not rows:
+        return None
+    days: list[list[tuple[time, time]]] = [[] for _ in WEEKDAYS]
+    for r in rows:
+        days[r.weekday].append((_hhmm(r.start), _hhmm(r.end)))
+    return tuple(tuple(d) for d in days)
+
+
+def week_out(week: Week) -> dict[str, list[dict[str, str]]]:
+    """Opening hours by weekday name, as the API shows them."""
+    return {
+        name: [{"start": f"{s:%H:%M}", "end": f"{e:%H:%M}"} for s, e in intervals]
+        for name, intervals in zip(WEEKDAYS, week, strict=True)
+    }
 
 
 def calendar_out(session: Session, code: str) -> dict[str, Any]:
@@ -105,12 +130,14 @@ def calendar_out(session: Session, code: str) -> dict[str, Any]:
     days = session.scalars(
         select(CalendarDay).where(CalendarDay.calendar_code == code).order_by(CalendarDay.day)
     )
+    calendar = load_calendar(session, code)
     return {
         "code": row.code,
         "name": row.name,
         "timezone": row.timezone,
         "always_open": row.always_open,
         "hours": None if row.always_open else {"start": row.day_start, "end": row.day_end},
+        "week": None if calendar.always_open else week_out(calendar.week_hours()),
         "exceptions": [
             {"date": d.day.isoformat(), "workday": d.is_workday, "note": d.note} for d in days
         ],

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from closeloop.organisation.events import CalendarChanged
 from closeloop.runtime.jobs import every
 from closeloop.runtime.module import Module
-from closeloop.tickets import api, cli, compensation, models, oversight_api, tasks, timeline
+from closeloop.tickets import (
+    api,
+    cli,
+    compensation,
+    models,
+    oversight_api,
+    reschedule,
+    tasks,
+    timeline,
+)
 
 _OPEN = frozenset({"tickets.read", "tickets.create"})
 
@@ -32,5 +42,6 @@ MODULE = Module(
         "client": _OPEN,
     },
     timeline_sources=(timeline.ticket_events_source,),
+    listeners=((CalendarChanged, reschedule.move_running_deadlines),),
     defaults=(compensation.sync_rules,),
 )

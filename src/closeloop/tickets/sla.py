@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from closeloop.organisation.calendar import (
     WorkCalendar,
     add_business_minutes,
+    add_business_time,
     business_time_between,
 )
 
@@ -146,3 +147,11 @@ def on_resume(
 def callback_due(replied_at: datetime) -> datetime:
     """When the callback must have happened."""
     return replied_at + CALLBACK_WITHIN
+
+
+def relaid(due: datetime, at: datetime, before: WorkCalendar, after: WorkCalendar) -> datetime:
+    """A deadline still ahead at `at`, moved when its calendar changes: the working time left
+    by the old calendar is laid out again on the new one (time already used stays used)."""
+    if due <= at:
+        return due
+    return add_business_time(at, business_time_between(at, due, before), after)
