@@ -21,6 +21,7 @@ from closeloop.customers.timeline import timeline_source
 from closeloop.db.base import Base
 from closeloop.knowledge.module import MODULE as KNOWLEDGE
 from closeloop.organisation.module import MODULE as ORGANISATION
+from closeloop.runtime import business
 from closeloop.runtime.events import EventBus, bus
 from closeloop.runtime.jobs import Job
 from closeloop.runtime.module import Module
@@ -29,7 +30,7 @@ from closeloop.tmf.module import MODULE as TMF
 from closeloop.worker import jobs as worker_jobs
 from closeloop.worker import models as worker_models
 
-PLATFORM = Module(name="platform", models=(worker_models,))
+PLATFORM = Module(name="platform", models=(worker_models, business))
 
 # Kernel first, then the operational domains, then the adapters: the order routers, CLI
 # sub-commands and listeners are added in.
@@ -78,13 +79,16 @@ def role_permissions(modules: Iterable[Module] = MODULES) -> dict[str, set[str]]
 
 
 def wire(event_bus: EventBus = bus, modules: Iterable[Module] = MODULES) -> None:
-    """Register every module's listeners, jobs and timeline sources (idempotent)."""
+    """Register every module's listeners, jobs, timeline sources and business settings
+    (idempotent)."""
     for m in modules:
         for event_type, listener in m.listeners:
             event_bus.subscribe(event_type, listener)
         for source in m.timeline_sources:
             timeline_source(source)
         worker_jobs.REGISTRY.update({job.name: job for job in m.jobs})
+        for setting in m.settings:
+            business.register(setting)
 
 
 def sync_defaults(session: Session, modules: Iterable[Module] = MODULES) -> int:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from closeloop.care import api, care_api, cli, models, tasks, ticket_notices, timeline
+from closeloop.care import (
+    api,
+    care_api,
+    cli,
+    models,
+    settings,
+    tasks,
+    ticket_notices,
+    timeline,
+)
 from closeloop.runtime.jobs import every, every_standalone
 from closeloop.runtime.module import Module
 from closeloop.tickets.events import DeadlineMissed, DeadlineNearing, TicketChanged
@@ -29,6 +38,7 @@ MODULE = Module(
         every(timedelta(hours=1), "care.usage_summary", tasks.usage_summary),
         every(timedelta(hours=1), "care.trial_expiry", tasks.trial_expiry),
     ),
+    settings=settings.SETTINGS,
     permissions={
         "notifications.read": "read the notification outbox",
         "customers.opt_out": "record a customer's notification opt-outs",

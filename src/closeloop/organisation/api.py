@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from closeloop.auth.deps import require
 from closeloop.http.deps import DbSession
 from closeloop.kit.actor import Actor
-from closeloop.organisation import calendars, service
-from closeloop.organisation.schemas import DaysIn, WeekIn
+from closeloop.organisation import business_settings, calendars, service
+from closeloop.organisation.schemas import DaysIn, SettingIn, WeekIn
 from closeloop.runtime.work import Work
 
 router = APIRouter(prefix="/api/v1", tags=["organisation"])
@@ -92,3 +92,24 @@ def set_calendar_hours(
     )
     calendars.set_hours(work, code, week)
     return service.calendar_out(session, code)
+
+
+@router.get("/settings")
+def list_business_settings(session: DbSession, actor: Manager) -> list[dict[str, Any]]:
+    """Business settings (quiet hours, daily caps, delivery limits, service promises) with
+    their defaults and who changed them."""
+    return business_settings.list_settings(Work.of(session).acting_as(actor))
+
+
+@router.put("/settings/{key}")
+def change_business_setting(
+    key: str, body: SettingIn, session: DbSession, actor: Manager
+) -> dict[str, Any]:
+    """Change a business setting; it applies to the next piece of work."""
+    return business_settings.change(Work.of(session).acting_as(actor), key, body.value)
+
+
+@router.delete("/settings/{key}")
+def reset_business_setting(key: str, session: DbSession, actor: Manager) -> dict[str, Any]:
+    """Put a business setting back to its default."""
+    return business_settings.reset(Work.of(session).acting_as(actor), key)

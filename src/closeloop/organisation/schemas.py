@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,3 +37,9 @@ class WeekIn(_Body):
     """Opening hours by weekday (`mon` … `sun`); a day left out is closed."""
 
     week: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], list[IntervalIn]]
+
+
+class SettingIn(_Body):
+    """A business setting's new value (its type depends on the setting)."""
+
+    value: Any

@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy.orm import Session
 from typer import Typer
 
+from closeloop.runtime.business import BusinessSetting
 from closeloop.runtime.events import DomainEvent, Listener
 from closeloop.runtime.jobs import Job
 
@@ -39,5 +40,7 @@ class Module:
     grants: Mapping[str, frozenset[str]] = field(default_factory=dict)
     timeline_sources: tuple[TimelineSource, ...] = ()
     listeners: tuple[tuple[type[DomainEvent], Listener], ...] = ()
+    # business settings an operator may change (业务参数), with their defaults
+    settings: tuple[BusinessSetting, ...] = ()
     # default rows every installation needs, written by `closeloop migrate`; each returns a count
     defaults: tuple[Callable[[Session], int], ...] = ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from closeloop.config import Settings, get_settings
 from closeloop.kit.actor import SYSTEM, Actor
 from closeloop.kit.clock import Clock, system_clock
+from closeloop.runtime import business
 from closeloop.runtime.events import DomainEvent, EventBus, bus
 
 _KEY = "closeloop.work"
@@ -35,6 +37,10 @@ class Work:
     def now(self) -> datetime:
         """The current instant (UTC) by this work's clock."""
         return self.clock.now()
+
+    def business(self, key: str) -> Any:
+        """A business setting's value in force (业务参数): the operator's, else its default."""
+        return business.current(self.session, self.settings, key)
 
     def publish(self, event: DomainEvent) -> None:
         """Raise a domain event: its listeners run now, inside this transaction."""

@@ -14,6 +14,7 @@ from closeloop.tickets import (
     models,
     oversight_api,
     reschedule,
+    settings,
     tasks,
     timeline,
 )
@@ -26,6 +27,7 @@ MODULE = Module(
     routers=(api.router, oversight_api.router),
     commands={"sla": cli.app},
     jobs=(every(timedelta(minutes=1), "tickets.sla_scan", tasks.sla_scan),),
+    settings=settings.SETTINGS,
     permissions={
         "tickets.read": "read tickets (station staff: those dispatched to their station)",
         "tickets.create": "open tickets",

@@ -26,6 +26,7 @@ from closeloop.tickets.events import TicketChanged
 from closeloop.tickets.models import Breach, IdempotencyKey, Ticket, TicketEvent, TicketStationVisit
 from closeloop.tickets.numbering import next_number
 from closeloop.tickets.schemas import BreachOut, HistoryOut, LocationOut, TicketIn, TicketOut
+from closeloop.tickets.settings import PROMISE_HOURS
 from closeloop.tickets.workflow import OPEN_STATUSES, REOPEN_WITHIN, actions_for
 
 SEES_ALL = ("admin", "supervisor", "agent", "expert", "callback")
@@ -199,7 +200,9 @@ def create_ticket(
         reopen_count=0,
         return_count=0,
         first_contact_resolved=False,
-        resolution_due_at=sla.resolution_due(now, data.type, data.severity),
+        resolution_due_at=sla.resolution_due(
+            now, data.type, data.severity, Work.of(session).business(PROMISE_HOURS.key)
+        ),
         created_at=now,
         updated_at=now,
     )

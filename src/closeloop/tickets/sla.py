@@ -106,9 +106,14 @@ def happens_at(stage: str, due: datetime) -> datetime:
     return due if stage == "prewarn" else due + MISSED_AFTER
 
 
-def resolution_due(created_at: datetime, ticket_type: str, severity: str) -> datetime:
-    """When the promise to the customer runs out."""
-    return created_at + timedelta(hours=RESOLUTION_HOURS[ticket_type][severity])
+def resolution_due(
+    created_at: datetime,
+    ticket_type: str,
+    severity: str,
+    hours: dict[str, dict[str, int]] = RESOLUTION_HOURS,
+) -> datetime:
+    """When the promise to the customer runs out (`hours`: the operator's promise table)."""
+    return created_at + timedelta(hours=hours[ticket_type][severity])
 
 
 def prewarn_minutes(limit_minutes: int) -> int:

@@ -1,0 +1,57 @@
+"""Proactive care's business settings (业务参数): quiet hours, the daily cap, delivery limits.
+
+Their defaults come from the environment (README "Configuration"); an admin changes them in
+the console or through `PUT /api/v1/settings/{key}`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from closeloop.care.quiet import QuietHours
+from closeloop.runtime.business import BusinessSetting, positive_int, positive_number
+
+
+def _quiet_window(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a text like 22:00-08:00 (empty: no quiet hours)")
+    if value.strip():
+        first, dash, second = value.partition("-")
+        try:
+            QuietHours.parse(value)
+        except ValueError:
+            dash = ""
+        if not dash or not first.strip() or not second.strip():
+            raise ValueError("must look like 22:00-08:00 (empty: no quiet hours)")
+    return value.strip()
+
+
+QUIET_HOURS = BusinessSetting(
+    "care.quiet_hours", "客户免打扰时段", "Customers' quiet hours",
+    lambda s: s.quiet_hours, _quiet_window, unit="HH:MM-HH:MM",
+)  # fmt: skip
+DAILY_CAP = BusinessSetting(
+    "care.daily_cap", "每位客户每日用量提醒上限", "Usage notices per customer per day",
+    lambda s: s.care_daily_cap, positive_int,
+)  # fmt: skip
+MAX_ATTEMPTS = BusinessSetting(
+    "care.delivery_max_attempts", "通知最多发送次数", "Delivery attempts before dead-lettering",
+    lambda s: s.delivery_max_attempts, positive_int,
+)  # fmt: skip
+BACKOFF = BusinessSetting(
+    "care.delivery_backoff_seconds", "首次重发间隔", "First retry delay",
+    lambda s: s.delivery_backoff_seconds, positive_int, unit="s",
+)  # fmt: skip
+SMS_RATE = BusinessSetting(
+    "care.sms_rate_per_sec", "短信每秒发送上限", "SMS per second at most",
+    lambda s: s.smpp_rate_per_sec, positive_number, unit="/s",
+)  # fmt: skip
+EMAIL_RATE = BusinessSetting(
+    "care.email_rate_per_sec", "邮件每秒发送上限", "E-mails per second at most",
+    lambda s: s.smtp_rate_per_sec, positive_number, unit="/s",
+)  # fmt: skip
+WEBHOOK_RATE = BusinessSetting(
+    "care.webhook_rate_per_sec", "推送每秒发送上限", "Webhook calls per second at most",
+    lambda s: s.webhook_rate_per_sec, positive_number, unit="/s",
+)  # fmt: skip
+
+SETTINGS = (QUIET_HOURS, DAILY_CAP, MAX_ATTEMPTS, BACKOFF, SMS_RATE, EMAIL_RATE, WEBHOOK_RATE)
