@@ -36,13 +36,13 @@ sys.path.insert(0, str(ROOT / "src"))
 from closeloop.config import Settings  # noqa: E402
 from closeloop.db.engine import Database  # noqa: E402
 from closeloop.db.migrate import upgrade  # noqa: E402
-from closeloop.knowledge.bridge import bridge_for  # noqa: E402
-from closeloop.knowledge.chat import converse  # noqa: E402
-from closeloop.knowledge.embedding import UniversalSentenceEncoder  # noqa: E402
+from closeloop.knowledge.bot.chat import converse  # noqa: E402
 from closeloop.knowledge.importer import import_articles  # noqa: E402
-from closeloop.knowledge.index import IndexDoc, KnowledgeIndex, embed_docs  # noqa: E402
 from closeloop.knowledge.schemas import ChatIn  # noqa: E402
-from closeloop.knowledge.search import index_for, search  # noqa: E402
+from closeloop.knowledge.search.bridge import bridge_for  # noqa: E402
+from closeloop.knowledge.search.embedding import UniversalSentenceEncoder  # noqa: E402
+from closeloop.knowledge.search.index import IndexDoc, KnowledgeIndex, embed_docs  # noqa: E402
+from closeloop.knowledge.search.live import index_for, search  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 _PUNCT = re.compile(r"^[\W_]+$")

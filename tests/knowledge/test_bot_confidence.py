@@ -6,8 +6,8 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
-from closeloop.knowledge import bot
-from closeloop.knowledge.index import IndexDoc, KnowledgeIndex
+from closeloop.knowledge.bot import decisions as bot
+from closeloop.knowledge.search.index import IndexDoc, KnowledgeIndex
 from tests.knowledge.test_chat import say
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from closeloop.knowledge.embedding import Vectors, encode_kept
+from closeloop.knowledge.search.embedding import Vectors, encode_kept
 
 
 class CountingEmbedder:

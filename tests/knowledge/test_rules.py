@@ -7,7 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from closeloop.kit.errors import Conflict, InvalidInput
-from closeloop.knowledge import bot, bridge, script, workflow
+from closeloop.knowledge import script, workflow
+from closeloop.knowledge.bot import decisions as bot
+from closeloop.knowledge.bot.conversation import Clarifying
+from closeloop.knowledge.search import bridge
 
 
 @given(
@@ -127,7 +130,7 @@ def test_two_close_articles_lead_to_a_question_and_the_choice_is_understood(
     close = _evidence(1.7, 1.69)
     decision = bot.decide("那个怎么弄", close)
     assert decision.kind == "clarify" and decision.options == ["a", "b"]
-    state = {"pending": "clarify", "options": ["a", "b"], "labels": ["问题A", "问题B"]}
+    state = Clarifying(options=["a", "b"], labels=["问题A", "问题B"])
     assert bot.decide("2", close, state).article == "b"
     assert bot.decide("第一个", close, state).article == "a"
 

@@ -6,7 +6,7 @@ import json
 
 from fastapi.testclient import TestClient
 
-from closeloop.knowledge import lexicon
+from closeloop.knowledge.search import lexicon
 from tests.conftest import Personas
 from tests.knowledge.helpers import KB, act, publish, search_ids
 
@@ -127,7 +127,7 @@ def test_cli_single_search_as_json(cli: object) -> None:
 def test_a_message_about_something_else_is_mostly_unfamiliar_words() -> None:
     from datetime import date
 
-    from closeloop.knowledge.index import IndexDoc, KnowledgeIndex
+    from closeloop.knowledge.search.index import IndexDoc, KnowledgeIndex
 
     faq = [
         {"question": "流量用完了怎么办", "answer": "可以订购流量加油包，当月有效。"},

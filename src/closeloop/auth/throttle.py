@@ -1,18 +1,23 @@
-"""Sign-in throttling: too many failures a minute for one user or one address → 429."""
+"""Sign-in throttling: too many failures a minute for one user or one address → 429.
+
+Failures are counted by `kit.ratelimit` in the `login_failures` table, so every server process
+sees the same count; they are kept ten minutes and a user's are forgotten on a good sign-in.
+"""
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from closeloop.auth.models import LoginFailure
+from closeloop.db.hits import TableHitLog
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import TooManyRequests
+from closeloop.kit.ratelimit import SlidingWindowLimiter
 
 WINDOW = timedelta(minutes=1)
+KEEP = 10 * WINDOW
 
 
 def _subjects(username: str, address: str | None) -> list[str]:
@@ -20,6 +25,11 @@ def _subjects(username: str, address: str | None) -> list[str]:
     if address:
         subjects.append(f"addr:{address}")
     return subjects
+
+
+def _limiter(session: Session, limit: int, clock: Clock) -> SlidingWindowLimiter:
+    log = TableHitLog(session, LoginFailure)
+    return SlidingWindowLimiter(log, limit, window=WINDOW, keep=KEEP, clock=clock)
 
 
 def check_allowed(
@@ -31,30 +41,22 @@ def check_allowed(
     clock: Clock = system_clock,
 ) -> None:
     """Raise 429 with Retry-After when the user or the address failed `limit` times a minute."""
-    now = clock.now()
-    for subject in _subjects(username, address):
-        count, oldest = session.execute(
-            select(func.count(), func.min(LoginFailure.at)).where(
-                LoginFailure.subject == subject, LoginFailure.at > now - WINDOW
-            )
-        ).one()
-        if count >= limit:
-            retry = math.ceil((oldest + WINDOW - now).total_seconds())
-            raise TooManyRequests(
-                f"too many failed sign-ins for this {subject.split(':')[0]}; try again later",
-                retry_after=retry,
-            )
+    blocked = _limiter(session, limit, clock).blocked(*_subjects(username, address))
+    if blocked is not None:
+        raise TooManyRequests(
+            f"too many failed sign-ins for this {blocked.subject.split(':')[0]}; try again later",
+            retry_after=blocked.retry_after,
+        )
 
 
 def record_failure(
     session: Session, username: str, address: str | None, *, clock: Clock = system_clock
 ) -> None:
     """Count a failed sign-in against the user and the address; forget old failures."""
-    now = clock.now()
-    session.execute(delete(LoginFailure).where(LoginFailure.at < now - 10 * WINDOW))
-    session.add_all(LoginFailure(subject=s, at=now) for s in _subjects(username, address))
+    # recording never refuses, so the limit does not matter here
+    _limiter(session, 1, clock).record(*_subjects(username, address))
 
 
 def clear_user(session: Session, username: str) -> None:
     """Forget a user's failures after a successful sign-in."""
-    session.execute(delete(LoginFailure).where(LoginFailure.subject == f"user:{username.lower()}"))
+    TableHitLog(session, LoginFailure).forget(f"user:{username.lower()}")

@@ -13,9 +13,10 @@ from closeloop.http.deps import AppClock, AppDatabase, AppSettings, DbSession, w
 from closeloop.kit.actor import Actor
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from closeloop.knowledge import assist, chat, schemas, service, versions
+from closeloop.knowledge import assist, schemas, service, versions
+from closeloop.knowledge.bot import chat
 from closeloop.knowledge.models import Article
-from closeloop.knowledge.search import search
+from closeloop.knowledge.search.live import search
 
 router = APIRouter(prefix="/api/v1/kb", tags=["knowledge"])
 assist_router = APIRouter(prefix="/api/v1/assist", tags=["assist"])

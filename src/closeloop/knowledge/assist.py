@@ -18,11 +18,11 @@ from closeloop.db.engine import Database
 from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.knowledge import script as scripts
-from closeloop.knowledge.index import Hit
 from closeloop.knowledge.models import Article
 from closeloop.knowledge.render import markdown_html
 from closeloop.knowledge.schemas import SuggestItem, SuggestOut
-from closeloop.knowledge.search import index_for
+from closeloop.knowledge.search.index import Hit
+from closeloop.knowledge.search.live import index_for
 from closeloop.knowledge.service import count_usage
 
 SAME_GROUP_BONUS = 0.10  # same category down to the second level (signal/indoor)

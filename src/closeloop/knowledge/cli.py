@@ -12,7 +12,7 @@ import typer
 from closeloop.kit.clock import system_clock
 from closeloop.kit.progress import byte_progress
 from closeloop.knowledge.importer import export_lines, import_articles
-from closeloop.knowledge.search import search
+from closeloop.knowledge.search.live import search
 from closeloop.runtime.cli import database, fail, reports_errors, settings, stderr
 
 app = typer.Typer(help="Knowledge base: import, search, export.", no_args_is_help=True)

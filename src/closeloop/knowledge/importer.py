@@ -27,7 +27,7 @@ from closeloop.knowledge import versions
 from closeloop.knowledge.content import apply_content, content_of
 from closeloop.knowledge.models import Article, ArticleVersion
 from closeloop.knowledge.schemas import ArticleIn
-from closeloop.knowledge.search import store_embeddings
+from closeloop.knowledge.search.live import store_embeddings
 from closeloop.knowledge.service import new_article
 
 MAX_REPORTED_ERRORS = 1000

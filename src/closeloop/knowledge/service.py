@@ -20,7 +20,7 @@ from closeloop.knowledge.content import content_of, day, is_expired
 from closeloop.knowledge.models import Article, ArticleUsage
 from closeloop.knowledge.render import markdown_html
 from closeloop.knowledge.schemas import ArticleFields, ArticleIn, ArticleOut
-from closeloop.knowledge.search import store_embeddings
+from closeloop.knowledge.search.live import store_embeddings
 
 EDIT_PERMISSIONS = ("kb.draft", "kb.approve", "kb.publish")
 

@@ -16,7 +16,7 @@ from closeloop.kit.errors import NotFound
 from closeloop.knowledge.content import apply_content, content_of
 from closeloop.knowledge.models import Article, ArticleVersion
 from closeloop.knowledge.schemas import DiffOut, FieldDiff
-from closeloop.knowledge.search import store_embeddings
+from closeloop.knowledge.search.live import store_embeddings
 
 
 def publish(

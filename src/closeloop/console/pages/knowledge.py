@@ -18,7 +18,7 @@ from closeloop.http.deps import AppClock, AppDatabase, AppSettings, DbSession
 from closeloop.kit.segment import search_terms
 from closeloop.knowledge import assist, service
 from closeloop.knowledge.render import plain_text
-from closeloop.knowledge.search import search
+from closeloop.knowledge.search.live import search
 from closeloop.organisation.models import Category
 
 router = APIRouter(include_in_schema=False)

@@ -1,6 +1,6 @@
 """Fitting the bot's confidence (置信度校准) on questions about the shipped demo FAQ.
 
-    .venv/bin/python -m closeloop.knowledge.calibrate [--write]
+    .venv/bin/python -m closeloop.knowledge.bot.calibrate [--write]
 
 No evaluation set and no real customer data is used. The demo articles' similar questions
 and the customer messages written for them (`data/customer_messages.jsonl`) are split into
@@ -12,7 +12,8 @@ ranking features of `bot.features` and their pairwise products: "the best articl
 right" and "one of the first two is right". The thresholds are set on out-of-fold
 predictions for the customer messages (similar questions are easier than what customers
 type) so that few get a wrong article and few out-of-scope messages get any; `--write`
-stores weights, thresholds and feature ranges in `data/bot_confidence.txt`.
+stores weights, thresholds and feature ranges in `knowledge/data/bot_confidence.txt`, the file
+`decisions.calibration` reads.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from closeloop.knowledge import bot
-from closeloop.knowledge.bridge import (
+from closeloop.knowledge.bot import decisions as bot
+from closeloop.knowledge.bot.chat import evidence
+from closeloop.knowledge.search.bridge import (
     Topic,
     TopicBridge,
     bridge_for,
@@ -39,9 +41,8 @@ from closeloop.knowledge.bridge import (
     customer_messages,
     demo_articles,
 )
-from closeloop.knowledge.chat import evidence
-from closeloop.knowledge.embedding import Embedder, UniversalSentenceEncoder, Vectors
-from closeloop.knowledge.index import IndexDoc, KnowledgeIndex, embed_docs
+from closeloop.knowledge.search.embedding import Embedder, UniversalSentenceEncoder, Vectors
+from closeloop.knowledge.search.index import IndexDoc, KnowledgeIndex, embed_docs
 
 FOLDS = 3
 LEFT_OUT = 4  # one article in this many is left out of the second index of a fold
@@ -353,11 +354,11 @@ def main() -> None:
     report = outcomes(*held, at)
     print(f"{len(rows)} questions; thresholds {at}; out-of-fold: {report}")
     given = [a for a in sys.argv[1:] if a != "--write"]
-    command = " ".join(["python -m closeloop.knowledge.calibrate", *given])
+    command = " ".join(["python -m closeloop.knowledge.bot.calibrate", *given])
     text = calibration_text(rows, at, report, command)
     if args.write:
-        target = Path(__file__).with_name("data") / "bot_confidence.txt"
-        target.write_text(text, "utf-8")
+        with resources.as_file(bot.calibration_file()) as target:
+            target.write_text(text, "utf-8")
     print(text)
 
 

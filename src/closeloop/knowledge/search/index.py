@@ -7,7 +7,7 @@ Signals for each article, fused by `Weights` (tuned on development data, never p
   `lexicon.canonical`) and the article's question or one of its similar questions (USE
   multilingual, `embedding`);
 - topics: how strongly query and article fall on the same telecom topics (`bridge`).
-Nothing here touches the database; `search.py` feeds it and keeps it current.
+Nothing here touches the database; `live` feeds it and keeps it current.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from closeloop.knowledge import lexicon
-from closeloop.knowledge.bm25 import LexicalIndex, field_terms
-from closeloop.knowledge.bridge import TopicBridge
 from closeloop.knowledge.content import day
-from closeloop.knowledge.embedding import Embedder, Vectors, single_thread
+from closeloop.knowledge.search import lexicon
+from closeloop.knowledge.search.bm25 import LexicalIndex, field_terms
+from closeloop.knowledge.search.bridge import TopicBridge
+from closeloop.knowledge.search.embedding import Embedder, Vectors, single_thread
 
 _FAR_PAST, _FAR_FUTURE = date.min.toordinal(), date.max.toordinal()
 EXACT_UP_TO = 2000  # articles scored exactly against every question; beyond, two stages

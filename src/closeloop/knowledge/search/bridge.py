@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from closeloop.knowledge.bm25 import LexicalIndex, field_terms
-from closeloop.knowledge.embedding import Embedder, Vectors, encode_kept
+from closeloop.knowledge.search.bm25 import LexicalIndex, field_terms
+from closeloop.knowledge.search.embedding import Embedder, Vectors, encode_kept
 
 TEMPERATURE = 0.02
 LEXICAL = 0.2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from closeloop.knowledge.bot.conversation import Turn
 from closeloop.knowledge.render import plain_text
 
 HOTLINE = "10000"
@@ -61,7 +62,7 @@ def handoff_failed(reason: str) -> str:
     return f"抱歉，暂时无法为您登记工单（{reason}）。请拨打客服热线 {HOTLINE} 由人工为您处理。"
 
 
-def ticket_description(msisdn: str, reason: str, transcript: list[dict[str, str]]) -> str:
+def ticket_description(msisdn: str, reason: str, turns: list[Turn]) -> str:
     """The conversation, as the ticket's description."""
     reasons = {
         "customer asked for a person": "客户要求转人工",
@@ -73,7 +74,7 @@ def ticket_description(msisdn: str, reason: str, transcript: list[dict[str, str]
         f"来源：在线自助机器人；客户号码：{msisdn}；转人工原因：{reasons.get(reason, reason)}",
         "",
     ]
-    for turn in transcript:
-        who = "客户" if turn["role"] == "customer" else "机器人"
-        lines.append(f"{who}：{turn['text']}")
+    for turn in turns:
+        who = "客户" if turn.role == "customer" else "机器人"
+        lines.append(f"{who}：{turn.text}")
     return "\n".join(lines)[:5000]

@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 
 from closeloop.db.engine import Database
 from closeloop.kit.clock import Clock
-from closeloop.knowledge.bridge import bridge_for
-from closeloop.knowledge.embedding import Embedder, default_embedder, from_bytes, to_bytes
-from closeloop.knowledge.index import IndexDoc, KnowledgeIndex, Result, embed_docs
 from closeloop.knowledge.models import Article, ArticleEmbedding, ArticleVersion
+from closeloop.knowledge.search.bridge import bridge_for
+from closeloop.knowledge.search.embedding import Embedder, default_embedder, from_bytes, to_bytes
+from closeloop.knowledge.search.index import IndexDoc, KnowledgeIndex, Result, embed_docs
 
 log = logging.getLogger(__name__)
 Stamp = tuple[int, Any, int]

@@ -1,36 +1,46 @@
-"""The self-service chat (在线自助): sessions, rate limit, answers and hand-over tickets.
+"""The self-service chat (在线自助): conversations, rate limit, answers and hand-over tickets.
 
-The decisions are `bot.decide`; this module reads and writes what they need: the
-conversation, the search results, the customer, and the ticket a hand-over opens (through
-`closeloop.tickets.service.create_ticket`, acting as the bot, carrying the conversation).
+The decisions are `decisions.decide`; this module reads and writes what they need: the
+conversation (`conversation.Conversation`, kept in a `ChatSession` row), the search results,
+the customer, and the ticket a hand-over opens (through `closeloop.tickets.service.create_ticket`,
+acting as the bot, carrying the conversation).
 """
 
 from __future__ import annotations
 
-import math
 import re
 import uuid
 from datetime import date, timedelta
-from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from closeloop.config import Settings
 from closeloop.customers.models import Customer
 from closeloop.customers.rules import msisdn_problem
 from closeloop.db.engine import Database
+from closeloop.db.hits import TableHitLog
 from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import CloseLoopError, InvalidInput, TooManyRequests
-from closeloop.knowledge import bot, replies
+from closeloop.kit.ratelimit import SlidingWindowLimiter
 from closeloop.knowledge import script as scripts
-from closeloop.knowledge.index import IndexDoc, KnowledgeIndex, Result
+from closeloop.knowledge.bot import decisions as bot
+from closeloop.knowledge.bot import replies
+from closeloop.knowledge.bot.conversation import (
+    AwaitingNumber,
+    Clarifying,
+    Conversation,
+    InScript,
+    load,
+    save,
+)
+from closeloop.knowledge.bot.taxonomy import leaf_category
 from closeloop.knowledge.models import Article, ChatHit, ChatSession
 from closeloop.knowledge.schemas import ChatIn, ChatOut
-from closeloop.knowledge.search import index_for
+from closeloop.knowledge.search.index import IndexDoc, KnowledgeIndex, Result
+from closeloop.knowledge.search.live import index_for
 from closeloop.knowledge.service import count_usage
-from closeloop.knowledge.taxonomy import leaf_category
 
 BOT_ACTOR = Actor(
     username="assist-bot", roles=("system",), permissions=frozenset({"tickets.create"})
@@ -41,22 +51,20 @@ SHORT_FOLLOW_UP = 10  # characters: a message this short is read together with t
 
 
 def check_rate(session: Session, address: str | None, limit: int, clock: Clock) -> None:
-    """Count a message from this client address; 429 when it sent `limit` in a minute."""
-    now = clock.now()
-    subject = f"chat:{address or 'unknown'}"
-    count, oldest = session.execute(
-        select(func.count(), func.min(ChatHit.at)).where(
-            ChatHit.subject == subject, ChatHit.at > now - WINDOW
+    """Count a message from this client address; 429 when it sent `limit` in a minute.
+
+    The messages are counted in `kb_chat_hits`, so every server process sees the same count;
+    they are kept five minutes."""
+    log = TableHitLog(session, ChatHit)
+    limiter = SlidingWindowLimiter(log, limit, window=WINDOW, keep=5 * WINDOW, clock=clock)
+    blocked = limiter.take(f"chat:{address or 'unknown'}")
+    if blocked is not None:
+        raise TooManyRequests(
+            "too many chat messages from this address; wait a moment", blocked.retry_after
         )
-    ).one()
-    if count >= limit:
-        retry = math.ceil((oldest + WINDOW - now).total_seconds())
-        raise TooManyRequests("too many chat messages from this address; wait a moment", retry)
-    session.execute(delete(ChatHit).where(ChatHit.at < now - 5 * WINDOW))
-    session.add(ChatHit(subject=subject, at=now))
 
 
-def _session(session: Session, body: ChatIn, address: str | None, clock: Clock) -> ChatSession:
+def _row(session: Session, body: ChatIn, address: str | None, clock: Clock) -> ChatSession:
     found = session.get(ChatSession, body.session_id) if body.session_id else None
     if found is None:
         now = clock.now()
@@ -93,12 +101,12 @@ def evidence(result: Result) -> bot.Evidence:
 
 
 def _understand(
-    index: KnowledgeIndex, message: str, state: dict[str, Any], today: date
+    index: KnowledgeIndex, message: str, conversation: Conversation, today: date
 ) -> tuple[bot.Evidence, Result]:
     """Search the message; a short follow-up is also read with the previous question."""
     result = index.search(message, today=today, limit=5)
     found = evidence(result)
-    previous = state.get("last_question")
+    previous = conversation.last_question
     if previous and len(message.strip()) <= SHORT_FOLLOW_UP:
         joined = index.search(f"{previous} {message}", today=today, limit=5)
         joined_evidence = evidence(joined)
@@ -123,17 +131,16 @@ def converse(
     if body.msisdn and msisdn_problem(body.msisdn):
         raise InvalidInput.field(["body", "msisdn"], "not a mainland mobile number")
     check_rate(session, address, settings.chat_rate_per_min, clock)
-    chat = _session(session, body, address, clock)
-    chat.msisdn = body.msisdn or chat.msisdn
-    state = dict(chat.state or {})
-    transcript = [*chat.transcript, {"role": "customer", "text": body.message}]
+    row = _row(session, body, address, clock)
+    conversation = load(row)
+    conversation.msisdn = body.msisdn or conversation.msisdn
+    conversation.say("customer", body.message)
     today = clock.local_date(settings.tz)
     index = index_for(database, session)
-    out = _reply(session, index, chat, body.message, state, transcript, settings, today, clock)
-    transcript.append({"role": "bot", "text": out.reply})
-    chat.transcript = transcript
-    chat.state = state
-    chat.updated_at = clock.now()
+    out = _reply(session, index, conversation, body.message, settings, today, clock)
+    conversation.say("bot", out.reply)
+    save(conversation, row)
+    row.updated_at = clock.now()
     session.flush()
     return out
 
@@ -141,89 +148,80 @@ def converse(
 def _reply(
     session: Session,
     index: KnowledgeIndex,
-    chat: ChatSession,
+    conversation: Conversation,
     message: str,
-    state: dict[str, Any],
-    transcript: list[dict[str, str]],
     settings: Settings,
     today: date,
     clock: Clock,
 ) -> ChatOut:
+    waiting = conversation.pending
     found = MSISDN_IN_TEXT.search(message)
-    if found and (not chat.msisdn or state.get("pending") == "number"):
-        chat.msisdn = found.group(0)
-    if chat.handed_over or state.get("pending") == "number":
-        return _hand_over(
-            session,
-            chat,
-            state,
-            transcript,
-            settings,
-            clock,
-            bot.Decision(
-                "handoff",
-                reason=state.get("handoff_reason", "customer asked for a person"),
-                ticket_type=state.get("ticket_type", "inquiry"),
-            ),
-        )
-    if state.get("pending") == "script":
-        stepped = _script_step(index, chat, message, state, today)
+    if found and (not conversation.msisdn or isinstance(waiting, AwaitingNumber)):
+        conversation.msisdn = found.group(0)
+    if conversation.handed_over or isinstance(waiting, AwaitingNumber):
+        waiting = waiting if isinstance(waiting, AwaitingNumber) else AwaitingNumber()
+        decision = bot.Decision("handoff", reason=waiting.reason, ticket_type=waiting.ticket_type)
+        return _hand_over(session, conversation, settings, clock, decision)
+    if isinstance(waiting, InScript):
+        stepped = _script_step(index, conversation, waiting, message)
         if stepped is not None:
             return stepped
-    evidence, _result = _understand(index, message, state, today)
-    decision = bot.decide(message, evidence, state)
-    state.pop("pending", None)
+    evidence, _result = _understand(index, message, conversation, today)
+    decision = bot.decide(message, evidence, conversation.pending)
+    conversation.pending = None
     if decision.kind == "handoff":
-        state["category_hint"] = evidence.candidates[0].external_id if evidence.candidates else None
-        return _hand_over(session, chat, state, transcript, settings, clock, decision)
+        best = evidence.candidates[0].external_id if evidence.candidates else None
+        conversation.handoff_article = best
+        return _hand_over(session, conversation, settings, clock, decision)
     if decision.kind == "clarify":
         labels = [index.by_external_id[o].question for o in decision.options]
-        state.update(pending="clarify", options=decision.options, labels=labels)
-        return _out(chat, replies.clarify(labels), None, decision.confidence, "clarify", labels)
+        conversation.pending = Clarifying(list(decision.options), labels)
+        return _out(
+            conversation, replies.clarify(labels), None, decision.confidence, "clarify", labels
+        )
     doc = index.by_external_id.get(decision.article or "")
     if doc is None:  # retired between search and reply
-        return _hand_over(session, chat, state, transcript, settings, clock, decision)
-    state["last_question"] = message if decision.reason != "clarified" else doc.question
-    state["last_article"] = doc.external_id
+        return _hand_over(session, conversation, settings, clock, decision)
+    conversation.last_question = message if decision.reason != "clarified" else doc.question
+    conversation.last_article = doc.external_id
     count_usage(session, [doc.article_id], "shown", BOT_ACTOR.username, clock.now())
-    return _answer(chat, doc, state, decision.confidence)
+    return _answer(conversation, doc, decision.confidence)
 
 
-def _answer(chat: ChatSession, doc: IndexDoc, state: dict[str, Any], sure: float) -> ChatOut:
+def _answer(conversation: Conversation, doc: IndexDoc, sure: float) -> ChatOut:
     text = replies.answer(doc.question, doc.answer)
     options: list[str] = []
     if doc.script:
         first = scripts.step(doc.script)
         if first is not None and first["kind"] in scripts.BRANCHING:
-            state.update(pending="script", script_article=doc.external_id, step=first["id"])
+            conversation.pending = InScript(doc.external_id, first["id"])
             options = [o["label"] for o in first["options"]]
             text += "\n\n" + replies.script_question(first["text"], options)
-    return _out(chat, text, doc.external_id, sure, "answer", options)
+    return _out(conversation, text, doc.external_id, sure, "answer", options)
 
 
 def _script_step(
-    index: KnowledgeIndex, chat: ChatSession, message: str, state: dict[str, Any], today: date
+    index: KnowledgeIndex, conversation: Conversation, walking: InScript, message: str
 ) -> ChatOut | None:
-    doc = index.by_external_id.get(state.get("script_article", ""))
+    doc = index.by_external_id.get(walking.article)
     if doc is None or not doc.script:
         return None
-    following = scripts.choose(doc.script, state.get("step", ""), message)
+    following = scripts.choose(doc.script, walking.step, message)
     if following is None:
         return None  # not an answer to the step: treat it as a new question
     if following["kind"] in scripts.BRANCHING:
-        state["step"] = following["id"]
+        conversation.pending = InScript(doc.external_id, following["id"])
         options = [o["label"] for o in following["options"]]
         text = replies.script_question(following["text"], options)
-        return _out(chat, text, doc.external_id, 1.0, "script_step", options)
-    state.pop("pending", None)
+        return _out(conversation, text, doc.external_id, 1.0, "script_step", options)
+    conversation.pending = None
     if following["kind"] == "resolve":
-        return _out(
-            chat, replies.resolution(following["text"]), doc.external_id, 1.0, "script_step"
-        )
+        text = replies.resolution(following["text"])
+        return _out(conversation, text, doc.external_id, 1.0, "script_step")
     target = index.by_external_id.get(following["article"])
     if target is None:
-        return _out(chat, replies.resolution(""), doc.external_id, 1.0, "script_step")
-    return _answer(chat, target, state, 1.0)
+        return _out(conversation, replies.resolution(""), doc.external_id, 1.0, "script_step")
+    return _answer(conversation, target, 1.0)
 
 
 def _customer(session: Session, msisdn: str | None) -> Customer | None:
@@ -234,35 +232,31 @@ def _customer(session: Session, msisdn: str | None) -> Customer | None:
 
 def _hand_over(
     session: Session,
-    chat: ChatSession,
-    state: dict[str, Any],
-    transcript: list[dict[str, str]],
+    conversation: Conversation,
     settings: Settings,
     clock: Clock,
     decision: bot.Decision,
 ) -> ChatOut:
     """Open a ticket carrying the conversation, or say what is missing to open one."""
-    if chat.ticket_id is not None:
-        return _out(chat, replies.already_handed_over(), None, decision.confidence, "handoff")
-    customer = _customer(session, chat.msisdn)
+    sure = decision.confidence
+    if conversation.ticket_id is not None:
+        return _out(conversation, replies.already_handed_over(), None, sure, "handoff")
+    customer = _customer(session, conversation.msisdn)
     if customer is None:
-        state.update(
-            pending="number", handoff_reason=decision.reason, ticket_type=decision.ticket_type
-        )
-        text = replies.need_number(chat.msisdn)
-        chat.handed_over = False
-        return _out(chat, text, None, decision.confidence, "handoff")
+        conversation.pending = AwaitingNumber(decision.reason, decision.ticket_type)
+        conversation.handed_over = False
+        return _out(conversation, replies.need_number(conversation.msisdn), None, sure, "handoff")
     from closeloop.tickets.schemas import TicketIn
     from closeloop.tickets.service import create_ticket
 
-    hint = _article_category(session, state.get("category_hint"))
+    hint = _article_category(session, conversation.handoff_article)
     fallback = (
         "service/hall/attitude"
         if "staff" in decision.reason
         else "service/complaint/result_unsatisfied"
     )
     category = leaf_category(session, hint, fallback)
-    first = next((t["text"] for t in transcript if t["role"] == "customer"), "在线咨询")
+    first = next((t.text for t in conversation.turns if t.role == "customer"), "在线咨询")
     body = TicketIn(
         msisdn=customer.msisdn,
         channel="online",
@@ -270,16 +264,18 @@ def _hand_over(
         category=category,
         severity="high" if decision.ticket_type == "complaint" else "normal",
         title=f"在线自助转人工：{first[:60]}",
-        description=replies.ticket_description(customer.msisdn, decision.reason, transcript),
+        description=replies.ticket_description(
+            customer.msisdn, decision.reason, conversation.turns
+        ),
     )
     try:
         ticket, _duplicate = create_ticket(session, BOT_ACTOR, body, tz=settings.tz, clock=clock)
     except CloseLoopError as exc:
-        return _out(chat, replies.handoff_failed(exc.detail), None, decision.confidence, "handoff")
-    chat.handed_over = True
-    chat.ticket_id = ticket.id
-    state.pop("pending", None)
-    return _out(chat, replies.handed_over(ticket.number), None, decision.confidence, "handoff")
+        return _out(conversation, replies.handoff_failed(exc.detail), None, sure, "handoff")
+    conversation.handed_over = True
+    conversation.ticket_id = ticket.id
+    conversation.pending = None
+    return _out(conversation, replies.handed_over(ticket.number), None, sure, "handoff")
 
 
 def _article_category(session: Session, external_id: str | None) -> str | None:
@@ -289,7 +285,7 @@ def _article_category(session: Session, external_id: str | None) -> str | None:
 
 
 def _out(
-    chat: ChatSession,
+    conversation: Conversation,
     reply: str,
     article: str | None,
     sure: float,
@@ -297,12 +293,12 @@ def _out(
     options: list[str] | None = None,
 ) -> ChatOut:
     return ChatOut(
-        session_id=chat.id,
+        session_id=conversation.id,
         reply=reply,
         article_external_id=article,
         confidence=round(sure, 3),
         handoff=kind == "handoff",
-        ticket_id=str(chat.ticket_id) if chat.ticket_id is not None else None,
+        ticket_id=str(conversation.ticket_id) if conversation.ticket_id is not None else None,
         kind=kind,
         options=options or [],
     )
@@ -310,8 +306,8 @@ def _out(
 
 def rate_answer(session: Session, session_id: str, helpful: bool, clock: Clock) -> None:
     """A bot user says whether the last answer helped (counted on that article)."""
-    chat = session.get(ChatSession, session_id)
-    external_id = (chat.state or {}).get("last_article") if chat else None
+    row = session.get(ChatSession, session_id)
+    external_id = load(row).last_article if row else None
     article_id = (
         session.scalar(select(Article.id).where(Article.external_id == external_id))
         if external_id

@@ -12,8 +12,8 @@ best hit, its margin, agreement of the semantic, topic and lexical rankings, how
 query the article covers) and their pairwise products give the chance that the best article
 is right and the chance that one of the first two is. Their weights, thresholds and the range
 each feature was seen in (values beyond are held at its edge, so the products do not run
-away) are data (`data/bot_confidence.txt`), fitted by `closeloop.knowledge.calibrate` on
-questions generated from the shipped demo FAQ and on customer messages written for it.
+away) are data (`knowledge/data/bot_confidence.txt`), fitted by `bot.calibrate` on questions
+generated from the shipped demo FAQ and on customer messages written for it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from importlib.resources.abc import Traversable
+
+from closeloop.knowledge.bot.conversation import Clarifying, Pending
 
 PERSON = re.compile(
     r"转人工|人工客服|人工服务|找人工|要人工|真人|接人工|人工坐席|转接人工|找客服人员|^人工$|"
@@ -174,11 +176,16 @@ def read_calibration(text: str) -> Calibration:
     )
 
 
+def calibration_file() -> Traversable:
+    """The shipped calibration, `knowledge/data/bot_confidence.txt`: read here, written by
+    `python -m closeloop.knowledge.bot.calibrate --write`."""
+    return resources.files("closeloop.knowledge").joinpath("data").joinpath("bot_confidence.txt")
+
+
 @lru_cache(maxsize=1)
 def calibration() -> Calibration:
     """The shipped calibration."""
-    data = resources.files("closeloop.knowledge").joinpath("data").joinpath("bot_confidence.txt")
-    return read_calibration(data.read_text("utf-8"))
+    return read_calibration(calibration_file().read_text("utf-8"))
 
 
 def confidence(evidence: Evidence) -> float:
@@ -244,14 +251,14 @@ def ruled_handoff(message: str) -> Decision | None:
     return None
 
 
-def decide(message: str, evidence: Evidence, state: dict[str, Any] | None = None) -> Decision:
-    """The next step of the conversation for one customer message."""
-    state = state or {}
+def decide(message: str, evidence: Evidence, pending: Pending | None = None) -> Decision:
+    """The next step of the conversation for one customer message (`pending`: what the
+    conversation waits for)."""
     ruled = ruled_handoff(message)
     if ruled is not None:
         return ruled
-    if state.get("pending") == "clarify":
-        chosen = pick_option(message, state.get("options", []), state.get("labels", []))
+    if isinstance(pending, Clarifying):
+        chosen = pick_option(message, pending.options, pending.labels)
         if chosen:
             return Decision("answer", article=chosen, confidence=1.0, reason="clarified")
     sure, limits = confidence(evidence), calibration()

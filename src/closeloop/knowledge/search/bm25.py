@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from closeloop.knowledge import lexicon
+from closeloop.knowledge.search import lexicon
 
 FIELDS = ("question", "similar", "tags", "answer")
 Scores = npt.NDArray[np.float64]

@@ -1,0 +1,1 @@
+"""Tests of the kit: small pieces with no database."""
