@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from closeloop.care import (
-    api,
-    care_api,
-    cli,
-    models,
-    settings,
-    tasks,
-    ticket_notices,
-    timeline,
-)
+from closeloop.care import api, cli, models, settings, tasks, ticket_notices, timeline
 from closeloop.runtime.jobs import every, every_standalone
 from closeloop.runtime.module import Module
 from closeloop.tickets.events import DeadlineMissed, DeadlineNearing, TicketChanged
@@ -31,7 +22,7 @@ _FRONT = frozenset(
 MODULE = Module(
     name="care",
     models=(models,),
-    routers=(api.router, care_api.router),
+    routers=(api.router,),
     commands={"usage": cli.usage_app, "notifications": cli.notifications_app},
     jobs=(
         every_standalone(timedelta(seconds=10), "care.dispatch", tasks.dispatch_outbox),

@@ -20,6 +20,7 @@ from closeloop.auth import audit
 from closeloop.care.models import Notification, OptOut, Outage, OutageTicket
 from closeloop.care.quiet import QuietHours
 from closeloop.care.rules import OUTAGE, load_rules
+from closeloop.care.schemas import OutageOut
 from closeloop.care.templates import local_text, render
 from closeloop.config import Settings
 from closeloop.customers.models import Customer
@@ -27,6 +28,7 @@ from closeloop.db.base import UTCDateTime
 from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
+from closeloop.kit.ids import parse_id
 from closeloop.tickets.queries import customers_with_open_tickets_at, open_in_area
 
 KINDS = {"outage": "故障", "cutover": "割接"}
@@ -134,7 +136,12 @@ def open_outage(
     description: str,
     clock: Clock = system_clock,
 ) -> Outage:
-    """Record an outage, link its area's open tickets and notify its customers once."""
+    """Record an outage, link its area's open tickets and notify its customers once.
+
+    422 for timestamps without an offset, an unknown kind, no area, or an end before the start.
+    """
+    if starts_at.tzinfo is None or expected_end_at.tzinfo is None:
+        raise InvalidInput.field("start", "timestamps need an offset")
     if kind not in KINDS:
         raise InvalidInput.field("kind", "must be outage or cutover")
     if not regions and not cell_ids:
@@ -182,23 +189,33 @@ def close_outage(
     return outage
 
 
-def get_outage(session: Session, outage_id: int) -> Outage:
-    """One outage, or 404."""
-    outage = session.get(Outage, outage_id)
+def get_outage(session: Session, outage_id: str) -> Outage:
+    """One outage by its id as a URL spells it, or 404."""
+    number = parse_id(outage_id)
+    outage = session.get(Outage, number) if number is not None else None
     if outage is None:
         raise NotFound("no such outage")
     return outage
 
 
-def linked_tickets(session: Session, outage_id: int) -> list[int]:
-    """Ids of the tickets linked to an outage."""
-    return list(
-        session.scalars(
-            select(OutageTicket.ticket_id)
-            .where(OutageTicket.outage_id == outage_id)
-            .order_by(OutageTicket.ticket_id)
+def linked_tickets(session: Session, outage_ids: list[int]) -> dict[int, list[int]]:
+    """Ids of the tickets linked to each outage, in id order (one query)."""
+    linked: dict[int, list[int]] = {i: [] for i in outage_ids}
+    if outage_ids:
+        rows = session.execute(
+            select(OutageTicket.outage_id, OutageTicket.ticket_id)
+            .where(OutageTicket.outage_id.in_(outage_ids))
+            .order_by(OutageTicket.outage_id, OutageTicket.ticket_id)
         )
-    )
+        for outage_id, ticket_id in rows:
+            linked[outage_id].append(ticket_id)
+    return linked
+
+
+def shown(session: Session, found: list[Outage]) -> list[OutageOut]:
+    """Outages as the API shows them, each with its linked tickets (one query for all)."""
+    linked = linked_tickets(session, [o.id for o in found])
+    return [OutageOut.of(o, linked[o.id]) for o in found]
 
 
 def list_outages(session: Session, status: str | None = None, limit: int = 50) -> list[Outage]:

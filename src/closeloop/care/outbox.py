@@ -12,10 +12,14 @@ from closeloop.auth import audit
 from closeloop.care.models import Notification, OptOut
 from closeloop.care.quiet import QuietHours, schedule_one
 from closeloop.care.rules import DEFAULT_RULES, OPT_OUT_RULES, RuleSettings, load_rules
+from closeloop.care.schemas import NotificationOut, NotificationPage
 from closeloop.customers.models import Customer
+from closeloop.customers.service import PERSONAL_DATA
 from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import InvalidInput
+from closeloop.kit.masking import mask_msisdn
+from closeloop.kit.pagination import id_page
 
 CUSTOMER_RULES = OPT_OUT_RULES
 CAPPED_RULES = tuple(r for r, s in DEFAULT_RULES.items() if s.capped)
@@ -168,6 +172,41 @@ def list_notifications(
     if before_id is not None:
         query = query.where(Notification.id < before_id)
     return list(session.scalars(query))
+
+
+def read_notifications(
+    session: Session,
+    actor: Actor,
+    *,
+    msisdn: str | None = None,
+    rule: str | None = None,
+    recipient: str | None = None,
+    ticket_id: int | None = None,
+    status: str | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+    clock: Clock = system_clock,
+) -> NotificationPage:
+    """A page of outbox entries, newest first, as this reader may see them: numbers masked
+    unless the role may read personal data, and a page shown unmasked is audited."""
+    actor.require("notifications.read")
+    rows = list_notifications(
+        session, msisdn=msisdn, rule=rule, recipient=recipient, ticket_id=ticket_id,
+        status=status, before_id=before_id, limit=limit + 1,
+    )  # fmt: skip
+    page, next_cursor = id_page(rows, limit)
+    unmasked = actor.can(PERSONAL_DATA)
+    if unmasked and any(n.msisdn for n in page):
+        audit.record(
+            session, actor, "notification.read_personal", "notification", page[0].id,
+            f"{len(page)} entries shown unmasked", clock=clock,
+        )  # fmt: skip
+    items = [NotificationOut.of(n, _shown(n.msisdn, unmasked)) for n in page]
+    return NotificationPage(items=items, next_cursor=next_cursor)
+
+
+def _shown(msisdn: str | None, unmasked: bool) -> str | None:
+    return msisdn if unmasked or msisdn is None else mask_msisdn(msisdn)
 
 
 def set_opt_out(

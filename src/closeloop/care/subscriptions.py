@@ -23,6 +23,7 @@ from closeloop.customers.models import Customer
 from closeloop.kit.actor import SYSTEM, Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
+from closeloop.kit.ids import parse_id
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,10 @@ def subscribe(
     return subscription
 
 
-def get_subscription(session: Session, customer: Customer, subscription_id: int) -> Subscription:
-    """One of the customer's subscriptions, or 404."""
-    subscription = session.get(Subscription, subscription_id)
+def get_subscription(session: Session, customer: Customer, subscription_id: str) -> Subscription:
+    """One of the customer's subscriptions by its id as a URL spells it, or 404."""
+    number = parse_id(subscription_id)
+    subscription = session.get(Subscription, number) if number is not None else None
     if subscription is None or subscription.customer_id != customer.id:
         raise NotFound("no such subscription")
     return subscription

@@ -4,7 +4,6 @@ No `from __future__ import annotations` here: the action endpoints are built in 
 FastAPI must see each body type as a real class, not a string naming a local variable.
 """
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
@@ -12,8 +11,8 @@ from pydantic import BaseModel
 
 from closeloop.auth.deps import CurrentActor, require
 from closeloop.http.deps import AppClock, AppSettings, DbSession
+from closeloop.http.etag import ETAG, etag, if_match_version
 from closeloop.kit.actor import Actor
-from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from closeloop.tickets import schemas, service
 from closeloop.tickets.actions import perform
@@ -21,24 +20,13 @@ from closeloop.tickets.queries import TicketFilter, list_tickets
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 
-_VERSION = re.compile(r'^(?:W/)?"?(\d+)"?$')
-
-
-def _if_match(value: str | None) -> int | None:
-    if value is None or value.strip() == "*":
-        return None
-    match = _VERSION.match(value.strip())
-    if not match:
-        raise InvalidInput.field(["header", "If-Match"], 'expected a version such as "3"')
-    return int(match.group(1))
-
 
 def _json(
     model: BaseModel, version: int | None = None, status: int = 200, **headers: str
 ) -> Response:
     """The model as JSON, with its ETag; serialised once (no second validation pass)."""
     if version is not None:
-        headers["ETag"] = f'"{version}"'
+        headers[ETAG] = etag(version)
     return Response(model.model_dump_json(), status, headers, media_type="application/json")
 
 
@@ -126,7 +114,7 @@ def _act(
         ticket_id,
         action,
         body,
-        if_match=_if_match(request.headers.get("if-match")),
+        if_match=if_match_version(request),
         tz=settings.tz,
         clock=clock,
     )

@@ -11,11 +11,11 @@ from sqlalchemy import exists, select
 
 from closeloop.runtime.work import Work
 from closeloop.tickets.events import TicketChanged
-from closeloop.tmf import tickets as tt
+from closeloop.tmf import ticket_mapping as tt
 from closeloop.tmf.events import emit
 from closeloop.tmf.models import TmfSubscription, TmfTicket
+from closeloop.tmf.ticket_service import API, CREATE_EXTRAS
 
-API = "TroubleTicket"
 # Built once: asked on every ticket change (cheap; a subscription counts from its commit on).
 _SUBSCRIBED = select(exists().where(TmfSubscription.api == API))
 
@@ -24,7 +24,7 @@ def publish(work: Work, event: TicketChanged) -> None:
     """Write the TMF621 events of one ticket change for the hub's subscribers."""
     session, ticket, action, at = work.session, event.ticket, event.action, event.at
     if action == "create":
-        extras = session.info.pop(tt.CREATE_EXTRAS, None)
+        extras = session.info.pop(CREATE_EXTRAS, None)
         if extras:
             session.add(TmfTicket(ticket_id=ticket.id, **extras))
             session.flush()
