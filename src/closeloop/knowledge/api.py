@@ -3,13 +3,13 @@ suggestions, usage; and the customer-facing self-service chat."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 
 from closeloop.auth.deps import CurrentActor, require
 from closeloop.http.deps import AppClock, AppDatabase, AppSettings, DbSession, writes_on_read
+from closeloop.http.etag import parse_if_match, set_etag
 from closeloop.kit.actor import Actor
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -21,17 +21,6 @@ from closeloop.knowledge.search.live import search
 router = APIRouter(prefix="/api/v1/kb", tags=["knowledge"])
 assist_router = APIRouter(prefix="/api/v1/assist", tags=["assist"])
 
-_VERSION = re.compile(r'^(?:W/)?"?(\d+)"?$')
-
-
-def _if_match(value: str | None) -> int | None:
-    if value is None or value.strip() == "*":
-        return None
-    match = _VERSION.match(value.strip())
-    if not match:
-        raise InvalidInput.field(["header", "If-Match"], 'expected a revision such as "3"')
-    return int(match.group(1))
-
 
 def _show(
     response: Response,
@@ -41,7 +30,7 @@ def _show(
     clock: AppClock,
     settings: AppSettings,
 ) -> schemas.ArticleOut:
-    response.headers["ETag"] = f'"{article.revision}"'
+    set_etag(response, article.revision)
     return service.article_out(session, article, actor, clock.local_date(settings.tz))
 
 
@@ -163,7 +152,12 @@ def update_article(
     """Change the working copy (back to draft; the live version keeps answering)."""
     article = service.load_article(session, actor, article_id, lock=True)
     service.update_article(
-        session, actor, article, body, expected_revision=_if_match(if_match), clock=clock
+        session,
+        actor,
+        article,
+        body,
+        expected_revision=parse_if_match(if_match, noun="revision"),
+        clock=clock,
     )
     return _show(response, session, article, actor, clock, settings)
 
