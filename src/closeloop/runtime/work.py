@@ -4,7 +4,7 @@ object handed to services, listeners, jobs and pages instead of six separate arg
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -35,6 +35,10 @@ class Work:
     def now(self) -> datetime:
         """The current instant (UTC) by this work's clock."""
         return self.clock.now()
+
+    def today(self) -> date:
+        """Today's date in the operator's time zone."""
+        return self.clock.local_date(self.tz)
 
     def publish(self, event: DomainEvent) -> None:
         """Raise a domain event: its listeners run now, inside this transaction."""
