@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from closeloop.auth import audit, users
-from closeloop.auth.deps import CurrentActor, bearer_token, require
+from closeloop.auth.deps import CurrentWork, bearer_token, work_requiring
 from closeloop.auth.models import AuditEntry, User
 from closeloop.auth.schemas import (
     AuditOut,
@@ -22,43 +22,39 @@ from closeloop.auth.schemas import (
 )
 from closeloop.auth.service import sign_in
 from closeloop.auth.tokens import revoke_token
-from closeloop.http.deps import AppClock, AppSettings, DbSession
+from closeloop.http.deps import RequestWork
 from closeloop.kit.actor import Actor
 from closeloop.kit.errors import Unauthenticated
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
+from closeloop.runtime.work import Work
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
 
 @router.post("/auth/token", response_model=TokenOut)
-def issue_token(
-    body: TokenRequest,
-    request: Request,
-    session: DbSession,
-    settings: AppSettings,
-    clock: AppClock,
-) -> TokenOut:
+def issue_token(body: TokenRequest, request: Request, work: RequestWork) -> TokenOut:
     """Exchange a username and password for a bearer token."""
     address = request.client.host if request.client else None
+    settings = work.settings
     result = sign_in(
-        session,
+        work.session,
         body.username,
         body.password,
         address,
         limit=settings.login_failures_per_minute,
         ttl=timedelta(minutes=settings.token_ttl_minutes),
-        clock=clock,
+        clock=work.clock,
     )
     if result.token is None:
-        session.commit()  # the failure must count even though this request fails
+        work.session.commit()  # the failure must count even though this request fails
         raise Unauthenticated("wrong username or password")
     return TokenOut(access_token=result.token, expires_in=result.expires_in)
 
 
 @router.post("/auth/logout", status_code=204)
-def logout(request: Request, session: DbSession, actor: CurrentActor, clock: AppClock) -> Response:
+def logout(request: Request, work: CurrentWork) -> Response:
     """Revoke the token this request was made with."""
-    revoke_token(session, actor, bearer_token(request), clock=clock)
+    revoke_token(work.session, work.actor, bearer_token(request), clock=work.clock)
     return Response(status_code=204)
 
 
@@ -74,15 +70,16 @@ def _me(actor: Actor, user: User) -> MeOut:
 
 
 @router.get("/me", response_model=MeOut)
-def me(actor: CurrentActor, session: DbSession) -> MeOut:
+def me(work: CurrentWork) -> MeOut:
     """Who the caller is."""
-    return _me(actor, users.get_by_username(session, actor.username))
+    return _me(work.actor, users.get_by_username(work.session, work.actor.username))
 
 
 @router.patch("/me", response_model=MeOut)
-def update_me(body: MeUpdate, actor: CurrentActor, session: DbSession, clock: AppClock) -> MeOut:
+def update_me(body: MeUpdate, work: CurrentWork) -> MeOut:
     """Change the caller's own settings: the console language (null = the site's default)."""
-    return _me(actor, users.set_language(session, actor, body.language, clock=clock))
+    user = users.set_language(work.session, work.actor, body.language, clock=work.clock)
+    return _me(work.actor, user)
 
 
 def _user_out(user: User) -> UserOut:
@@ -96,27 +93,27 @@ def _user_out(user: User) -> UserOut:
     )
 
 
-Admin = Annotated[Actor, Depends(require("users.manage"))]
+Admin = Annotated[Work, Depends(work_requiring("users.manage"))]
 
 
 @router.get("/users", response_model=list[UserOut])
-def list_users(session: DbSession, _actor: Admin) -> list[UserOut]:
+def list_users(work: Admin) -> list[UserOut]:
     """Every user account."""
-    return [_user_out(u) for u in users.list_users(session)]
+    return [_user_out(u) for u in users.list_users(work.session)]
 
 
 @router.post("/users", status_code=201, response_model=UserOut)
-def create_user(body: UserIn, session: DbSession, actor: Admin, clock: AppClock) -> UserOut:
+def create_user(body: UserIn, work: Admin) -> UserOut:
     """Create a user account."""
     user = users.create_user(
-        session,
-        actor,
+        work.session,
+        work.actor,
         body.username,
         body.password,
         body.roles,
         station=body.station,
         display_name=body.display_name,
-        clock=clock,
+        clock=work.clock,
     )
     return _user_out(user)
 
@@ -137,8 +134,7 @@ def _audit_out(entry: AuditEntry) -> AuditOut:
 
 @router.get("/audit", response_model=AuditPage)
 def list_audit(
-    session: DbSession,
-    _actor: Annotated[Actor, Depends(require("audit.read"))],
+    work: Annotated[Work, Depends(work_requiring("audit.read"))],
     entity_type: str | None = None,
     entity_id: str | None = None,
     actor: str | None = None,
@@ -148,7 +144,7 @@ def list_audit(
     """The audit log, newest first (admins)."""
     before = decode_id_cursor(cursor)
     rows = audit.list_entries(
-        session,
+        work.session,
         entity_type=entity_type,
         entity_id=entity_id,
         actor=actor,

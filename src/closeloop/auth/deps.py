@@ -1,4 +1,9 @@
-"""FastAPI dependencies of the signed-in user: the acting user and the permission checks."""
+"""FastAPI dependencies of the signed-in user: the request's work acting as them, the acting
+user, and the permission checks.
+
+A handler takes one `CurrentWork` (or a `work_requiring(permission)` alias) instead of the
+session, actor, clock and settings one by one: the work carries all four.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from closeloop.auth.tokens import actor_for_token
-from closeloop.http.deps import AppClock, DbSession
+from closeloop.http.deps import RequestWork
 from closeloop.kit.actor import Actor
 from closeloop.kit.errors import Unauthenticated
+from closeloop.runtime.work import Work
 
 
 def bearer_token(request: Request) -> str:
@@ -22,22 +28,44 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def current_actor(request: Request, session: DbSession, clock: AppClock) -> Actor:
-    """The signed-in user acting in this request (401 without a valid token)."""
-    actor = actor_for_token(session, bearer_token(request), clock=clock)
+def current_work(request: Request, work: RequestWork) -> Work:
+    """The request's work, acting as the signed-in user (401 without a valid token)."""
+    actor = actor_for_token(work.session, bearer_token(request), clock=work.clock)
     request.state.actor = actor
-    return actor
+    return work.acting_as(actor)
+
+
+CurrentWork = Annotated[Work, Depends(current_work)]
+
+
+async def current_actor(work: CurrentWork) -> Actor:
+    """The signed-in user acting in this request (401 without a valid token)."""
+    return work.actor
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
-def require(permission: str) -> Callable[[Actor], Awaitable[Actor]]:
+def work_requiring(permission: str) -> Callable[[Work], Awaitable[Work]]:
+    """A dependency that returns the request's work when its user holds `permission`, else 403.
+
+    Use it through an alias: `Reader = Annotated[Work, Depends(work_requiring("x.read"))]`.
+    """
+
+    async def dependency(work: CurrentWork) -> Work:
+        work.actor.require(permission)
+        return work
+
+    dependency.__name__ = f"work_requiring_{permission.replace('.', '_')}"
+    return dependency
+
+
+def require(permission: str) -> Callable[[Work], Awaitable[Actor]]:
     """A dependency that returns the actor when they hold `permission`, else 403."""
 
-    async def dependency(actor: CurrentActor) -> Actor:
-        actor.require(permission)
-        return actor
+    async def dependency(work: CurrentWork) -> Actor:
+        work.actor.require(permission)
+        return work.actor
 
     dependency.__name__ = f"require_{permission.replace('.', '_')}"
     return dependency

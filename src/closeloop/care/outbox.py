@@ -20,6 +20,7 @@ from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.masking import mask_msisdn
 from closeloop.kit.pagination import id_page
+from closeloop.runtime.work import Work
 
 CUSTOMER_RULES = OPT_OUT_RULES
 CAPPED_RULES = tuple(r for r, s in DEFAULT_RULES.items() if s.capped)
@@ -77,8 +78,6 @@ def notify_recipient(
 ) -> Notification | None:
     """notify_customer when the caller already read the rule in force and the opt-out
     (`declined`: the customer opted out of this rule)."""
-    from closeloop.config import get_settings
-
     if settings is not None and not settings.enabled:
         return None
     if (settings is None or settings.opt_out) and declined:
@@ -89,7 +88,7 @@ def notify_recipient(
         return None
     status, send_after, hold_reason = "pending", at, None
     if settings is not None:
-        config = get_settings()
+        config = Work.of(session).settings
         status, send_after, hold_reason = schedule_one(
             session, customer_id, settings, at, config.tz,
             _quiet_hours(config.quiet_hours), config.care_daily_cap, CAPPED_RULES,

@@ -24,6 +24,7 @@ from closeloop.kit.actor import SYSTEM, Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
 from closeloop.kit.ids import parse_id
+from closeloop.runtime.work import Work
 
 
 @dataclass(frozen=True)
@@ -171,9 +172,8 @@ def end_trials(session: Session, clock: Clock, when: datetime | None = None) -> 
     """Cancel every trial that ended without renewal, each with a notice; how many."""
     now = when or clock.now()
     from closeloop.care.templates import local_text
-    from closeloop.config import get_settings
 
-    tz = get_settings().tz
+    tz = Work.of(session).tz
     due = list(
         session.scalars(
             select(Subscription)

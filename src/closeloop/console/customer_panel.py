@@ -15,7 +15,7 @@ from closeloop.console.labels import N_
 from closeloop.customers import service as customers
 from closeloop.customers.models import Contact, Customer
 from closeloop.kit.actor import Actor
-from closeloop.kit.clock import Clock
+from closeloop.runtime.work import Work
 from closeloop.tickets.queries import TicketFilter, list_tickets
 from closeloop.tickets.workflow import OPEN_STATUSES
 
@@ -77,18 +77,12 @@ def month_of(now: datetime, tz: ZoneInfo) -> str:
 
 
 def customer_panel(
-    session: Session,
-    actor: Actor,
-    customer: Customer,
-    *,
-    tz: ZoneInfo,
-    clock: Clock,
-    except_ticket: int | None = None,
+    work: Work, customer: Customer, *, except_ticket: int | None = None
 ) -> CustomerPanel:
-    """The panel of a customer for this user (an unmasked number is audited)."""
-    shown = customers.customer_out(session, actor, customer, clock=clock)
-    now = clock.now()
-    period = month_of(now, tz)
+    """The panel of a customer for the work's user (an unmasked number is audited)."""
+    session, actor, now = work.session, work.actor, work.now()
+    shown = customers.customer_out(session, actor, customer, clock=work.clock)
+    period = month_of(now, work.tz)
     month = session.get(UsageMonth, (customer.id, period))
     plan = customer.plan
     usage = [

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
-from sqlalchemy.orm import Session
 
 from closeloop.auth.tokens import user_for_token
 from closeloop.auth.users import actor_for
-from closeloop.http.deps import AppClock, DbSession
+from closeloop.http.deps import RequestWork
 from closeloop.kit.actor import Actor
-from closeloop.kit.errors import CloseLoopError, Forbidden, Unauthenticated
+from closeloop.kit.errors import CloseLoopError, Unauthenticated
 
 SESSION_COOKIE = "closeloop_session"
 PRELOGIN_COOKIE = "closeloop_prelogin"
@@ -90,15 +89,16 @@ class ConsoleUser:
     csrf: str
 
 
-def _signed_in(request: Request, session: Session, clock: AppClock) -> ConsoleUser:
+def console_user(request: Request, work: RequestWork) -> ConsoleUser:
+    """The signed-in user of a console page (redirect to /login otherwise)."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise SignInRequired("sign in to use the console")
     try:
-        user = user_for_token(session, token, clock=clock)
+        user = user_for_token(work.session, token, clock=work.clock)
     except Unauthenticated as exc:
         raise SignInRequired(exc.detail) from exc
-    actor = actor_for(session, user)
+    actor = actor_for(work.session, user)
     request.state.actor = actor
     secret = request.app.state.settings.secret_key
     signed = ConsoleUser(
@@ -108,15 +108,4 @@ def _signed_in(request: Request, session: Session, clock: AppClock) -> ConsoleUs
     return signed
 
 
-def console_user(request: Request, session: DbSession, clock: AppClock) -> ConsoleUser:
-    """The signed-in user of a console page (redirect to /login otherwise)."""
-    return _signed_in(request, session, clock)
-
-
 SignedIn = Annotated[ConsoleUser, Depends(console_user)]
-
-
-def needs(user: ConsoleUser, permission: str) -> None:
-    """403 unless the console user holds the permission."""
-    if not user.actor.can(permission):
-        raise Forbidden(f"permission {permission!r} is required")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from closeloop.auth.deps import require
+from closeloop.auth.deps import work_requiring
 from closeloop.customers import service
 from closeloop.customers.rules import msisdn_problem
 from closeloop.customers.schemas import (
@@ -19,29 +19,28 @@ from closeloop.customers.schemas import (
     Timeline,
 )
 from closeloop.customers.timeline import build_timeline
-from closeloop.http.deps import AppClock, DbSession, writes_on_read
-from closeloop.kit.actor import Actor
+from closeloop.http.deps import writes_on_read
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
+from closeloop.runtime.work import Work
 
 router = APIRouter(prefix="/api/v1", tags=["customers"])
 
-Reader = Annotated[Actor, Depends(require("customers.read"))]
-Writer = Annotated[Actor, Depends(require("customers.write"))]
+Reader = Annotated[Work, Depends(work_requiring("customers.read"))]
+Writer = Annotated[Work, Depends(work_requiring("customers.write"))]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
 @router.get("/plans", response_model=list[PlanOut])
-def list_plans(session: DbSession, _actor: Reader) -> list[dict[str, Any]]:
+def list_plans(work: Reader) -> list[dict[str, Any]]:
     """Every tariff plan."""
-    return [service.plan_out(p) for p in service.list_plans(session)]
+    return [service.plan_out(p) for p in service.list_plans(work.session)]
 
 
 @router.post("/customers", status_code=201, response_model=CustomerOut)
-def create_customer(
-    body: CustomerIn, session: DbSession, actor: Writer, clock: AppClock
-) -> CustomerOut:
+def create_customer(body: CustomerIn, work: Writer) -> CustomerOut:
     """Register a customer."""
+    session, actor, clock = work.session, work.actor, work.clock
     customer = service.create_customer(session, actor, body, clock=clock)
     return service.customer_out(session, actor, customer, clock=clock)
 
@@ -49,9 +48,7 @@ def create_customer(
 @router.get("/customers", response_model=CustomerPage)
 @writes_on_read
 def list_customers(
-    session: DbSession,
-    actor: Reader,
-    clock: AppClock,
+    work: Reader,
     msisdn: str | None = None,
     region: str | None = None,
     plan_code: str | None = None,
@@ -59,6 +56,7 @@ def list_customers(
     cursor: str | None = None,
 ) -> CustomerPage:
     """Exact lookup by number (`?msisdn=`), or a page of customers."""
+    session, actor, clock = work.session, work.actor, work.clock
     if msisdn is not None:
         problem = msisdn_problem(msisdn)
         if problem:
@@ -81,22 +79,18 @@ def list_customers(
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut)
 @writes_on_read
-def get_customer(
-    customer_id: str, session: DbSession, actor: Reader, clock: AppClock
-) -> CustomerOut:
+def get_customer(customer_id: str, work: Reader) -> CustomerOut:
     """One customer."""
-    customer = service.get_customer(session, actor, customer_id)
-    return service.customer_out(session, actor, customer, clock=clock)
+    customer = service.get_customer(work.session, work.actor, customer_id)
+    return service.customer_out(work.session, work.actor, customer, clock=work.clock)
 
 
 @router.get("/customers/{customer_id}/timeline", response_model=Timeline)
-def customer_timeline(
-    customer_id: str, session: DbSession, actor: Reader, limit: Limit = DEFAULT_LIMIT
-) -> Timeline:
+def customer_timeline(customer_id: str, work: Reader, limit: Limit = DEFAULT_LIMIT) -> Timeline:
     """The customer's contacts, tickets and notifications, newest first."""
-    customer = service.get_customer(session, actor, customer_id)
+    customer = service.get_customer(work.session, work.actor, customer_id)
     return Timeline(
-        customer_id=str(customer.id), items=build_timeline(session, customer, limit=limit)
+        customer_id=str(customer.id), items=build_timeline(work.session, customer, limit=limit)
     )
 
 
@@ -104,13 +98,11 @@ def customer_timeline(
 def record_contact(
     customer_id: str,
     body: ContactIn,
-    session: DbSession,
-    actor: Annotated[Actor, Depends(require("contacts.write"))],
-    clock: AppClock,
+    work: Annotated[Work, Depends(work_requiring("contacts.write"))],
 ) -> JSONResponse:
     """Record a contact with the customer."""
-    customer = service.get_customer(session, actor, customer_id)
-    contact = service.record_contact(session, actor, customer, body, clock=clock)
+    customer = service.get_customer(work.session, work.actor, customer_id)
+    contact = service.record_contact(work.session, work.actor, customer, body, clock=work.clock)
     return JSONResponse(
         {"id": str(contact.id), "at": contact.at.isoformat(), "channel": contact.channel},
         status_code=201,

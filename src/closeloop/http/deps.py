@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the request's unit of work, the clock and the settings.
+"""FastAPI dependencies: the request's unit of work (its session and `Work`), clock, settings.
 
 Dependencies that do no I/O are `async def`: FastAPI runs them on the event loop instead of
 handing each to the thread pool (a thread switch per dependency per request).
@@ -102,3 +102,12 @@ DbSession = Annotated[Session, Depends(get_session, scope="function")]
 AppClock = Annotated[Clock, Depends(get_clock)]
 AppDatabase = Annotated[Database, Depends(get_database)]
 AppSettings = Annotated[Settings, Depends(get_settings_dep)]
+
+
+async def get_work(session: DbSession) -> Work:
+    """The request's unit-of-work context: its session, the app's settings and clock (no
+    signed-in actor yet: `closeloop.auth.deps.CurrentWork` adds one)."""
+    return Work.of(session)
+
+
+RequestWork = Annotated[Work, Depends(get_work)]

@@ -4,7 +4,7 @@ so the deadlines counted in the calendar move."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
@@ -181,7 +181,7 @@ def _hhmm(text: str, where: str) -> time:
         raise InvalidInput.field(where, f"{text!r} is not a time of day (HH:MM)") from None
 
 
-def parse_week(hours: dict[str, Sequence[tuple[str, str]]]) -> Week:
+def parse_week(hours: Mapping[str, Sequence[tuple[str, str]]]) -> Week:
     """A week pattern from `{"mon": [("08:30", "12:00"), …], …}`; errors name the weekday."""
     parsed: dict[str, list[Interval]] = {}
     for name, intervals in hours.items():

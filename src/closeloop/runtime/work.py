@@ -4,7 +4,7 @@ object handed to services, listeners, jobs and pages instead of six separate arg
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,10 @@ class Work:
     def business(self, key: str) -> Any:
         """A business setting's value in force (业务参数): the operator's, else its default."""
         return business.current(self.session, self.settings, key)
+
+    def today(self) -> date:
+        """Today's date in the operator's time zone."""
+        return self.clock.local_date(self.tz)
 
     def publish(self, event: DomainEvent) -> None:
         """Raise a domain event: its listeners run now, inside this transaction."""

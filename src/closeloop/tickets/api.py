@@ -9,11 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import BaseModel
 
-from closeloop.auth.deps import CurrentActor, require
-from closeloop.http.deps import AppClock, AppSettings, DbSession
+from closeloop.auth.deps import CurrentWork, work_requiring
 from closeloop.http.etag import ETAG, etag, if_match_version
-from closeloop.kit.actor import Actor
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from closeloop.runtime.work import Work
 from closeloop.tickets import schemas, service
 from closeloop.tickets.actions import perform
 from closeloop.tickets.queries import TicketFilter, list_tickets
@@ -33,18 +32,16 @@ def _json(
 @router.post("", status_code=201, response_model=schemas.TicketOut)
 def create_ticket(
     body: schemas.TicketIn,
-    session: DbSession,
-    actor: Annotated[Actor, Depends(require("tickets.create"))],
-    clock: AppClock,
-    settings: AppSettings,
+    work: Annotated[Work, Depends(work_requiring("tickets.create"))],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Response:
     """Open a ticket; `possible_duplicate_of` names an open ticket of the customer in the
     same category."""
+    session, actor = work.session, work.actor
     ticket, duplicate = service.create_ticket(
-        session, actor, body, tz=settings.tz, idempotency_key=idempotency_key, clock=clock
+        session, actor, body, tz=work.tz, idempotency_key=idempotency_key, clock=work.clock
     )
-    shown = service.show(session, ticket, actor, clock.now(), duplicate=duplicate)
+    shown = service.show(session, ticket, actor, work.now(), duplicate=duplicate)
     # Commit here, not after the trip back to the event loop: the day's number sequence stays
     # locked until commit and every other create waits for it.
     session.commit()
@@ -53,9 +50,7 @@ def create_ticket(
 
 @router.get("", response_model=schemas.TicketPage)
 def list_all(
-    session: DbSession,
-    actor: CurrentActor,
-    clock: AppClock,
+    work: CurrentWork,
     status: Annotated[
         str | None, Query(description="one status or several, comma-separated")
     ] = None,
@@ -70,7 +65,7 @@ def list_all(
     cursor: str | None = None,
 ) -> Response:
     """Tickets the caller may see, soonest deadline first."""
-    now = clock.now()
+    session, actor, now = work.session, work.actor, work.now()
     statuses = tuple(s for s in (status or "").split(",") if s)
     f = TicketFilter(
         status=statuses,
@@ -90,24 +85,14 @@ def list_all(
 
 
 @router.get("/{ticket_id}", response_model=schemas.TicketOut)
-def get_ticket(
-    ticket_id: str, session: DbSession, actor: CurrentActor, clock: AppClock
-) -> Response:
+def get_ticket(ticket_id: str, work: CurrentWork) -> Response:
     """One ticket with its history and breaches; ETag carries its version."""
-    ticket = service.load_ticket(session, actor, ticket_id)
-    return _json(service.show(session, ticket, actor, clock.now()), ticket.version)
+    ticket = service.load_ticket(work.session, work.actor, ticket_id)
+    return _json(service.show(work.session, ticket, work.actor, work.now()), ticket.version)
 
 
-def _act(
-    action: str,
-    ticket_id: str,
-    body: BaseModel,
-    request: Request,
-    session: DbSession,
-    actor: Actor,
-    clock: AppClock,
-    settings: AppSettings,
-) -> Response:
+def _act(action: str, ticket_id: str, body: BaseModel, request: Request, work: Work) -> Response:
+    session, actor = work.session, work.actor
     ticket = perform(
         session,
         actor,
@@ -115,10 +100,10 @@ def _act(
         action,
         body,
         if_match=if_match_version(request),
-        tz=settings.tz,
-        clock=clock,
+        tz=work.tz,
+        clock=work.clock,
     )
-    shown = service.show(session, ticket, actor, clock.now())
+    shown = service.show(session, ticket, actor, work.now())
     session.commit()  # in this thread: ending the request then needs no trip to another
     return _json(shown, ticket.version)
 
@@ -133,14 +118,11 @@ def _register(action: str, body_type: type[BaseModel], summary: str) -> None:
         def endpoint(
             ticket_id: str,
             request: Request,
-            session: DbSession,
-            actor: CurrentActor,
-            clock: AppClock,
-            settings: AppSettings,
+            work: CurrentWork,
             body: Annotated[body_type | None, Body()] = None,  # type: ignore[valid-type]
         ) -> Response:
             given = body if body is not None else body_type()
-            return _act(action, ticket_id, given, request, session, actor, clock, settings)
+            return _act(action, ticket_id, given, request, work)
 
     else:
 
@@ -148,12 +130,9 @@ def _register(action: str, body_type: type[BaseModel], summary: str) -> None:
             ticket_id: str,
             body: body_type,  # type: ignore[valid-type]
             request: Request,
-            session: DbSession,
-            actor: CurrentActor,
-            clock: AppClock,
-            settings: AppSettings,
+            work: CurrentWork,
         ) -> Response:
-            return _act(action, ticket_id, body, request, session, actor, clock, settings)
+            return _act(action, ticket_id, body, request, work)
 
     endpoint.__name__ = f"{action}_ticket"
     endpoint.__doc__ = summary

@@ -10,10 +10,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from closeloop.auth import audit
 from closeloop.db.base import Base, UTCDateTime
-from closeloop.kit.actor import Actor
-from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, NotFound
 from closeloop.kit.ids import parse_id
+from closeloop.runtime.work import Work
 
 # ticket type → severity → credit in yuan, written by `migrate` when missing (rules as data)
 DEFAULT_RULES: dict[str, dict[str, str]] = {
@@ -114,16 +113,9 @@ def list_compensations(
     return list(session.scalars(query))
 
 
-def decide(
-    session: Session,
-    actor: Actor,
-    compensation_id: str,
-    approve: bool,
-    note: str,
-    *,
-    clock: Clock = system_clock,
-) -> Compensation:
-    """Approve or reject a proposal (409 once decided)."""
+def decide(work: Work, compensation_id: str, approve: bool, note: str) -> Compensation:
+    """The work's actor approves or rejects a proposal (409 once decided)."""
+    session, actor = work.session, work.actor
     actor.require("compensations.decide")
     number = parse_id(compensation_id)
     found = session.get(Compensation, number) if number is not None else None
@@ -133,7 +125,7 @@ def decide(
         raise Conflict(f"compensation {compensation_id} is already {found.status}")
     found.status = "approved" if approve else "rejected"
     found.decided_by = actor.username
-    found.decided_at = clock.now()
+    found.decided_at = work.now()
     found.note = note
     audit.record(
         session,
@@ -142,6 +134,6 @@ def decide(
         "compensation",
         found.id,
         f"ticket={found.ticket_id} amount={found.amount} {note}".strip(),
-        clock=clock,
+        clock=work.clock,
     )
     return found

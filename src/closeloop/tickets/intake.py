@@ -9,16 +9,12 @@ twice (same Idempotency-Key) opens, records and follows up once.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
 from closeloop.customers.models import Customer
 from closeloop.customers.schemas import ContactIn
 from closeloop.customers.service import record_contact
-from closeloop.kit.actor import Actor
-from closeloop.kit.clock import Clock, system_clock
+from closeloop.runtime.work import Work
 from closeloop.tickets.actions import perform
 from closeloop.tickets.models import IdempotencyKey, Ticket
 from closeloop.tickets.schemas import TicketIn
@@ -28,17 +24,16 @@ FOLLOW_UPS = ("resolve", "escalate")
 
 
 def take_call(
-    session: Session,
-    actor: Actor,
+    work: Work,
     data: TicketIn,
     *,
     follow_up: str | None = None,
     follow_up_body: BaseModel | None = None,
     idempotency_key: str | None = None,
-    tz: ZoneInfo,
-    clock: Clock = system_clock,
 ) -> Ticket:
-    """Record the call, open its ticket and take the follow-up action, all or nothing."""
+    """The work's actor records the call, opens its ticket and takes the follow-up action,
+    all or nothing."""
+    session, actor, tz, clock = work.session, work.actor, work.tz, work.clock
     if follow_up is not None and (follow_up not in FOLLOW_UPS or follow_up_body is None):
         raise ValueError(f"follow-up must be one of {FOLLOW_UPS} with its body")
     seen_before = bool(idempotency_key) and (

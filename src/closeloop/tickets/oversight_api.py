@@ -9,11 +9,10 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from closeloop.auth.deps import require
-from closeloop.http.deps import AppClock, AppSettings, DbSession
-from closeloop.kit.actor import Actor
+from closeloop.auth.deps import work_requiring
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
+from closeloop.runtime.work import Work
 from closeloop.tickets import compensation
 from closeloop.tickets.reports import overtime_report
 
@@ -32,20 +31,17 @@ def _instant(value: str, name: str, tz: ZoneInfo) -> datetime:
 
 @router.get("/reports/overtime")
 def overtime(
-    session: DbSession,
-    settings: AppSettings,
-    clock: AppClock,
-    _actor: Annotated[Actor, Depends(require("reports.read"))],
+    work: Annotated[Work, Depends(work_requiring("reports.read"))],
     start: Annotated[str | None, Query(alias="from", description="date or time, inclusive")] = None,
     end: Annotated[str | None, Query(alias="to", description="date or time, exclusive")] = None,
 ) -> dict[str, Any]:
     """Per station: dispatched, accepted late, finished late, overtime rate and minutes, returns."""
-    now = clock.now()
-    stop = _instant(end, "to", settings.tz) if end else now
-    begin = _instant(start, "from", settings.tz) if start else stop - timedelta(days=7)
+    now = work.now()
+    stop = _instant(end, "to", work.tz) if end else now
+    begin = _instant(start, "from", work.tz) if start else stop - timedelta(days=7)
     if begin >= stop:
         raise InvalidInput.field(["query", "from"], "must be before `to`")
-    return overtime_report(session, begin, stop, now)
+    return overtime_report(work.session, begin, stop, now)
 
 
 def _out(c: compensation.Compensation) -> dict[str, Any]:
@@ -65,15 +61,14 @@ def _out(c: compensation.Compensation) -> dict[str, Any]:
 
 @router.get("/compensations")
 def list_compensations(
-    session: DbSession,
-    _actor: Annotated[Actor, Depends(require("compensations.read"))],
+    work: Annotated[Work, Depends(work_requiring("compensations.read"))],
     status: str | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
 ) -> dict[str, Any]:
     """Compensation proposals for missed promises, newest first."""
     rows = compensation.list_compensations(
-        session, status=status, before_id=decode_id_cursor(cursor), limit=limit + 1
+        work.session, status=status, before_id=decode_id_cursor(cursor), limit=limit + 1
     )
     page, next_cursor = id_page(rows, limit)
     return {
@@ -90,30 +85,26 @@ class Decision(BaseModel):
     note: str = Field(default="", max_length=2000)
 
 
-Decider = Annotated[Actor, Depends(require("compensations.decide"))]
+Decider = Annotated[Work, Depends(work_requiring("compensations.decide"))]
 
 
 @router.post("/compensations/{compensation_id}/approve")
 def approve(
     compensation_id: str,
-    session: DbSession,
-    actor: Decider,
-    clock: AppClock,
+    work: Decider,
     body: Decision | None = None,
 ) -> dict[str, Any]:
     """Approve a proposed credit."""
     note = body.note if body else ""
-    return _out(compensation.decide(session, actor, compensation_id, True, note, clock=clock))
+    return _out(compensation.decide(work, compensation_id, True, note))
 
 
 @router.post("/compensations/{compensation_id}/reject")
 def reject(
     compensation_id: str,
-    session: DbSession,
-    actor: Decider,
-    clock: AppClock,
+    work: Decider,
     body: Decision | None = None,
 ) -> dict[str, Any]:
     """Reject a proposed credit."""
     note = body.note if body else ""
-    return _out(compensation.decide(session, actor, compensation_id, False, note, clock=clock))
+    return _out(compensation.decide(work, compensation_id, False, note))

@@ -11,19 +11,20 @@ from fastapi.responses import HTMLResponse, Response
 from closeloop.auth.service import sign_in
 from closeloop.auth.tokens import revoke_token
 from closeloop.auth.users import set_language
+from closeloop.config import Settings
 from closeloop.console import i18n
+from closeloop.console.page import Page
 from closeloop.console.session import (
     CSRF_FIELD,
     LANGUAGE_COOKIE,
     SESSION_COOKIE,
-    SignedIn,
     check_csrf,
     csrf_token,
     prelogin_key,
     set_cookie,
 )
 from closeloop.console.web import YEAR, redirect, remember, render
-from closeloop.http.deps import AppClock, AppSettings, DbSession
+from closeloop.http.deps import AppSettings, RequestWork
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,7 +39,7 @@ def safe_next(target: str | None) -> str:
 
 
 def _login_page(
-    request: Request, settings: AppSettings, *, error: str | None = None, status: int = 200
+    request: Request, settings: Settings, *, error: str | None = None, status: int = 200
 ) -> HTMLResponse:
     key = prelogin_key(request)
     return render(
@@ -61,9 +62,7 @@ def login_form(request: Request, settings: AppSettings) -> HTMLResponse:
 @router.post("/login", response_class=HTMLResponse)
 def login(
     request: Request,
-    session: DbSession,
-    settings: AppSettings,
-    clock: AppClock,
+    work: RequestWork,
     username: Text = "",
     password: Text = "",
     csrf_token_: Annotated[str, Form(alias=CSRF_FIELD)] = "",
@@ -72,14 +71,15 @@ def login(
     """Check the credentials (throttled like the API) and start a console session."""
     check_csrf(request, csrf_token_, prelogin_key(request))
     address = request.client.host if request.client else None
+    settings = work.settings
     result = sign_in(
-        session,
+        work.session,
         username.strip(),
         password,
         address,
         limit=settings.login_failures_per_minute,
         ttl=timedelta(minutes=settings.token_ttl_minutes),
-        clock=clock,
+        clock=work.clock,
     )
     if result.token is None:
         page = _login_page(request, settings, error="wrong username or password", status=401)
@@ -91,16 +91,10 @@ def login(
 
 
 @router.post("/logout")
-def logout(
-    request: Request,
-    session: DbSession,
-    clock: AppClock,
-    user: SignedIn,
-    csrf_token_: Annotated[str, Form(alias=CSRF_FIELD)] = "",
-) -> Response:
+def logout(page: Page, csrf_token_: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> Response:
     """End the session: the token is revoked, the cookie dropped."""
-    check_csrf(request, csrf_token_, user.token)
-    revoke_token(session, user.actor, user.token, clock=clock)
+    page.check_csrf(csrf_token_)
+    revoke_token(page.session, page.actor, page.user.token, clock=page.work.clock)
     response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -108,19 +102,16 @@ def logout(
 
 @router.post("/console/language")
 def choose_language(
-    request: Request,
-    session: DbSession,
-    clock: AppClock,
-    user: SignedIn,
+    page: Page,
     language: Text = "",
     csrf_token_: Annotated[str, Form(alias=CSRF_FIELD)] = "",
     next_: Annotated[str, Form(alias="next")] = "/console",
 ) -> Response:
     """Keep the user's console language as their setting (and in this browser)."""
-    check_csrf(request, csrf_token_, user.token)
+    page.check_csrf(csrf_token_)
     chosen = i18n.normalise(language)
-    set_language(session, user.actor, chosen, clock=clock)
+    set_language(page.session, page.actor, chosen, clock=page.work.clock)
     response = redirect(safe_next(next_))
     if chosen:
-        set_cookie(request, response, LANGUAGE_COOKIE, chosen, YEAR)
+        set_cookie(page.request, response, LANGUAGE_COOKIE, chosen, YEAR)
     return response

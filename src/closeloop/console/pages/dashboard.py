@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from closeloop.console import charts, i18n, labels
 from closeloop.console.labels import N_
+from closeloop.console.page import Page
 from closeloop.console.pickers import station_names
-from closeloop.console.session import SignedIn, needs
-from closeloop.console.web import language_of, render
-from closeloop.http.deps import AppClock, AppSettings, DbSession
+from closeloop.console.web import language_of
 from closeloop.tickets import kpis
 from closeloop.tickets.reports import overtime_report
 from closeloop.tickets.workflow import STATUSES
@@ -62,24 +61,20 @@ def _charts(
 
 
 @router.get("/console/dashboard", response_class=HTMLResponse)
-def dashboard(
-    request: Request, user: SignedIn, session: DbSession, clock: AppClock, settings: AppSettings
-) -> HTMLResponse:
+def dashboard(page: Page) -> HTMLResponse:
     """Today's and this week's figures, as of now; the page reloads itself every minute."""
-    needs(user, "reports.read")
-    now = clock.now()
-    today, week = kpis.today(now, settings.tz), kpis.this_week(now, settings.tz)
+    page.needs("reports.read")
+    session, now, tz = page.session, page.work.now(), page.work.tz
+    today, week = kpis.today(now, tz), kpis.this_week(now, tz)
     opened_today = kpis.tickets_by_status(session, today)
     load = kpis.overdue_by_station(session, now)
     top, week_total = kpis.top_categories(session, week), kpis.tickets_opened(session, week)
     regions = kpis.hotspot_regions(session)
     callbacks = kpis.callback_outcomes(session, week)
     stations = station_names(session)
-    gettext = i18n.translations(language_of(request, user)).gettext
-    return render(
-        request,
+    gettext = i18n.translations(language_of(page.request, page.user)).gettext
+    return page.render(
         "dashboard.html",
-        user,
         charts=_charts(gettext, opened_today, load, stations, top, week_total, regions),
         refresh=REFRESH_SECONDS,
         as_of=now,

@@ -6,19 +6,15 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
-from closeloop.config import Settings
 from closeloop.console import forms, pickers
 from closeloop.console.customer_panel import CustomerPanel, customer_panel, find_customer
-from closeloop.console.session import ConsoleUser, SignedIn, check_csrf, needs
-from closeloop.console.web import redirect, render
+from closeloop.console.page import Page, PageContext
+from closeloop.console.web import redirect
 from closeloop.customers.rules import msisdn_problem
-from closeloop.db.engine import Database
-from closeloop.http.deps import AppClock, AppDatabase, AppSettings, DbSession, writes_on_read
-from closeloop.kit.clock import Clock
+from closeloop.http.deps import writes_on_read
 from closeloop.kit.errors import InvalidInput
 from closeloop.knowledge import assist
 from closeloop.knowledge.schemas import SuggestItem
@@ -32,58 +28,47 @@ router = APIRouter(include_in_schema=False)
 DEFAULTS = {"channel": "hotline", "type": "fault", "severity": "normal"}
 
 
-def _suggest(
-    database: Database,
-    session: Session,
-    user: ConsoleUser,
-    clock: Clock,
-    settings: Settings,
-    text: str,
-    category: str | None = None,
-) -> list[SuggestItem]:
-    if not text.strip() or not user.actor.can("kb.search"):
+def _suggest(page: PageContext, text: str, category: str | None = None) -> list[SuggestItem]:
+    if not text.strip() or not page.actor.can("kb.search"):
         return []
-    today = clock.local_date(settings.tz)
     found = assist.suggest(
-        database, session, user.actor, text, today=today, category=category, clock=clock
+        page.database,
+        page.session,
+        page.actor,
+        text,
+        today=page.work.today(),
+        category=category,
+        clock=page.work.clock,
     )
     return found.items
 
 
-def _lookup(
-    session: Session, user: ConsoleUser, msisdn: str, clock: Clock, settings: Settings
-) -> tuple[CustomerPanel | None, str | None]:
+def _lookup(page: PageContext, msisdn: str) -> tuple[CustomerPanel | None, str | None]:
     """The customer with this number, or why there is none."""
     msisdn = msisdn.strip()
     if not msisdn:
         return None, None
     if msisdn_problem(msisdn):
         return None, forms.BAD_NUMBER
-    customer = find_customer(session, user.actor, msisdn)
+    customer = find_customer(page.session, page.actor, msisdn)
     if customer is None:
         return None, forms.NO_CUSTOMER
-    return customer_panel(session, user.actor, customer, tz=settings.tz, clock=clock), None
+    return customer_panel(page.work, customer), None
 
 
 def _form_page(
-    request: Request,
-    user: ConsoleUser,
-    session: Session,
-    database: Database,
-    clock: Clock,
-    settings: Settings,
+    page: PageContext,
     typed: dict[str, Any],
     *,
     errors: dict[str, str] | None = None,
     suggestions: list[SuggestItem] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    panel, lookup_problem = _lookup(session, user, typed.get("msisdn", ""), clock, settings)
-    follow_ups = [a for a in actions_for("new", user.actor.roles, False) if a in FOLLOW_UPS]
-    return render(
-        request,
+    session = page.session
+    panel, lookup_problem = _lookup(page, typed.get("msisdn", ""))
+    follow_ups = [a for a in actions_for("new", page.actor.roles, False) if a in FOLLOW_UPS]
+    return page.render(
         "intake.html",
-        user,
         status_code=status,
         typed={**DEFAULTS, **{k: v for k, v in typed.items() if v}},
         errors=errors or {},
@@ -99,40 +84,22 @@ def _form_page(
 
 @router.get("/console/tickets/new", response_class=HTMLResponse)
 @writes_on_read  # an unmasked number shown is audited
-def intake_form(
-    request: Request,
-    user: SignedIn,
-    session: DbSession,
-    database: AppDatabase,
-    clock: AppClock,
-    settings: AppSettings,
-    msisdn: str = "",
-) -> HTMLResponse:
+def intake_form(page: Page, msisdn: str = "") -> HTMLResponse:
     """The intake form; `?msisdn=` looks the customer up first."""
-    needs(user, "tickets.create")
-    return _form_page(request, user, session, database, clock, settings, {"msisdn": msisdn})
+    page.needs("tickets.create")
+    return _form_page(page, {"msisdn": msisdn})
 
 
 @router.post("/console/tickets", response_class=HTMLResponse)
-def open_ticket(
-    request: Request,
-    user: SignedIn,
-    session: DbSession,
-    database: AppDatabase,
-    clock: AppClock,
-    settings: AppSettings,
-    form: Annotated[forms.IntakeForm, Form()],
-) -> Response:
+def open_ticket(page: Page, form: Annotated[forms.IntakeForm, Form()]) -> Response:
     """Open the ticket, then resolve or escalate it when asked; bad input shows the form again."""
-    check_csrf(request, form.csrf_token, user.token)
-    needs(user, "tickets.create")
+    page.check_csrf(form.csrf_token)
+    page.needs("tickets.create")
     typed = form.model_dump(exclude={"csrf_token", "then", "intake_key"})
     text = f"{form.title}\n{form.description}"
     if form.then == "preview":  # suggestions without JavaScript: nothing is created
-        found = _suggest(database, session, user, clock, settings, text, form.category or None)
-        return _form_page(
-            request, user, session, database, clock, settings, typed, suggestions=found
-        )
+        found = _suggest(page, text, form.category or None)
+        return _form_page(page, typed, suggestions=found)
     follow = form.then if form.then in FOLLOW_UPS else None
     errors: dict[str, str] = {}
     data: schemas.TicketIn | None = None
@@ -149,48 +116,25 @@ def open_ticket(
     if data is not None and not errors:
         try:
             ticket = take_call(
-                session,
-                user.actor,
+                page.work,
                 data,
                 follow_up=follow,
                 follow_up_body=body,
                 idempotency_key=form.intake_key.strip()[:128] or None,
-                tz=settings.tz,
-                clock=clock,
             )
         except InvalidInput as exc:
             errors.update(forms.problems(exc, "msisdn"))
         else:
             done = f"&done={follow}" if follow else ""
             return redirect(f"/console/tickets/{ticket.id}?created=1{done}")
-    found = _suggest(database, session, user, clock, settings, text, form.category or None)
-    return _form_page(
-        request,
-        user,
-        session,
-        database,
-        clock,
-        settings,
-        typed,
-        errors=errors,
-        suggestions=found,
-        status=422,
-    )
+    found = _suggest(page, text, form.category or None)
+    return _form_page(page, typed, errors=errors, suggestions=found, status=422)
 
 
 @router.get("/console/kb/suggest", response_class=HTMLResponse)
 @writes_on_read  # suggestions shown are counted
-def suggest_fragment(
-    request: Request,
-    user: SignedIn,
-    session: DbSession,
-    database: AppDatabase,
-    clock: AppClock,
-    settings: AppSettings,
-    text: str = "",
-    category: str = "",
-) -> HTMLResponse:
+def suggest_fragment(page: Page, text: str = "", category: str = "") -> HTMLResponse:
     """A small HTML list of knowledge suggestions for text typed at intake (fetched by JS)."""
-    needs(user, "kb.search")
-    found = _suggest(database, session, user, clock, settings, text[:2000], category[:96] or None)
-    return render(request, "kb_suggest.html", user, suggestions=found, text=text)
+    page.needs("kb.search")
+    found = _suggest(page, text[:2000], category[:96] or None)
+    return page.render("kb_suggest.html", suggestions=found, text=text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import or_, select
@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from closeloop.console import kb_views
 from closeloop.console.labels import N_
-from closeloop.console.session import CSRF_FIELD, ConsoleUser, SignedIn, check_csrf, needs
-from closeloop.console.web import redirect, render
-from closeloop.http.deps import AppClock, DbSession
+from closeloop.console.page import Page, PageContext
+from closeloop.console.session import CSRF_FIELD
+from closeloop.console.web import redirect
 from closeloop.kit.errors import Forbidden
 from closeloop.knowledge import service, versions
 from closeloop.knowledge.models import Article
@@ -38,8 +38,8 @@ SECTIONS = (
 )
 
 
-def _needs_editing(user: ConsoleUser) -> None:
-    if not (user.actor.can("kb.draft") or user.actor.can("kb.approve")):
+def _needs_editing(page: PageContext) -> None:
+    if not (page.actor.can("kb.draft") or page.actor.can("kb.approve")):
         raise Forbidden("permission 'kb.draft' or 'kb.approve' is required")
 
 
@@ -67,23 +67,19 @@ def _problems(exc: ValidationError) -> list[str]:
 
 
 def _form_page(
-    request: Request,
-    user: ConsoleUser,
-    session: Session,
+    page: PageContext,
     form: dict[str, str],
     *,
     article: Article | None = None,
     problems: list[str] | None = None,
 ) -> HTMLResponse:
-    return render(
-        request,
+    return page.render(
         "kb_edit.html",
-        user,
         status_code=422 if problems else 200,
         article=article,
         form=form,
         problems=problems or [],
-        categories=_categories(session),
+        categories=_categories(page.session),
     )
 
 
@@ -103,15 +99,14 @@ def _form_of(article: Article | None) -> dict[str, str]:
 
 
 @router.get("/console/knowledge/manage", response_class=HTMLResponse)
-def manage(request: Request, user: SignedIn, session: DbSession, q: str = "") -> HTMLResponse:
+def manage(page: Page, q: str = "") -> HTMLResponse:
     """My drafts, the review queue, approved articles waiting to be published, published and
     retired ones."""
-    _needs_editing(user)
+    _needs_editing(page)
+    session, actor = page.session, page.actor
     q = q.strip()[:100]
-    return render(
-        request,
+    return page.render(
         "kb_manage.html",
-        user,
         q=q,
         list_size=LIST_SIZE,
         sections=[
@@ -119,7 +114,7 @@ def manage(request: Request, user: SignedIn, session: DbSession, q: str = "") ->
             for (key, title), rows in zip(
                 SECTIONS,
                 (
-                    _articles(session, "draft", author=user.actor.username),
+                    _articles(session, "draft", author=actor.username),
                     _articles(session, "review"),
                     _articles(session, "approved"),
                     _articles(session, "published", q=q),
@@ -130,92 +125,81 @@ def manage(request: Request, user: SignedIn, session: DbSession, q: str = "") ->
         ],
         buttons=lambda a: [
             b
-            for b in kb_views.workflow_buttons(
-                user.actor, a.status, live=a.live_version is not None
-            )
+            for b in kb_views.workflow_buttons(actor, a.status, live=a.live_version is not None)
             if b in QUICK_ACTIONS
         ],
     )
 
 
 @router.get("/console/knowledge/manage/new", response_class=HTMLResponse)
-def new_article_form(request: Request, user: SignedIn, session: DbSession) -> HTMLResponse:
+def new_article_form(page: Page) -> HTMLResponse:
     """An empty form for a new draft."""
-    needs(user, "kb.draft")
-    return _form_page(request, user, session, _form_of(None))
+    page.needs("kb.draft")
+    return _form_page(page, _form_of(None))
 
 
 @router.post("/console/knowledge/manage/new")
-def create_draft(
-    request: Request,
-    user: SignedIn,
-    session: DbSession,
-    clock: AppClock,
-    form: Annotated[kb_views.ArticleForm, Form()],
-) -> Response:
+def create_draft(page: Page, form: Annotated[kb_views.ArticleForm, Form()]) -> Response:
     """Save a new draft and open it."""
-    check_csrf(request, form.csrf_token, user.token)
-    needs(user, "kb.draft")
+    page.check_csrf(form.csrf_token)
+    page.needs("kb.draft")
     problems = form.script_problems()
     try:
         data = ArticleIn.model_validate(form.fields())
     except ValidationError as exc:
         problems = _problems(exc) + problems
     if problems:
-        return _form_page(request, user, session, form.typed(), problems=problems)
-    article = service.create_article(session, user.actor, data, clock=clock)
+        return _form_page(page, form.typed(), problems=problems)
+    article = service.create_article(page.session, page.actor, data, clock=page.work.clock)
     return redirect(f"{HOME}/{article.id}?saved=1")
 
 
 @router.get("/console/knowledge/manage/{article_id}", response_class=HTMLResponse)
-def article_for_editing(
-    article_id: str, request: Request, user: SignedIn, session: DbSession
-) -> HTMLResponse:
+def article_for_editing(article_id: str, page: Page) -> HTMLResponse:
     """The working copy, the edit form, the workflow buttons and the version history."""
-    _needs_editing(user)
-    article = service.load_article(session, user.actor, article_id)
+    _needs_editing(page)
+    session, actor, query = page.session, page.actor, page.request.query_params
+    article = service.load_article(session, actor, article_id)
     history, pending = versions.changes_per_version(session, article)
-    return render(
-        request,
+    return page.render(
         "kb_article.html",
-        user,
         article=article,
         form=_form_of(article),
-        categories=_categories(session) if user.actor.can("kb.draft") else [],
+        categories=_categories(session) if actor.can("kb.draft") else [],
         buttons=kb_views.workflow_buttons(
-            user.actor, article.status, live=article.live_version is not None
+            actor, article.status, live=article.live_version is not None
         ),
         history=history,
         pending=pending,
         diff_lines=kb_views.diff_lines,
         field_labels=kb_views.FIELD_LABELS,
-        saved=request.query_params.get("saved") == "1",
-        done=request.query_params.get("done", ""),
+        saved=query.get("saved") == "1",
+        done=query.get("done", ""),
     )
 
 
 @router.post("/console/knowledge/manage/{article_id}")
 def save_draft(
-    article_id: str,
-    request: Request,
-    user: SignedIn,
-    session: DbSession,
-    clock: AppClock,
-    form: Annotated[kb_views.ArticleForm, Form()],
+    article_id: str, page: Page, form: Annotated[kb_views.ArticleForm, Form()]
 ) -> Response:
     """Save the working copy (it goes back to draft; the live version keeps answering)."""
-    check_csrf(request, form.csrf_token, user.token)
-    needs(user, "kb.draft")
-    article = service.load_article(session, user.actor, article_id, lock=True)
+    page.check_csrf(form.csrf_token)
+    page.needs("kb.draft")
+    article = service.load_article(page.session, page.actor, article_id, lock=True)
     problems = form.script_problems()
     try:
         data = ArticleFields.model_validate(form.fields())
     except ValidationError as exc:
         problems = _problems(exc) + problems
     if problems:
-        return _form_page(request, user, session, form.typed(), article=article, problems=problems)
+        return _form_page(page, form.typed(), article=article, problems=problems)
     service.update_article(
-        session, user.actor, article, data, expected_revision=form.revision, clock=clock
+        page.session,
+        page.actor,
+        article,
+        data,
+        expected_revision=form.revision,
+        clock=page.work.clock,
     )
     return redirect(f"{HOME}/{article.id}?saved=1")
 
@@ -224,17 +208,15 @@ def save_draft(
 def workflow_step(
     article_id: str,
     action: Literal["submit", "reject", "approve", "publish", "retire"],
-    request: Request,
-    user: SignedIn,
-    session: DbSession,
-    clock: AppClock,
+    page: Page,
     csrf_token_: Csrf = "",
     note: Text = "",
     back: Text = "",
 ) -> Response:
     """One workflow step (the service checks the table and the permission), then back."""
-    check_csrf(request, csrf_token_, user.token)
-    article = service.load_article(session, user.actor, article_id, lock=True)
-    service.act(session, user.actor, article, action, note=note.strip()[:2000], clock=clock)
+    page.check_csrf(csrf_token_)
+    session, actor = page.session, page.actor
+    article = service.load_article(session, actor, article_id, lock=True)
+    service.act(session, actor, article, action, note=note.strip()[:2000], clock=page.work.clock)
     target = back if back == HOME else f"{HOME}/{article.id}"
     return redirect(f"{target}?done={action}")

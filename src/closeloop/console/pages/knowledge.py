@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from sqlalchemy import select
 
 from closeloop.console import kb_views
-from closeloop.console.session import CSRF_FIELD, SignedIn, check_csrf, needs
-from closeloop.console.web import redirect, render
-from closeloop.http.deps import AppClock, AppDatabase, AppSettings, DbSession
+from closeloop.console.page import Page
+from closeloop.console.session import CSRF_FIELD
+from closeloop.console.web import redirect
 from closeloop.kit.segment import search_terms
 from closeloop.knowledge import assist, service
 from closeloop.knowledge.render import plain_text
@@ -39,24 +39,19 @@ class Found:
 
 
 @router.get("/console/knowledge", response_class=HTMLResponse)
-def knowledge_search(
-    request: Request,
-    user: SignedIn,
-    session: DbSession,
-    database: AppDatabase,
-    clock: AppClock,
-    settings: AppSettings,
-    q: str = "",
-    category: str = "",
-) -> HTMLResponse:
+def knowledge_search(page: Page, q: str = "", category: str = "") -> HTMLResponse:
     """Published, currently valid articles for a question, the query's words marked."""
-    needs(user, "kb.search")
+    page.needs("kb.search")
     q, category = q.strip()[:QUERY_LIMIT], category.strip()[:96]
     found: list[Found] = []
     if q:
-        today = clock.local_date(settings.tz)
         result, _took = search(
-            database, session, q, today=today, limit=RESULTS, category=category or None
+            page.database,
+            page.session,
+            q,
+            today=page.work.today(),
+            limit=RESULTS,
+            category=category or None,
         )
         terms = search_terms(q)
         found = [
@@ -71,13 +66,11 @@ def knowledge_search(
             )
             for h in result.hits
         ]
-    top_level = session.execute(
+    top_level = page.session.execute(
         select(Category.code, Category.name).where(Category.level == 1).order_by(Category.code)
     ).all()
-    return render(
-        request,
+    return page.render(
         "knowledge_search.html",
-        user,
         q=q,
         category=category,
         categories=[(code, name) for code, name in top_level],
@@ -86,46 +79,37 @@ def knowledge_search(
 
 
 @router.get("/console/knowledge/{article_id}", response_class=HTMLResponse)
-def article_page(
-    article_id: str,
-    request: Request,
-    user: SignedIn,
-    session: DbSession,
-    clock: AppClock,
-    settings: AppSettings,
-    step: str = "",
-    path: str = "",
-) -> HTMLResponse:
+def article_page(article_id: str, page: Page, step: str = "", path: str = "") -> HTMLResponse:
     """The article's answer and its script, one step at a time (`?step=` links, no script)."""
-    needs(user, "kb.read")
-    article = service.load_article(session, user.actor, article_id)
-    shown = service.article_out(session, article, user.actor, clock.local_date(settings.tz))
-    return render(
-        request,
+    page.needs("kb.read")
+    article = service.load_article(page.session, page.actor, article_id)
+    shown = service.article_out(page.session, article, page.actor, page.work.today())
+    return page.render(
         "knowledge_article.html",
-        user,
         article=shown,
         answer_html=Markup(shown.answer_html),  # rendered safely: raw HTML in answers is escaped
         walk=kb_views.walk(shown.script, path, step) if shown.script else None,
-        rated=request.query_params.get("rated") == "1",
+        rated=page.request.query_params.get("rated") == "1",
     )
 
 
 @router.post("/console/knowledge/{article_id}/feedback")
 def rate_article(
     article_id: str,
-    request: Request,
-    user: SignedIn,
-    session: DbSession,
-    clock: AppClock,
+    page: Page,
     helpful: Annotated[str, Form()] = "",
     comment: Annotated[str, Form()] = "",
     csrf_token_: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     """Helpful or not helpful, from an agent; back to the article with a thank-you."""
-    check_csrf(request, csrf_token_, user.token)
-    article = service.load_article(session, user.actor, article_id)
+    page.check_csrf(csrf_token_)
+    article = service.load_article(page.session, page.actor, article_id)
     assist.feedback(
-        session, user.actor, article, helpful == "yes", comment.strip()[:1000], clock=clock
+        page.session,
+        page.actor,
+        article,
+        helpful == "yes",
+        comment.strip()[:1000],
+        clock=page.work.clock,
     )
     return redirect(f"/console/knowledge/{article.id}?rated=1")

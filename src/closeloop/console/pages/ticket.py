@@ -6,20 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
-from closeloop.config import Settings
 from closeloop.console import forms
 from closeloop.console.customer_panel import customer_panel
-from closeloop.console.session import ConsoleUser, SignedIn, check_csrf
+from closeloop.console.page import Page, PageContext
 from closeloop.console.ticket_view import possible_duplicate, ticket_view
-from closeloop.console.web import redirect, render
+from closeloop.console.web import redirect
 from closeloop.customers.service import get_customer
-from closeloop.db.engine import Database
-from closeloop.http.deps import AppClock, AppDatabase, AppSettings, DbSession, writes_on_read
-from closeloop.kit.clock import Clock
+from closeloop.http.deps import writes_on_read
 from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from closeloop.knowledge import assist
 from closeloop.knowledge import service as knowledge
@@ -44,36 +40,21 @@ class Outcome:
     typed: dict[str, Any] = field(default_factory=dict)
 
 
-def _page(
-    request: Request,
-    user: ConsoleUser,
-    session: Session,
-    database: Database,
-    clock: Clock,
-    settings: Settings,
-    ticket_id: int,
-    outcome: Outcome,
-    status: int = 200,
-) -> HTMLResponse:
-    actor, now = user.actor, clock.now()
-    view = ticket_view(session, actor, str(ticket_id), now)
+def _page(page: PageContext, ticket_id: int, outcome: Outcome, status: int = 200) -> HTMLResponse:
+    session, actor, work = page.session, page.actor, page.work
+    view = ticket_view(session, actor, str(ticket_id), work.now())
     customer = get_customer(session, actor, str(view.customer_id))
-    panel = customer_panel(
-        session, actor, customer, tz=settings.tz, clock=clock, except_ticket=ticket_id
-    )
+    panel = customer_panel(work, customer, except_ticket=ticket_id)
     suggestions: list[SuggestItem] = []
     if actor.can("kb.search"):
-        today = clock.local_date(settings.tz)
         found = assist.suggest_for_ticket(
-            database, session, actor, str(ticket_id), today=today, clock=clock
+            page.database, session, actor, str(ticket_id), today=work.today(), clock=work.clock
         )
         suggestions = found.items
     used = next((s for s in suggestions if s.id == outcome.used), None)
     duplicate = possible_duplicate(session, ticket_id) if outcome.created else None
-    return render(
-        request,
+    return page.render(
         "ticket.html",
-        user,
         status_code=status,
         view=view,
         t=view.ticket,
@@ -88,40 +69,24 @@ def _page(
 
 @router.get("/console/tickets/{ticket_id:int}", response_class=HTMLResponse)
 @writes_on_read  # suggestions shown are counted; an unmasked number is audited
-def ticket_page(
-    ticket_id: int,
-    request: Request,
-    user: SignedIn,
-    session: DbSession,
-    database: AppDatabase,
-    clock: AppClock,
-    settings: AppSettings,
-) -> HTMLResponse:
+def ticket_page(ticket_id: int, page: Page) -> HTMLResponse:
     """The ticket with its timeline, customer, suggestions and the actions allowed now."""
-    query = request.query_params
+    query = page.request.query_params
     done = query.get("done")
     outcome = Outcome(
         notice=done if done in HANDLERS else None,
         created=query.get("created") == "1",
         used=query.get("used"),
     )
-    return _page(request, user, session, database, clock, settings, ticket_id, outcome)
+    return _page(page, ticket_id, outcome)
 
 
 @router.post("/console/tickets/{ticket_id:int}/actions/{action}", response_class=HTMLResponse)
 def take_action(
-    ticket_id: int,
-    action: str,
-    request: Request,
-    user: SignedIn,
-    session: DbSession,
-    database: AppDatabase,
-    clock: AppClock,
-    settings: AppSettings,
-    form: Annotated[forms.ActionForm, Form()],
+    ticket_id: int, action: str, page: Page, form: Annotated[forms.ActionForm, Form()]
 ) -> Response:
     """Take an action from its form; a stale or refused form shows the page again, saying why."""
-    check_csrf(request, form.csrf_token, user.token)
+    page.check_csrf(form.csrf_token)
     if action not in HANDLERS:
         raise NotFound(f"no action {action!r}")
     typed = form.model_dump(exclude={"csrf_token", "version", "seen"})
@@ -129,16 +94,16 @@ def take_action(
     outcome = Outcome(action=action, typed=typed)
     try:
         body = forms.action_body(action, form)
-        with session.begin_nested():  # a refused action leaves nothing behind
+        with page.session.begin_nested():  # a refused action leaves nothing behind
             perform(
-                session,
-                user.actor,
+                page.session,
+                page.actor,
                 str(ticket_id),
                 action,
                 body,
                 if_match=version,
-                tz=settings.tz,
-                clock=clock,
+                tz=page.work.tz,
+                clock=page.work.clock,
             )
     except forms.FormRefused as exc:
         outcome.errors = exc.errors
@@ -147,7 +112,7 @@ def take_action(
         outcome.errors = forms.problems(exc, _first_field(action))
         status = 422
     except (PreconditionFailed, Conflict, Forbidden) as exc:
-        if isinstance(exc, PreconditionFailed) or _moved_on(session, user, ticket_id, version):
+        if isinstance(exc, PreconditionFailed) or _moved_on(page, ticket_id, version):
             outcome = Outcome(stale_seen=forms.whole_number(form.seen) or 0, action=action)
         elif isinstance(exc, Forbidden):
             raise
@@ -156,14 +121,14 @@ def take_action(
         status = 409
     else:
         return redirect(f"/console/tickets/{ticket_id}?done={action}")
-    return _page(request, user, session, database, clock, settings, ticket_id, outcome, status)
+    return _page(page, ticket_id, outcome, status)
 
 
-def _moved_on(session: Session, user: ConsoleUser, ticket_id: int, version: int | None) -> bool:
+def _moved_on(page: PageContext, ticket_id: int, version: int | None) -> bool:
     """Whether the ticket changed since the form was shown."""
     if version is None:
         return False
-    return load_ticket(session, user.actor, str(ticket_id)).version != version
+    return load_ticket(page.session, page.actor, str(ticket_id)).version != version
 
 
 def _first_field(action: str) -> str:
@@ -175,14 +140,11 @@ def _first_field(action: str) -> str:
 def use_answer(
     ticket_id: int,
     article_id: str,
-    request: Request,
-    user: SignedIn,
-    session: DbSession,
-    clock: AppClock,
+    page: Page,
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Record that a suggested answer was used for this ticket (使用此答案) and show it."""
-    check_csrf(request, csrf_token, user.token)
-    article = knowledge.load_article(session, user.actor, article_id)
-    assist.use_in_ticket(session, user.actor, article, str(ticket_id), clock=clock)
+    page.check_csrf(csrf_token)
+    article = knowledge.load_article(page.session, page.actor, article_id)
+    assist.use_in_ticket(page.session, page.actor, article, str(ticket_id), clock=page.work.clock)
     return redirect(f"/console/tickets/{ticket_id}?used={article.id}#kb-{article.id}")
