@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from closeloop.auth import audit
 from closeloop.auth.deps import require
 from closeloop.care import outages, subscriptions
+from closeloop.care.choices import OutageKind
 from closeloop.care.models import CareRule, Outage, Subscription
 from closeloop.care.rules import DEFAULT_RULES, load_rules, validate_params
 from closeloop.customers.service import get_customer
@@ -46,7 +47,7 @@ class CancelIn(BaseModel):
 class OutageIn(BaseModel):
     """An outage or cut-over: where, when and what."""
 
-    kind: Literal["outage", "cutover"] = "outage"
+    kind: OutageKind = "outage"
     regions: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
         default_factory=list, max_length=200
     )

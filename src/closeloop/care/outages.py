@@ -17,6 +17,7 @@ from sqlalchemy import String, and_, cast, exists, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
+from closeloop.care.choices import OUTAGE_KINDS
 from closeloop.care.models import Notification, OptOut, Outage, OutageTicket
 from closeloop.care.quiet import QuietHours
 from closeloop.care.rules import OUTAGE, load_rules
@@ -29,7 +30,7 @@ from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
 from closeloop.tickets.queries import customers_with_open_tickets_at, open_in_area
 
-KINDS = {"outage": "故障", "cutover": "割接"}
+KINDS = OUTAGE_KINDS.labels("zh-CN")  # the kind as the notice names it
 
 
 def _area(outage: Outage) -> str:
@@ -136,7 +137,7 @@ def open_outage(
 ) -> Outage:
     """Record an outage, link its area's open tickets and notify its customers once."""
     if kind not in KINDS:
-        raise InvalidInput.field("kind", "must be outage or cutover")
+        raise InvalidInput.field("kind", f"must be {' or '.join(OUTAGE_KINDS.codes)}")
     if not regions and not cell_ids:
         raise InvalidInput.field("regions", "name at least one region or cell id")
     if expected_end_at <= starts_at:

@@ -4,7 +4,7 @@ suggestions, usage; and the customer-facing self-service chat."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 
@@ -14,6 +14,7 @@ from closeloop.kit.actor import Actor
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from closeloop.knowledge import assist, chat, schemas, service, versions
+from closeloop.knowledge.choices import ArticleAction, ArticleStatus
 from closeloop.knowledge.models import Article
 from closeloop.knowledge.search import search
 
@@ -118,7 +119,7 @@ def list_articles(
     actor: CurrentActor,
     clock: AppClock,
     settings: AppSettings,
-    status: Literal["draft", "review", "approved", "published", "retired"] | None = None,
+    status: ArticleStatus | None = None,
     category: Annotated[str | None, Query(max_length=96)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
@@ -257,7 +258,7 @@ def rate_article(
 @router.post("/articles/{article_id}/{action}", response_model=schemas.ArticleOut)
 def workflow_action(
     article_id: str,
-    action: Literal["submit", "reject", "approve", "publish", "retire"],
+    action: ArticleAction,
     response: Response,
     session: DbSession,
     actor: CurrentActor,
