@@ -17,6 +17,7 @@ from sqlalchemy import String, and_, cast, exists, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
+from closeloop.care.choices import OUTAGE_KINDS
 from closeloop.care.models import Notification, OptOut, Outage, OutageTicket
 from closeloop.care.quiet import QuietHours
 from closeloop.care.rules import OUTAGE, load_rules
@@ -31,7 +32,7 @@ from closeloop.kit.errors import Conflict, InvalidInput, NotFound
 from closeloop.kit.ids import parse_id
 from closeloop.tickets.queries import customers_with_open_tickets_at, open_in_area
 
-KINDS = {"outage": "故障", "cutover": "割接"}
+KINDS = OUTAGE_KINDS.labels("zh-CN")  # the kind as the notice names it
 
 
 def _area(outage: Outage) -> str:
@@ -143,7 +144,7 @@ def open_outage(
     if starts_at.tzinfo is None or expected_end_at.tzinfo is None:
         raise InvalidInput.field("start", "timestamps need an offset")
     if kind not in KINDS:
-        raise InvalidInput.field("kind", "must be outage or cutover")
+        raise InvalidInput.field("kind", f"must be {' or '.join(OUTAGE_KINDS.codes)}")
     if not regions and not cell_ids:
         raise InvalidInput.field("regions", "name at least one region or cell id")
     if expected_end_at <= starts_at:

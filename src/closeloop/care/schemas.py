@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, Field
 
+from closeloop.care.choices import OutageKind
 from closeloop.care.models import Notification, Outage, Subscription
 from closeloop.care.rules import RuleSettings
 
@@ -38,7 +39,7 @@ class CancelIn(BaseModel):
 class OutageIn(BaseModel):
     """An outage or cut-over: where, when and what."""
 
-    kind: Literal["outage", "cutover"] = "outage"
+    kind: OutageKind = "outage"
     regions: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
         default_factory=list, max_length=200
     )

@@ -16,11 +16,11 @@ from closeloop.customers.models import Customer
 from closeloop.organisation.models import Station
 from closeloop.runtime.work import Work
 from closeloop.tickets.events import DeadlineMissed, DeadlineNearing, TicketChanged
+from closeloop.tickets.workflow import STATION_STATUSES
 
 if TYPE_CHECKING:
     from closeloop.tickets.models import Ticket
 
-STATION_STATUSES = ("dispatched", "in_progress", "pending")
 STAGE_NAMES = {"accept": "受理", "work": "处理", "callback": "回访", "resolution": "服务承诺"}
 
 

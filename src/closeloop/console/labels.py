@@ -1,9 +1,19 @@
 """Names shown for the codes the services use (statuses, actions, severities …).
 
-Marked with `N_` so Babel extracts them; templates translate them at render time.
+Each set is declared once, with its Chinese and English name and badge tone, in its domain's
+`choices.py`. Here the console picks the sets it shows, as code → English name: the English
+name is the message id templates translate with `_()`, and `i18n.translations` adds the names
+of every set in SHOWN to the catalogues, so they need no entry in messages.po.
+
+Page texts are marked with `N_` so Babel extracts them; templates translate them at render time.
 """
 
 from __future__ import annotations
+
+from closeloop.auth import choices as auth
+from closeloop.kit.choices import Choices
+from closeloop.knowledge import choices as kb
+from closeloop.tickets import choices as tickets
 
 
 def N_(message: str) -> str:
@@ -11,84 +21,44 @@ def N_(message: str) -> str:
     return message
 
 
-STATUSES: dict[str, str] = {
-    "new": N_("New"),
-    "expert": N_("At expert seat"),
-    "dispatched": N_("Dispatched"),
-    "in_progress": N_("In progress"),
-    "pending": N_("Pending"),
-    "replied": N_("Replied"),
-    "closed": N_("Closed"),
-    "cancelled": N_("Cancelled"),
-}
+SHOWN: tuple[Choices, ...] = (
+    tickets.STATUSES,
+    tickets.ACTIONS,
+    tickets.SEVERITIES,
+    tickets.CHANNELS,
+    tickets.TYPES,
+    tickets.SATISFACTION,
+    auth.ROLES,
+    kb.STATUSES,
+    kb.ACTIONS,
+)
 
-ACTIONS: dict[str, str] = {
-    "resolve": N_("Resolve"),
-    "escalate": N_("Escalate to expert"),
-    "dispatch": N_("Dispatch to station"),
-    "accept": N_("Accept"),
-    "return": N_("Return (misrouted)"),
-    "hold": N_("Put on hold"),
-    "resume": N_("Resume"),
-    "reply": N_("Reply"),
-    "callback": N_("Record callback"),
-    "cancel": N_("Cancel"),
-    "reopen": N_("Reopen"),
-}
+STATUSES = tickets.STATUSES.labels("en")
+ACTIONS = tickets.ACTIONS.labels("en")
+SEVERITIES = tickets.SEVERITIES.labels("en")
+CHANNELS = tickets.CHANNELS.labels("en")
+TYPES = tickets.TYPES.labels("en")
+SATISFACTION = tickets.SATISFACTION.labels("en")
+ROLES = auth.ROLES.labels("en")
+ARTICLE_STATUSES = kb.STATUSES.labels("en")
+ARTICLE_ACTIONS = kb.ACTIONS.labels("en")
 
-SEVERITIES: dict[str, str] = {
-    "urgent": N_("Urgent"),
-    "high": N_("High"),
-    "normal": N_("Normal"),
-    "low": N_("Low"),
-}
+# The badge class of a ticket status whose tone is not neutral (closed and cancelled are ok).
+STATUS_TONES = {code: tone for code, tone in tickets.STATUSES.tones().items() if tone != "neutral"}
 
-CHANNELS: dict[str, str] = {
-    "hotline": N_("Hotline"),
-    "online": N_("Online"),
-    "app": N_("App"),
-    "sms": N_("SMS"),
-    "social": N_("Social media"),
-    "store": N_("Store"),
-}
 
-TYPES: dict[str, str] = {
-    "fault": N_("Fault"),
-    "complaint": N_("Complaint"),
-    "inquiry": N_("Inquiry"),
-    "request": N_("Request"),
-    "suggestion": N_("Suggestion"),
-}
+def translations(language: str) -> dict[str, str]:
+    """English name → name in `language` of every shown choice whose name differs.
 
-SATISFACTION: dict[str, str] = {
-    "satisfied": N_("Satisfied"),
-    "basically_satisfied": N_("Basically satisfied"),
-    "unsatisfied": N_("Unsatisfied"),
-}
-
-ROLES: dict[str, str] = {
-    "admin": N_("Administrator"),
-    "supervisor": N_("Supervisor"),
-    "agent": N_("Front-line agent"),
-    "expert": N_("Expert seat"),
-    "callback": N_("Callback agent"),
-    "editor": N_("Knowledge editor"),
-    "station": N_("Station staff"),
-    "client": N_("Machine client"),
-}
-
-ARTICLE_STATUSES: dict[str, str] = {
-    "draft": N_("Draft"),
-    "review": N_("In review"),
-    "approved": N_("Approved"),
-    "published": N_("Published"),
-    "retired": N_("Retired"),
-}
-
-ARTICLE_ACTIONS: dict[str, str] = {
-    "submit": N_("Submit for review"),
-    "reject": N_("Send back to draft"),
-    "approve": N_("Approve"),
-    "publish": N_("Publish"),
-    "retire": N_("Retire"),
-}
+    ValueError when two shown choices share an English name but not the other one (the
+    catalogue translates a message id one way only).
+    """
+    found: dict[str, str] = {}
+    for choices in SHOWN:
+        for choice in choices:
+            name = choice.label(language)
+            if found.setdefault(choice.en, name) != name:
+                raise ValueError(
+                    f"{choice.en!r} is shown as both {found[choice.en]!r} and {name!r}"
+                )
+    return {en: name for en, name in found.items() if name != en}

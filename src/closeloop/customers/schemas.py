@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from closeloop.customers.choices import Channel
 from closeloop.customers.rules import id_number_problem, msisdn_problem
 from closeloop.kit.timefmt import Timestamp
-
-CHANNELS = ("hotline", "online", "app", "sms", "social", "store")
 
 
 class PlanOut(BaseModel):
@@ -84,7 +83,7 @@ class ContactIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    channel: Literal["hotline", "online", "app", "sms", "social", "store"]
+    channel: Channel
     summary: str = Field(min_length=1, max_length=2000)
 
 

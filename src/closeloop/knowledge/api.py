@@ -3,7 +3,7 @@ suggestions, usage; and the customer-facing self-service chat."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 
@@ -15,6 +15,7 @@ from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from closeloop.knowledge import assist, schemas, service, versions
 from closeloop.knowledge.bot import chat
+from closeloop.knowledge.choices import ArticleAction, ArticleStatus
 from closeloop.knowledge.models import Article
 from closeloop.knowledge.search.live import search
 
@@ -108,7 +109,7 @@ def list_articles(
     actor: CurrentActor,
     clock: AppClock,
     settings: AppSettings,
-    status: Literal["draft", "review", "approved", "published", "retired"] | None = None,
+    status: ArticleStatus | None = None,
     category: Annotated[str | None, Query(max_length=96)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: str | None = None,
@@ -252,7 +253,7 @@ def rate_article(
 @router.post("/articles/{article_id}/{action}", response_model=schemas.ArticleOut)
 def workflow_action(
     article_id: str,
-    action: Literal["submit", "reject", "approve", "publish", "retire"],
+    action: ArticleAction,
     response: Response,
     session: DbSession,
     actor: CurrentActor,

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from closeloop.kit.errors import Conflict
+from closeloop.knowledge import choices
 
-STATUSES = ("draft", "review", "approved", "published", "retired")
+STATUSES: tuple[str, ...] = choices.STATUSES.codes
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from closeloop.kit.durations import minutes_to_iso
 from closeloop.kit.errors import NotFound
 from closeloop.organisation.calendar import WEEKDAYS, Week, WorkCalendar
+from closeloop.organisation.choices import SEVERITIES
 from closeloop.organisation.models import (
     BusinessCalendar,
     CalendarDay,
@@ -21,8 +22,6 @@ from closeloop.organisation.models import (
     Department,
     Station,
 )
-
-SEVERITIES = ("urgent", "high", "normal", "low")
 
 
 def list_stations(session: Session) -> list[Station]:
@@ -46,7 +45,7 @@ def station_out(station: Station) -> dict[str, Any]:
         "department": station.department_code,
         "calendar": station.calendar_code,
         "accept_within": minutes_to_iso(station.accept_minutes),
-        "time_limits": {s: minutes_to_iso(station.limit_minutes(s)) for s in SEVERITIES},
+        "time_limits": {s: minutes_to_iso(station.limit_minutes(s)) for s in SEVERITIES.codes},
     }
 
 

@@ -16,7 +16,7 @@ from closeloop.kit.pagination import decode_cursor, encode_cursor
 from closeloop.kit.segment import search_terms
 from closeloop.tickets.models import Ticket
 from closeloop.tickets.service import visibility
-from closeloop.tickets.workflow import STATUSES
+from closeloop.tickets.workflow import OPEN_STATUSES, STATUSES
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def count_tickets(session: Session, actor: Actor, f: TicketFilter, now: datetime
     return int(session.scalar(query) or 0)
 
 
-CLOSED_STATUSES = ("closed", "cancelled")
+CLOSED_STATUSES = tuple(s for s in STATUSES if s not in OPEN_STATUSES)
 
 
 def open_in_area(regions: list[str], cells: list[str]) -> Select[Any]:

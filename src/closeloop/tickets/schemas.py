@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from closeloop.customers.rules import msisdn_problem
 from closeloop.kit.timefmt import Timestamp
+from closeloop.tickets.choices import Channel, Satisfaction, Severity, TicketType
 
-Channel = Literal["hotline", "online", "app", "sms", "social", "store"]
-TicketType = Literal["fault", "complaint", "inquiry", "request", "suggestion"]
-Severity = Literal["urgent", "high", "normal", "low"]
-Satisfaction = Literal["satisfied", "basically_satisfied", "unsatisfied"]
+__all__ = ["Channel", "Satisfaction", "Severity", "TicketType"]  # the allowed codes (choices)
 
 
 class _Body(BaseModel):

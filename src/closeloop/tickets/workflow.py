@@ -2,7 +2,8 @@
 
 new → expert → dispatched → in_progress → replied → closed, plus pending (the station's clock
 stops while waiting on the customer) and cancelled. The API, the console and the CLI all ask
-this table; nothing else decides whether an action is allowed.
+this table; nothing else decides whether an action is allowed. The statuses and actions (with
+their names) are declared in closeloop.tickets.choices; the table is checked against them.
 """
 
 from __future__ import annotations
@@ -10,18 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-STATUSES = (
-    "new",
-    "expert",
-    "dispatched",
-    "in_progress",
-    "pending",
-    "replied",
-    "closed",
-    "cancelled",
-)
-OPEN_STATUSES = ("new", "expert", "dispatched", "in_progress", "pending", "replied")
-STATION_STATUSES = ("dispatched", "in_progress", "pending")
+from closeloop.tickets import choices
+
+STATUSES: tuple[str, ...] = choices.STATUSES.codes
+OPEN_STATUSES = choices.STATUSES.tagged(choices.OPEN)
+STATION_STATUSES = choices.STATUSES.tagged(choices.AT_STATION)
 
 # Roles that act on behalf of a station must be staff of the ticket's current station.
 STATION_ROLE = "station"
@@ -64,13 +58,27 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("reopen", "closed", "expert", "agent supervisor"),
 )
 
-ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
+ACTIONS: tuple[str, ...] = choices.ACTIONS.codes
+
+
+def _check_table() -> None:
+    """Every row names declared statuses and actions, and every declared action has a row."""
+    used = {s for t in TRANSITIONS for s in (*t.sources, t.target)}
+    problems = [f"undeclared status {s!r}" for s in sorted(used - set(STATUSES))]
+    actions = {t.action for t in TRANSITIONS}
+    problems += [f"undeclared action {a!r}" for a in sorted(actions - set(ACTIONS))]
+    problems += [f"action {a!r} has no row" for a in ACTIONS if a not in actions]
+    if problems:
+        raise ValueError(f"the ticket workflow table: {'; '.join(problems)}")
+
+
+_check_table()
 
 # A closed ticket may be reopened this long after closing.
 REOPEN_WITHIN = timedelta(days=7)
 
-SATISFIED = ("satisfied", "basically_satisfied")
-SATISFACTIONS = ("satisfied", "basically_satisfied", "unsatisfied")
+SATISFIED = choices.SATISFACTION.tagged(choices.SATISFIED)
+SATISFACTIONS = choices.SATISFACTION.codes
 
 
 def allowed_actions(status: str) -> list[str]:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
+from closeloop.care import choices
 from closeloop.care.models import Notification
 from closeloop.care.outbox import notify_customer
 from closeloop.customers.models import Customer
@@ -39,11 +40,11 @@ from closeloop.tmf.events import emit, hub_router
 PREFIX = "/tmf-api/communicationManagement/v4"
 API = "CommunicationMessage"
 RULE = "tmf_message"
-UNSENT = ("pending", "held", "failed")
+UNSENT = choices.NOTIFICATION_STATUSES.tagged(choices.UNSENT)
 router = APIRouter(prefix=PREFIX, tags=["tmf"])
 hub = hub_router(PREFIX, API, "communication")
 Scoped = Depends(require_scope("communication"))
-STATE = {"pending": "initial", "held": "initial", "sending": "inProgress", "failed": "inProgress"}
+STATE = choices.NOTIFICATION_STATUSES.attribute("tmf")  # the CommunicationMessage state of a status
 
 
 def to_tmf(n: Notification, actor: Actor, base: str) -> dict[str, Any]:
@@ -147,7 +148,7 @@ async def post_message(
     receivers = expect(body, "receiver", list, required=True)
     expect(body, "sender", dict, required=True)
     assert content is not None and message_type is not None and receivers is not None
-    if message_type.lower() not in ("sms", "webhook", "email"):
+    if message_type.lower() not in choices.NOTIFICATION_CHANNELS:
         raise BadRequest("messageType must be SMS, EMAIL or WEBHOOK")
     now = clock.now()
     customer = _receiver(session, receivers)

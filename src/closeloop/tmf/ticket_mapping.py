@@ -11,37 +11,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from closeloop.kit.errors import Conflict
-from closeloop.tickets import service
+from closeloop.tickets import choices, service
 from closeloop.tickets.edits import Note
 from closeloop.tickets.models import Ticket, TicketEvent
 from closeloop.tickets.workflow import TRANSITIONS, allowed_actions
 from closeloop.tmf.common import BadRequest, expect
 from closeloop.tmf.models import TmfTicket
 
-NATIVE_TYPES = ("fault", "complaint", "inquiry", "request", "suggestion")
-CHANNELS = ("hotline", "online", "app", "sms", "social", "store")
+NATIVE_TYPES = choices.TYPES.codes
+CHANNELS = choices.CHANNELS.codes
 
-TO_TMF_STATUS = {
-    "new": "acknowledged",
-    "expert": "inProgress",
-    "dispatched": "inProgress",
-    "in_progress": "inProgress",
-    "pending": "pending",
-    "replied": "resolved",
-    "closed": "closed",
-    "cancelled": "cancelled",
-}
+# The TMF status and severity of each native one are attributes of the choices (`tmf`).
+TO_TMF_STATUS = choices.STATUSES.attribute("tmf")
 TMF_STATUSES = frozenset(TO_TMF_STATUS.values()) | {"submitted", "rejected", "held"}
-TO_TMF_SEVERITY = {"urgent": "Critical", "high": "High", "normal": "Medium", "low": "Low"}
+TO_TMF_SEVERITY = choices.SEVERITIES.attribute("tmf")
+# A TMF severity read back: its own name, the native code, and TMF's other usual words.
 FROM_TMF_SEVERITY = {
-    "critical": "urgent",
-    "urgent": "urgent",
+    **{code: code for code in choices.SEVERITIES.codes},
+    **{tmf.lower(): code for code, tmf in TO_TMF_SEVERITY.items()},
     "major": "high",
-    "high": "high",
-    "medium": "normal",
-    "normal": "normal",
     "minor": "low",
-    "low": "low",
 }
 # attributes a client may not set (TroubleTicket minus TroubleTicket_Update)
 READ_ONLY = frozenset(

@@ -3,7 +3,7 @@ the edit form, workflow buttons and version history with differences."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
@@ -18,6 +18,7 @@ from closeloop.console.session import CSRF_FIELD
 from closeloop.console.web import redirect
 from closeloop.kit.errors import Forbidden
 from closeloop.knowledge import service, versions
+from closeloop.knowledge.choices import ArticleAction
 from closeloop.knowledge.models import Article
 from closeloop.knowledge.schemas import ArticleFields, ArticleIn
 from closeloop.organisation.models import Category
@@ -207,7 +208,7 @@ def save_draft(
 @router.post("/console/knowledge/manage/{article_id}/{action}")
 def workflow_step(
     article_id: str,
-    action: Literal["submit", "reject", "approve", "publish", "retire"],
+    action: ArticleAction,
     page: Page,
     csrf_token_: Csrf = "",
     note: Text = "",
