@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, the current user, user admin and the audit log."""
+"""Sign-in, sign-out, the current user and the audit log (user and role admin: admin_api)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from closeloop.auth.schemas import (
     MeUpdate,
     TokenOut,
     TokenRequest,
-    UserIn,
-    UserOut,
 )
 from closeloop.auth.service import sign_in
 from closeloop.auth.tokens import revoke_token
@@ -83,42 +81,6 @@ def me(actor: CurrentActor, session: DbSession) -> MeOut:
 def update_me(body: MeUpdate, actor: CurrentActor, session: DbSession, clock: AppClock) -> MeOut:
     """Change the caller's own settings: the console language (null = the site's default)."""
     return _me(actor, users.set_language(session, actor, body.language, clock=clock))
-
-
-def _user_out(user: User) -> UserOut:
-    return UserOut(
-        id=str(user.id),
-        username=user.username,
-        display_name=user.display_name,
-        roles=user.role_codes,
-        station=user.station_code,
-        active=user.active,
-    )
-
-
-Admin = Annotated[Actor, Depends(require("users.manage"))]
-
-
-@router.get("/users", response_model=list[UserOut])
-def list_users(session: DbSession, _actor: Admin) -> list[UserOut]:
-    """Every user account."""
-    return [_user_out(u) for u in users.list_users(session)]
-
-
-@router.post("/users", status_code=201, response_model=UserOut)
-def create_user(body: UserIn, session: DbSession, actor: Admin, clock: AppClock) -> UserOut:
-    """Create a user account."""
-    user = users.create_user(
-        session,
-        actor,
-        body.username,
-        body.password,
-        body.roles,
-        station=body.station,
-        display_name=body.display_name,
-        clock=clock,
-    )
-    return _user_out(user)
 
 
 def _audit_out(entry: AuditEntry) -> AuditOut:

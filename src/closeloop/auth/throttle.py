@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
@@ -13,6 +14,8 @@ from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import TooManyRequests
 
 WINDOW = timedelta(minutes=1)
+# Failures are kept this long; an admin sees how many a user had in it ("recent").
+KEPT = 10 * WINDOW
 
 
 def _subjects(username: str, address: str | None) -> list[str]:
@@ -51,10 +54,26 @@ def record_failure(
 ) -> None:
     """Count a failed sign-in against the user and the address; forget old failures."""
     now = clock.now()
-    session.execute(delete(LoginFailure).where(LoginFailure.at < now - 10 * WINDOW))
+    session.execute(delete(LoginFailure).where(LoginFailure.at < now - KEPT))
     session.add_all(LoginFailure(subject=s, at=now) for s in _subjects(username, address))
 
 
 def clear_user(session: Session, username: str) -> None:
     """Forget a user's failures after a successful sign-in."""
     session.execute(delete(LoginFailure).where(LoginFailure.subject == f"user:{username.lower()}"))
+
+
+def recent_failures(
+    session: Session, usernames: Iterable[str], *, clock: Clock = system_clock
+) -> dict[str, int]:
+    """How many sign-ins failed for each user in the last ten minutes (none since a success)."""
+    subjects = {f"user:{name.lower()}": name for name in usernames}
+    if not subjects:
+        return {}
+    rows = session.execute(
+        select(LoginFailure.subject, func.count())
+        .where(LoginFailure.subject.in_(list(subjects)), LoginFailure.at > clock.now() - KEPT)
+        .group_by(LoginFailure.subject)
+    )
+    counts = {subjects[subject]: int(count) for subject, count in rows}
+    return {name: counts.get(name, 0) for name in subjects.values()}
