@@ -94,7 +94,7 @@ def wire(event_bus: EventBus = bus, modules: Iterable[Module] = MODULES) -> None
 def sync_defaults(session: Session, modules: Iterable[Module] = MODULES) -> int:
     """Write the default roles, grants and every module's default rows; how many were added."""
     modules = tuple(modules)
-    added = sync_roles(session, roles(modules), role_permissions(modules))
+    added = sync_roles(session, roles(modules), role_permissions(modules), permissions(modules))
     return added + sum(default(session) for m in modules for default in m.defaults)
 
 

@@ -1,4 +1,4 @@
-"""`closeloop user create|set-password|disable|list` and what it does to signing in."""
+"""`closeloop user create|set-password|disable|enable|list` and what it does to signing in."""
 
 from __future__ import annotations
 
@@ -214,6 +214,27 @@ def test_disable_twice_is_harmless(cli: Cli) -> None:
 
 def test_disable_an_unknown_user_fails(cli: Cli) -> None:
     assert_one_line_failure(cli("user", "disable", "ghost"), "ghost")
+
+
+def test_enable_lets_a_disabled_user_sign_in_again(cli: Cli, client: TestClient) -> None:
+    cli("user", "disable", "agent2")
+
+    result = cli("user", "enable", "agent2")
+
+    assert result.exit_code == 0, result.output
+    assert can_sign_in(client, "agent2", DEMO_PASSWORD)
+    assert listed(cli)["agent2"]["active"] is True
+
+
+def test_set_password_ends_the_users_sessions(cli: Cli, client: TestClient) -> None:
+    token = client.post(
+        "/api/v1/auth/token", json={"username": "agent2", "password": DEMO_PASSWORD}
+    ).json()["access_token"]
+
+    cli("user", "set-password", "agent2", "--password", "brand-new-pass")
+
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 401
 
 
 def test_cli_changes_are_audited(cli: Cli, client: TestClient) -> None:

@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, the current user, user admin and the audit log."""
+"""Sign-in, sign-out, the current user and the audit log (user and role admin: admin_api)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ from closeloop.auth.schemas import (
     MeUpdate,
     TokenOut,
     TokenRequest,
-    UserIn,
-    UserOut,
 )
 from closeloop.auth.service import sign_in
 from closeloop.auth.tokens import revoke_token
@@ -80,42 +78,6 @@ def update_me(body: MeUpdate, work: CurrentWork) -> MeOut:
     """Change the caller's own settings: the console language (null = the site's default)."""
     user = users.set_language(work.session, work.actor, body.language, clock=work.clock)
     return _me(work.actor, user)
-
-
-def _user_out(user: User) -> UserOut:
-    return UserOut(
-        id=str(user.id),
-        username=user.username,
-        display_name=user.display_name,
-        roles=user.role_codes,
-        station=user.station_code,
-        active=user.active,
-    )
-
-
-Admin = Annotated[Work, Depends(work_requiring("users.manage"))]
-
-
-@router.get("/users", response_model=list[UserOut])
-def list_users(work: Admin) -> list[UserOut]:
-    """Every user account."""
-    return [_user_out(u) for u in users.list_users(work.session)]
-
-
-@router.post("/users", status_code=201, response_model=UserOut)
-def create_user(body: UserIn, work: Admin) -> UserOut:
-    """Create a user account."""
-    user = users.create_user(
-        work.session,
-        work.actor,
-        body.username,
-        body.password,
-        body.roles,
-        station=body.station,
-        display_name=body.display_name,
-        clock=work.clock,
-    )
-    return _user_out(user)
 
 
 def _audit_out(entry: AuditEntry) -> AuditOut:

@@ -1,4 +1,4 @@
-"""`closeloop user create|set-password|disable|list`."""
+"""`closeloop user create|set-password|disable|enable|list`."""
 
 from __future__ import annotations
 
@@ -70,6 +70,15 @@ def disable(username: str) -> None:
     with database().unit_of_work() as session:
         users.disable_user(session, CLI_ACTOR, username)
     typer.echo(f"{username} disabled", err=True)
+
+
+@app.command("enable")
+@reports_errors
+def enable(username: str) -> None:
+    """Let a disabled user sign in again."""
+    with database().unit_of_work() as session:
+        users.enable_user(session, CLI_ACTOR, username)
+    typer.echo(f"{username} enabled", err=True)
 
 
 @app.command("list")

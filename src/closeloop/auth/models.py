@@ -30,6 +30,31 @@ class RolePermission(Base):
     permission: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
+class Permission(Base):
+    """One permission of the catalogue (权限目录), with what it allows; written from the module
+    manifest by `closeloop migrate`."""
+
+    __tablename__ = "permissions"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    description: Mapped[str] = mapped_column(String(255), default="")
+
+
+class OfferedGrant(Base):
+    """A default grant the manifest has offered a role once (已下发的默认授权).
+
+    Migrations add a default grant only when it was never offered before, so a grant an
+    operator removed stays removed while a new module's permissions still reach their roles.
+    """
+
+    __tablename__ = "offered_grants"
+
+    role_code: Mapped[str] = mapped_column(
+        ForeignKey("roles.code", ondelete="CASCADE"), primary_key=True
+    )
+    permission: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 class UserRole(Base):
     """A role held by a user."""
 
@@ -56,6 +81,10 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Sign-in history an admin sees on the user: the last success, and the failures since it.
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failed_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     roles: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 

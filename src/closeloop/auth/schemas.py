@@ -1,10 +1,10 @@
-"""API shapes for sign-in, the current user, users and the audit log."""
+"""API shapes for sign-in, the current user, users, roles and the audit log."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from closeloop.kit.timefmt import Timestamp
 
@@ -58,7 +58,7 @@ class UserIn(BaseModel):
 
 
 class UserOut(BaseModel):
-    """A user account."""
+    """A user account, with its sign-in history."""
 
     id: str
     username: str
@@ -66,6 +66,75 @@ class UserOut(BaseModel):
     roles: list[str]
     station: str | None
     active: bool
+    created_at: Timestamp
+    last_sign_in_at: Timestamp | None
+    failed_sign_ins: int = Field(description="failed sign-ins since the last successful one")
+    recent_failed_sign_ins: int = Field(description="failed sign-ins of the last ten minutes")
+    last_failed_sign_in_at: Timestamp | None
+
+
+class UserPatch(BaseModel):
+    """What an admin changes about a user; a field left out stays as it is."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str | None = Field(default=None, max_length=64)
+    roles: list[str] | None = None
+    station: str | None = Field(default=None, description="null unbinds the user's station")
+    disabled: bool | None = None
+
+    @field_validator("display_name", "roles", "disabled", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Only called for a field that was sent: null there means nothing, so say so.
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep it")
+        return value
+
+
+class PasswordIn(BaseModel):
+    """A new password an admin sets for a user."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(max_length=256)
+
+
+class SignedOut(BaseModel):
+    """What ending a user's sessions did."""
+
+    username: str
+    revoked_tokens: int
+
+
+class PermissionOut(BaseModel):
+    """A permission of the catalogue."""
+
+    code: str
+    description: str
+
+
+class RoleOut(BaseModel):
+    """A role with what it may do."""
+
+    code: str
+    name: str
+    permissions: list[str]
+
+
+class RolesOut(BaseModel):
+    """The roles × permissions matrix with the catalogue of permissions."""
+
+    roles: list[RoleOut]
+    permissions: list[PermissionOut]
+
+
+class RolePermissionsIn(BaseModel):
+    """The whole set of permissions a role grants from now on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    permissions: list[str]
 
 
 class AuditOut(BaseModel):

@@ -36,6 +36,8 @@ def authenticate(
 ) -> User | None:
     """The active user with these credentials, or None (the failure is counted).
 
+    A known user's last sign-in, or failures since it, are recorded on the user.
+
     Raises 429 before checking anything when the user or address is throttled.
     """
     throttle.check_allowed(session, username, address, limit, clock=clock)
@@ -43,8 +45,14 @@ def authenticate(
     ok = verify_password(password, user.password_hash if user else dummy_hash())
     if user is None or not ok or not user.active:
         throttle.record_failure(session, username, address, clock=clock)
+        if user is not None:
+            # counted in SQL, so two failures at once both count
+            user.failed_sign_ins = User.failed_sign_ins + 1
+            user.last_failed_sign_in_at = clock.now()
         return None
     throttle.clear_user(session, username)
+    user.last_sign_in_at = clock.now()
+    user.failed_sign_ins = 0
     return user
 
 

@@ -6,8 +6,10 @@ sees the same count; they are kept ten minutes and a user's are forgotten on a g
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from closeloop.auth.models import LoginFailure
@@ -17,6 +19,7 @@ from closeloop.kit.errors import TooManyRequests
 from closeloop.kit.ratelimit import SlidingWindowLimiter
 
 WINDOW = timedelta(minutes=1)
+# Failures are kept this long; an admin sees how many a user had in it ("recent").
 KEEP = 10 * WINDOW
 
 
@@ -60,3 +63,19 @@ def record_failure(
 def clear_user(session: Session, username: str) -> None:
     """Forget a user's failures after a successful sign-in."""
     TableHitLog(session, LoginFailure).forget(f"user:{username.lower()}")
+
+
+def recent_failures(
+    session: Session, usernames: Iterable[str], *, clock: Clock = system_clock
+) -> dict[str, int]:
+    """How many sign-ins failed for each user in the last ten minutes (none since a success)."""
+    subjects = {f"user:{name.lower()}": name for name in usernames}
+    if not subjects:
+        return {}
+    rows = session.execute(
+        select(LoginFailure.subject, func.count())
+        .where(LoginFailure.subject.in_(list(subjects)), LoginFailure.at > clock.now() - KEEP)
+        .group_by(LoginFailure.subject)
+    )
+    counts = {subjects[subject]: int(count) for subject, count in rows}
+    return {name: counts.get(name, 0) for name in subjects.values()}

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
@@ -117,3 +117,16 @@ def revoke_token(
     if access is not None and access.revoked_at is None:
         access.revoked_at = clock.now()
         audit.record(session, actor, "token.revoke", "token", access.id, "logout", clock=clock)
+
+
+def revoke_all(session: Session, user_id: int, *, clock: Clock = system_clock) -> int:
+    """Revoke every token of a user not revoked yet — API clients and console sessions alike
+    (the console cookie holds one of these tokens); how many. The caller audits why."""
+    now = clock.now()
+    result = session.execute(
+        update(AccessToken)
+        .where(AccessToken.user_id == user_id, AccessToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

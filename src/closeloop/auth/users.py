@@ -1,15 +1,17 @@
-"""User accounts: create, change password, disable, list, and load an actor."""
+"""User accounts: create, change password, disable and enable, list, and load an actor."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
-from closeloop.auth import audit
+from closeloop.auth import audit, throttle
 from closeloop.auth.models import Role, RolePermission, User, UserRole
 from closeloop.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from closeloop.auth.tokens import revoke_all
 from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
@@ -29,6 +31,24 @@ def _check_password(password: str) -> None:
         )
 
 
+def check_roles(session: Session, roles: Sequence[str], station: str | None) -> None:
+    """422 unless the roles exist (at least one) and the station, if any, exists; station
+    staff must be bound to a station."""
+    if not roles:
+        raise InvalidInput.field("roles", "at least one role is required")
+    known = set(session.scalars(select(Role.code)))
+    unknown = sorted(set(roles) - known)
+    if unknown:
+        raise InvalidInput.field("roles", f"unknown role(s): {', '.join(unknown)}")
+    if "station" in roles and not station:
+        raise InvalidInput.field("station", "station staff must be bound to a station")
+    if (
+        station
+        and session.scalar(select(_STATIONS.c.code).where(_STATIONS.c.code == station)) is None
+    ):
+        raise InvalidInput.field("station", f"no station {station!r}")
+
+
 def create_user(
     session: Session,
     by: Actor,
@@ -46,19 +66,7 @@ def create_user(
             "username", "use 2–64 lowercase letters, digits, dot, dash or underscore"
         )
     _check_password(password)
-    if not roles:
-        raise InvalidInput.field("roles", "at least one role is required")
-    known = set(session.scalars(select(Role.code)))
-    unknown = sorted(set(roles) - known)
-    if unknown:
-        raise InvalidInput.field("roles", f"unknown role(s): {', '.join(unknown)}")
-    if "station" in roles and not station:
-        raise InvalidInput.field("station", "station staff must be bound to a station")
-    if (
-        station
-        and session.scalar(select(_STATIONS.c.code).where(_STATIONS.c.code == station)) is None
-    ):
-        raise InvalidInput.field("station", f"no station {station!r}")
+    check_roles(session, roles, station)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"user {username!r} already exists")
     user = User(
@@ -94,13 +102,17 @@ def get_by_username(session: Session, username: str) -> User:
 
 def set_password(
     session: Session, by: Actor, username: str, password: str, *, clock: Clock = system_clock
-) -> User:
-    """Replace a user's password (their tokens stay valid until revoked or expired)."""
+) -> int:
+    """Replace a user's password (a reset by an admin): every token and console session of
+    theirs ends, and their sign-in lockout is lifted. How many tokens were revoked."""
     _check_password(password)
     user = get_by_username(session, username)
     user.password_hash = hash_password(password)
-    audit.record(session, by, "user.set_password", "user", user.id, "", clock=clock)
-    return user
+    revoked = revoke_all(session, user.id, clock=clock)
+    throttle.clear_user(session, user.username)
+    summary = f"tokens revoked: {revoked}"
+    audit.record(session, by, "user.set_password", "user", user.id, summary, clock=clock)
+    return revoked
 
 
 LANGUAGES = ("zh-CN", "en")
@@ -123,11 +135,24 @@ def set_language(
 def disable_user(
     session: Session, by: Actor, username: str, *, clock: Clock = system_clock
 ) -> User:
-    """Disable a user: they can no longer sign in and their tokens stop working."""
+    """Disable a user: they can no longer sign in and their tokens are revoked (so enabling
+    them again does not bring old sessions back)."""
     user = get_by_username(session, username)
     if user.active:
         user.active = False
-        audit.record(session, by, "user.disable", "user", user.id, "active=false", clock=clock)
+        revoked = revoke_all(session, user.id, clock=clock)
+        summary = f"active: true → false; tokens revoked: {revoked}"
+        audit.record(session, by, "user.disable", "user", user.id, summary, clock=clock)
+    return user
+
+
+def enable_user(session: Session, by: Actor, username: str, *, clock: Clock = system_clock) -> User:
+    """Let a disabled user sign in again."""
+    user = get_by_username(session, username)
+    if not user.active:
+        user.active = True
+        summary = "active: false → true"
+        audit.record(session, by, "user.enable", "user", user.id, summary, clock=clock)
     return user
 
 
