@@ -4,6 +4,7 @@ changed service promise applying to the next ticket."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -96,3 +97,38 @@ def test_a_changed_promise_applies_to_the_next_ticket(
     ).json()
     opened = datetime.fromisoformat(created["created_at"])
     assert datetime.fromisoformat(created["resolution_due_at"]) - opened == timedelta(hours=6)
+
+
+def test_changed_quiet_hours_hold_the_next_progress_notice(
+    client: TestClient, as_user: Personas
+) -> None:
+    # The test clock stands at Monday 10:00 in Shanghai: inside 09:00-12:00.
+    response = client.put(
+        f"{SETTINGS}/care.quiet_hours",
+        json={"value": "09:00-12:00"},
+        headers=as_user.headers("admin"),
+    )
+    assert response.status_code == 200, response.text
+    customer = client.get(
+        "/api/v1/customers", params={"limit": 1}, headers=as_user.headers("agent")
+    ).json()["items"][0]
+    ticket = client.post(
+        "/api/v1/tickets", json=ticket_body(customer["id"]), headers=as_user.headers("agent")
+    ).json()
+    for action, user, body in (
+        ("escalate", "agent", {"note": "转专家"}),
+        ("dispatch", "expert", {"station": "wireless", "note": "请处理"}),
+    ):
+        done = client.post(
+            f"/api/v1/tickets/{ticket['id']}/{action}", json=body, headers=as_user.headers(user)
+        )
+        assert done.status_code == 200, done.text
+    notices = client.get(
+        "/api/v1/notifications",
+        params={"ticket_id": ticket["id"], "rule": "ticket_progress"},
+        headers=as_user.headers("supervisor"),
+    ).json()["items"]
+    assert notices, "the dispatch notice is queued"
+    send_after = datetime.fromisoformat(notices[0]["send_after"])
+    assert send_after.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%H:%M") == "12:00"
+    assert notices[0]["hold_reason"] == "quiet_hours"

@@ -9,13 +9,13 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from closeloop.care.ingest import Policy, ingest_usage
+from closeloop.care.ingest import ingest_usage
 from closeloop.care.models import Notification
-from closeloop.care.quiet import QuietHours
-from closeloop.config import Settings
+from closeloop.care.settings import policy_in_force
 from closeloop.kit.actor import Actor
 from closeloop.kit.progress import record_progress
 from closeloop.runtime.cli import database, fail, reports_errors, settings, stderr
+from closeloop.runtime.work import Work
 
 usage_app = typer.Typer(
     help="Feed usage records to the proactive-care rules.", no_args_is_help=True
@@ -24,11 +24,6 @@ notifications_app = typer.Typer(help="The notification outbox.", no_args_is_help
 
 INGEST_ACTOR = Actor(username="cli-usage", roles=("admin",))
 EXPORT_FIELDS = ("id", "msisdn", "rule", "period", "threshold", "country", "text", "status")
-
-
-def policy_of(config: Settings) -> Policy:
-    """The care policy (time zone, quiet hours, daily cap) of these settings."""
-    return Policy(config.tz, QuietHours.parse(config.quiet_hours), config.care_daily_cap)
 
 
 @usage_app.command("ingest")
@@ -44,12 +39,14 @@ def ingest(
     if not file.is_file():
         fail(f"cannot read {file}: no such file")
     config = settings()
+    with database().unit_of_work() as session:
+        policy = policy_in_force(Work(session, config))
     with record_progress(f"ingesting {file.name}", file.stat().st_size) as (on_bytes, on_rec):
         report = ingest_usage(
             database(),
             file,
             INGEST_ACTOR,
-            policy_of(config),
+            policy,
             strict=strict,
             on_bytes=on_bytes,
             on_records=on_rec,

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from closeloop.auth import audit
 from closeloop.care.choices import OUTAGE_KINDS
 from closeloop.care.models import Notification, OptOut, Outage, OutageTicket
-from closeloop.care.quiet import QuietHours
 from closeloop.care.rules import OUTAGE, load_rules
 from closeloop.care.schemas import OutageOut
+from closeloop.care.settings import quiet_hours_in_force
 from closeloop.care.templates import local_text, render
 from closeloop.config import Settings
 from closeloop.customers.models import Customer
@@ -30,6 +30,7 @@ from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
 from closeloop.kit.ids import parse_id
+from closeloop.runtime.work import Work
 from closeloop.tickets.queries import customers_with_open_tickets_at, open_in_area
 
 KINDS = OUTAGE_KINDS.labels("zh-CN")  # the kind as the notice names it
@@ -60,7 +61,7 @@ def _notify_all(
     rule = load_rules(session)[OUTAGE]
     if not rule.enabled:
         return 0
-    until = QuietHours.parse(settings.quiet_hours).until(now, settings.tz)
+    until = quiet_hours_in_force(Work.of(session)).until(now, settings.tz)
     send_after = until if (until and rule.quiet_hours) else now
     prefix = f"outage:{outage.id}:{phase}:"
     rows = select(

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
 from closeloop.care.models import Notification, OptOut
-from closeloop.care.quiet import QuietHours, schedule_one
+from closeloop.care.quiet import schedule_one
 from closeloop.care.rules import DEFAULT_RULES, OPT_OUT_RULES, RuleSettings, load_rules
 from closeloop.care.schemas import NotificationOut, NotificationPage
+from closeloop.care.settings import DAILY_CAP, quiet_hours_in_force
 from closeloop.customers.models import Customer
 from closeloop.customers.service import PERSONAL_DATA
 from closeloop.kit.actor import Actor
@@ -88,10 +88,10 @@ def notify_recipient(
         return None
     status, send_after, hold_reason = "pending", at, None
     if settings is not None:
-        config = Work.of(session).settings
+        work = Work.of(session)
         status, send_after, hold_reason = schedule_one(
-            session, customer_id, settings, at, config.tz,
-            _quiet_hours(config.quiet_hours), config.care_daily_cap, CAPPED_RULES,
+            session, customer_id, settings, at, work.tz,
+            quiet_hours_in_force(work), work.business(DAILY_CAP.key), CAPPED_RULES,
         )  # fmt: skip
     notification = Notification(
         customer_id=customer_id,
@@ -113,11 +113,6 @@ def notify_recipient(
     )
     session.add(notification)
     return notification
-
-
-@lru_cache(maxsize=4)
-def _quiet_hours(text: str) -> QuietHours:
-    return QuietHours.parse(text)
 
 
 def notify_staff(

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from closeloop.care.dispatcher import Dispatcher
+from closeloop.care.ingest import Policy
 from closeloop.care.quiet import QuietHours
 from closeloop.runtime.business import BusinessSetting, positive_int, positive_number
+from closeloop.runtime.work import Work
 
 
 def _quiet_window(value: Any) -> str:
@@ -55,3 +58,28 @@ WEBHOOK_RATE = BusinessSetting(
 )  # fmt: skip
 
 SETTINGS = (QUIET_HOURS, DAILY_CAP, MAX_ATTEMPTS, BACKOFF, SMS_RATE, EMAIL_RATE, WEBHOOK_RATE)
+
+
+def policy_in_force(work: Work) -> Policy:
+    """The time zone, quiet hours and daily cap that usage notices follow now."""
+    quiet = QuietHours.parse(work.business(QUIET_HOURS.key))
+    return Policy(work.tz, quiet, work.business(DAILY_CAP.key))
+
+
+def quiet_hours_in_force(work: Work) -> QuietHours:
+    """The customers' quiet hours now."""
+    return QuietHours.parse(work.business(QUIET_HOURS.key))
+
+
+def apply_delivery_limits(work: Work, dispatcher: Dispatcher) -> None:
+    """Give a running dispatcher the attempts, backoff and per-channel rates in force."""
+    dispatcher.max_attempts = work.business(MAX_ATTEMPTS.key)
+    dispatcher.backoff_seconds = work.business(BACKOFF.key)
+    rates = {
+        "sms": work.business(SMS_RATE.key),
+        "email": work.business(EMAIL_RATE.key),
+        "webhook": work.business(WEBHOOK_RATE.key),
+    }
+    if rates != dispatcher.rates:
+        dispatcher.rates = rates
+        dispatcher.limiters.clear()  # rebuilt at the new rates on the next send
