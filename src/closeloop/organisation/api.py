@@ -1,16 +1,16 @@
-"""Stations, calendars and taxonomies: reading them, and changing calendars (admin)."""
+"""Stations and calendars: reading them, and changing them (admin)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from closeloop.auth.deps import require
 from closeloop.http.deps import DbSession
 from closeloop.kit.actor import Actor
-from closeloop.organisation import calendars, service
-from closeloop.organisation.schemas import DaysIn, WeekIn
+from closeloop.organisation import calendars, service, stations
+from closeloop.organisation.schemas import DaysIn, MembersIn, StationIn, StationPatch, WeekIn
 from closeloop.runtime.work import Work
 
 router = APIRouter(prefix="/api/v1", tags=["organisation"])
@@ -19,9 +19,23 @@ Reader = Annotated[Actor, Depends(require("org.read"))]
 
 
 @router.get("/stations")
-def list_stations(session: DbSession, _actor: Reader) -> list[dict[str, Any]]:
-    """Back-end stations with their per-severity time limits (ISO 8601 durations)."""
-    return [service.station_out(s) for s in service.list_stations(session)]
+def list_stations(
+    session: DbSession, _actor: Reader, retired: bool | None = None
+) -> list[dict[str, Any]]:
+    """Back-end stations with their per-severity time limits (ISO 8601 durations); retired
+    ones show `retired: true` (`?retired=false` leaves them out, `?retired=true` lists only
+    them)."""
+    return [
+        service.station_out(s)
+        for s in service.list_stations(session)
+        if retired is None or (s.retired_at is not None) == retired
+    ]
+
+
+@router.get("/stations/{code}")
+def get_station(code: str, session: DbSession, _actor: Reader) -> dict[str, Any]:
+    """One station, as the list shows it."""
+    return service.station_out(service.get_station(session, code))
 
 
 @router.get("/stations/{code}/calendar")
@@ -35,20 +49,6 @@ def station_calendar(code: str, session: DbSession, _actor: Reader) -> dict[str,
 def list_departments(session: DbSession, _actor: Reader) -> list[dict[str, str]]:
     """Departments."""
     return [{"code": d.code, "name": d.name} for d in service.list_departments(session)]
-
-
-@router.get("/taxonomy/categories")
-def list_categories(
-    session: DbSession, _actor: Reader, level: Annotated[int | None, Query(ge=1, le=3)] = None
-) -> list[dict[str, Any]]:
-    """The three-level fault/complaint category taxonomy."""
-    return [service.taxonomy_out(c) for c in service.list_categories(session, level)]
-
-
-@router.get("/taxonomy/causes")
-def list_causes(session: DbSession, _actor: Reader) -> list[dict[str, Any]]:
-    """The fault-cause taxonomy."""
-    return [service.taxonomy_out(c) for c in service.list_causes(session)]
 
 
 Manager = Annotated[Actor, Depends(require("org.manage"))]
@@ -92,3 +92,53 @@ def set_calendar_hours(
     )
     calendars.set_hours(work, code, week)
     return service.calendar_out(session, code)
+
+
+def _terms(body: StationPatch) -> stations.StationTerms:
+    limits = body.time_limits.model_dump(exclude_unset=True) if body.time_limits else None
+    return stations.parse_terms(
+        name=body.name,
+        department=body.department,
+        calendar=body.calendar,
+        accept_within=body.accept_within,
+        time_limits=limits,
+    )
+
+
+@router.post("/stations", status_code=201)
+def create_station(body: StationIn, session: DbSession, actor: Manager) -> dict[str, Any]:
+    """A new back-end station (工位)."""
+    work = Work.of(session).acting_as(actor)
+    return service.station_out(stations.create_station(work, body.code, _terms(body)))
+
+
+@router.patch("/stations/{code}")
+def update_station(
+    code: str, body: StationPatch, session: DbSession, actor: Manager
+) -> dict[str, Any]:
+    """Rename a station or change its time limits, accept time, calendar or department.
+    Running deadlines keep the terms they were dispatched with; a new calendar moves them."""
+    work = Work.of(session).acting_as(actor)
+    return service.station_out(stations.update_station(work, code, _terms(body)))
+
+
+@router.post("/stations/{code}/retire")
+def retire_station(code: str, session: DbSession, actor: Manager) -> dict[str, Any]:
+    """Retire a station: it keeps its history and receives no more dispatches."""
+    work = Work.of(session).acting_as(actor)
+    return service.station_out(stations.retire_station(work, code))
+
+
+@router.get("/stations/{code}/members")
+def station_members(code: str, session: DbSession, _actor: Reader) -> dict[str, Any]:
+    """The users bound to a station."""
+    return {"station": code, "members": stations.members(Work.of(session), code)}
+
+
+@router.put("/stations/{code}/members")
+def set_station_members(
+    code: str, body: MembersIn, session: DbSession, actor: Manager
+) -> dict[str, Any]:
+    """Replace the users bound to a station (those listed move here from their station)."""
+    work = Work.of(session).acting_as(actor)
+    return {"station": code, "members": stations.set_members(work, code, body.members)}
