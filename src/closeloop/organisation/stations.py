@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from closeloop.auth import audit, users
 from closeloop.auth.models import User
@@ -73,14 +74,9 @@ def parse_terms(
         for severity, text in (time_limits or {}).items()
         if text is not None
     }
+    accept = None if accept_within is None else duration_minutes(accept_within, "accept_within")
     return StationTerms(
-        name=name,
-        department=department,
-        calendar=calendar,
-        accept_minutes=None
-        if accept_within is None
-        else duration_minutes(accept_within, "accept_within"),
-        limits=limits,
+        name=name, department=department, calendar=calendar, accept_minutes=accept, limits=limits
     )
 
 
@@ -117,7 +113,11 @@ def create_station(work: Work, code: str, terms: StationTerms) -> Station:
         limit_low_minutes=terms.limits.get("low", 72 * 60),
     )
     work.session.add(station)
-    work.session.flush()
+    try:
+        with work.session.begin_nested():
+            work.session.flush()
+    except IntegrityError as exc:  # a concurrent create of the same code
+        raise Conflict(f"station {code!r} already exists") from exc
     audit.record(
         work.session, work.actor, "station.create", "station", code,
         "(none) → " + "; ".join(f"{k}: {v}" for k, v in _fields(station).items()),
@@ -195,7 +195,7 @@ def retire_station(work: Work, code: str) -> Station:
     work.session.flush()
     summary = f"retired: no → yes at {station.retired_at.isoformat()}"
     if categories:
-        summary += f"; suggested no more for {len(categories)} categor(ies)"
+        summary += f"; no longer suggested for {len(categories)} category(ies)"
     audit.record(
         work.session, work.actor, "station.retire", "station", code, summary, clock=work.clock
     )

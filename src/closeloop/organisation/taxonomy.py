@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from closeloop.auth import audit
 from closeloop.kit.errors import Conflict, InvalidInput
@@ -125,7 +126,11 @@ def add_node(
     if work.session.get(model, code) is not None:
         raise Conflict(f"{_entity(model)} {code!r} already exists")
     work.session.add(node)
-    work.session.flush()
+    try:
+        with work.session.begin_nested():
+            work.session.flush()
+    except IntegrityError as exc:  # a concurrent add of the same code
+        raise Conflict(f"{_entity(model)} {code!r} already exists") from exc
     audit.record(
         work.session, work.actor, f"{_entity(model)}.create", _entity(model), code,
         "(none) → " + "; ".join(f"{k}: {v}" for k, v in _fields(node).items()),
