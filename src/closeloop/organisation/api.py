@@ -25,11 +25,7 @@ def list_stations(
     """Back-end stations with their per-severity time limits (ISO 8601 durations); retired
     ones show `retired: true` (`?retired=false` leaves them out, `?retired=true` lists only
     them)."""
-    return [
-        service.station_out(s)
-        for s in service.list_stations(session)
-        if retired is None or (s.retired_at is not None) == retired
-    ]
+    return [service.station_out(s) for s in service.list_stations(session, retired=retired)]
 
 
 @router.get("/stations/{code}")
@@ -132,7 +128,7 @@ def retire_station(code: str, session: DbSession, actor: Manager) -> dict[str, A
 @router.get("/stations/{code}/members")
 def station_members(code: str, session: DbSession, _actor: Reader) -> dict[str, Any]:
     """The users bound to a station."""
-    return {"station": code, "members": stations.members(Work.of(session), code)}
+    return {"station": code, "members": stations.members(session, code)}
 
 
 @router.put("/stations/{code}/members")

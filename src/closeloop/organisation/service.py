@@ -30,9 +30,14 @@ Taxonomy = type[Category] | type[Cause]
 T = TypeVar("T", Category, Cause)
 
 
-def list_stations(session: Session) -> list[Station]:
-    """Every station, by code."""
-    return list(session.scalars(select(Station).order_by(Station.code)))
+def list_stations(session: Session, *, retired: bool | None = None) -> list[Station]:
+    """The stations by code: all, or only the retired (True) or the working ones (False)."""
+    query = select(Station).order_by(Station.code)
+    if retired is not None:
+        query = query.where(
+            Station.retired_at.is_not(None) if retired else Station.retired_at.is_(None)
+        )
+    return list(session.scalars(query))
 
 
 def get_station(session: Session, code: str) -> Station:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from closeloop.auth import audit, users
 from closeloop.auth.models import User
@@ -101,17 +102,8 @@ def create_station(work: Work, code: str, terms: StationTerms) -> Station:
     _check_refs(work, terms)
     if work.session.get(Station, code) is not None:
         raise Conflict(f"station {code!r} already exists")
-    station = Station(
-        code=code,
-        name=terms.name,
-        department_code=terms.department,
-        calendar_code=terms.calendar,
-        accept_minutes=terms.accept_minutes or 30,
-        limit_urgent_minutes=terms.limits.get("urgent", 4 * 60),
-        limit_high_minutes=terms.limits.get("high", 8 * 60),
-        limit_normal_minutes=terms.limits.get("normal", 24 * 60),
-        limit_low_minutes=terms.limits.get("low", 72 * 60),
-    )
+    station = Station(code=code)  # what terms leave out takes the model's defaults
+    _apply(station, terms)
     work.session.add(station)
     try:
         with work.session.begin_nested():
@@ -137,13 +129,8 @@ def _fields(station: Station) -> dict[str, str]:
     }
 
 
-def update_station(work: Work, code: str, terms: StationTerms) -> Station:
-    """Change a station's name, department, calendar, accept time or time limits; audited
-    with before and after. Running deadlines keep their terms; a new calendar moves them."""
-    station = get_station(work.session, code)
-    _check_refs(work, terms)
-    before = _fields(station)
-    old_calendar = station.calendar_code
+def _apply(station: Station, terms: StationTerms) -> None:
+    """Set what the terms give; leave the rest."""
     if terms.name is not None:
         station.name = terms.name
     if terms.department is not None:
@@ -154,6 +141,16 @@ def update_station(work: Work, code: str, terms: StationTerms) -> Station:
         station.accept_minutes = terms.accept_minutes
     for severity, minutes in terms.limits.items():
         setattr(station, f"limit_{severity}_minutes", minutes)
+
+
+def update_station(work: Work, code: str, terms: StationTerms) -> Station:
+    """Change a station's name, department, calendar, accept time or time limits; audited
+    with before and after. Running deadlines keep their terms; a new calendar moves them."""
+    station = get_station(work.session, code)
+    _check_refs(work, terms)
+    before = _fields(station)
+    old_calendar = station.calendar_code
+    _apply(station, terms)
     after = _fields(station)
     changes = [f"{k}: {before[k]} → {after[k]}" for k in before if before[k] != after[k]]
     if not changes:
@@ -202,10 +199,10 @@ def retire_station(work: Work, code: str) -> Station:
     return station
 
 
-def members(work: Work, code: str) -> list[str]:
+def members(session: Session, code: str) -> list[str]:
     """Usernames of the users bound to the station."""
-    get_station(work.session, code)
-    return [u.username for u in users.station_members(work.session, code)]
+    get_station(session, code)
+    return [u.username for u in users.station_members(session, code)]
 
 
 def set_members(work: Work, code: str, usernames: Iterable[str]) -> list[str]:

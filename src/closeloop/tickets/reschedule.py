@@ -7,9 +7,8 @@ terms it was dispatched with.)"""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, select
 
 from closeloop.auth import audit
 from closeloop.organisation.calendar import WorkCalendar
@@ -27,26 +26,25 @@ def move_running_deadlines(work: Work, event: CalendarChanged) -> None:
     """Re-lay the running deadlines of every ticket at a station that uses the calendar."""
     forget_calendars()
     stations = select(Station.code).where(Station.calendar_code == event.calendar)
-    _relay(work, stations, event.before, event.after, event.at, f"calendar {event.calendar}")
+    at_stations = Ticket.station.in_(stations)
+    _relay(work, at_stations, event.before, event.after, event.at, f"calendar {event.calendar}")
 
 
 def follow_station_calendar(work: Work, event: StationCalendarChanged) -> None:
     """Re-lay the running deadlines of the station's tickets on its new calendar."""
-    stations = select(Station.code).where(Station.code == event.station)
-    _relay(work, stations, event.before, event.after, event.at, f"station {event.station}")
+    at_station = Ticket.station == event.station
+    _relay(work, at_station, event.before, event.after, event.at, f"station {event.station}")
 
 
 def _relay(
     work: Work,
-    stations: Select[Any],
+    at_stations: ColumnElement[bool],
     before: WorkCalendar,
     after: WorkCalendar,
     now: datetime,
     what: str,
 ) -> None:
-    tickets = work.session.scalars(
-        select(Ticket).where(Ticket.station.in_(stations), Ticket.status.in_(RUNNING))
-    )
+    tickets = work.session.scalars(select(Ticket).where(at_stations, Ticket.status.in_(RUNNING)))
     for ticket in tickets:
         moves = _move(ticket, before, after, now)
         if not moves:
