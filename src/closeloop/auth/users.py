@@ -20,8 +20,19 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
 # Users are bound to a station by its code (a foreign key). Stations belong to `organisation`,
-# which sits above the auth kernel, so only the key column is named here.
-_STATIONS = table("stations", column("code"))
+# which sits above the auth kernel, so only the columns read here are named.
+_STATIONS = table("stations", column("code"), column("retired_at"))
+
+
+def _check_station(session: Session, station: str) -> None:
+    """A station users may be bound to: it exists and is not retired (422 naming `station`)."""
+    found = session.execute(
+        select(_STATIONS.c.retired_at).where(_STATIONS.c.code == station)
+    ).first()
+    if found is None:
+        raise InvalidInput.field("station", f"no station {station!r}")
+    if found[0] is not None:
+        raise InvalidInput.field("station", f"station {station!r} is retired")
 
 
 def _check_password(password: str) -> None:
@@ -42,11 +53,8 @@ def check_roles(session: Session, roles: Sequence[str], station: str | None) -> 
         raise InvalidInput.field("roles", f"unknown role(s): {', '.join(unknown)}")
     if "station" in roles and not station:
         raise InvalidInput.field("station", "station staff must be bound to a station")
-    if (
-        station
-        and session.scalar(select(_STATIONS.c.code).where(_STATIONS.c.code == station)) is None
-    ):
-        raise InvalidInput.field("station", f"no station {station!r}")
+    if station:
+        _check_station(session, station)
 
 
 def create_user(
@@ -113,6 +121,34 @@ def set_password(
     summary = f"tokens revoked: {revoked}"
     audit.record(session, by, "user.set_password", "user", user.id, summary, clock=clock)
     return revoked
+
+
+def set_station(
+    session: Session, by: Actor, username: str, station: str | None, *, clock: Clock = system_clock
+) -> User:
+    """Bind a user to a station (None: to none); audited with before and after. Station staff
+    cannot be left without a station (409): bind them to another one instead."""
+    user = get_by_username(session, username)
+    if user.station_code == station:
+        return user
+    if station is None and "station" in user.role_codes:
+        raise Conflict(
+            f"{username} is station staff and must stay bound to a station: "
+            "bind them to another station instead"
+        )
+    if station is not None:
+        _check_station(session, station)
+    summary = f"station: {user.station_code or '(none)'} → {station or '(none)'}"
+    user.station_code = station
+    audit.record(session, by, "user.set_station", "user", user.id, summary, clock=clock)
+    return user
+
+
+def station_members(session: Session, station: str) -> list[User]:
+    """The users bound to a station, by name."""
+    return list(
+        session.scalars(select(User).where(User.station_code == station).order_by(User.username))
+    )
 
 
 LANGUAGES = ("zh-CN", "en")

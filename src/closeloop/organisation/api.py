@@ -1,25 +1,41 @@
-"""Stations, calendars and taxonomies: reading them, and changing calendars (admin)."""
+"""Stations, calendars and business settings: reading them, and changing them (admin)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from closeloop.auth.deps import work_requiring
-from closeloop.organisation import business_settings, calendars, service
-from closeloop.organisation.schemas import DaysIn, SettingIn, WeekIn
+from closeloop.organisation import business_settings, calendars, service, stations
+from closeloop.organisation.schemas import (
+    DaysIn,
+    MembersIn,
+    SettingIn,
+    StationIn,
+    StationPatch,
+    WeekIn,
+)
 from closeloop.runtime.work import Work
 
 router = APIRouter(prefix="/api/v1", tags=["organisation"])
 
 Reader = Annotated[Work, Depends(work_requiring("org.read"))]
+Manager = Annotated[Work, Depends(work_requiring("org.manage"))]
 
 
 @router.get("/stations")
-def list_stations(work: Reader) -> list[dict[str, Any]]:
-    """Back-end stations with their per-severity time limits (ISO 8601 durations)."""
-    return [service.station_out(s) for s in service.list_stations(work.session)]
+def list_stations(work: Reader, retired: bool | None = None) -> list[dict[str, Any]]:
+    """Back-end stations with their per-severity time limits (ISO 8601 durations); retired
+    ones show `retired: true` (`?retired=false` leaves them out, `?retired=true` lists only
+    them)."""
+    return [service.station_out(s) for s in service.list_stations(work.session, retired=retired)]
+
+
+@router.get("/stations/{code}")
+def get_station(code: str, work: Reader) -> dict[str, Any]:
+    """One station, as the list shows it."""
+    return service.station_out(service.get_station(work.session, code))
 
 
 @router.get("/stations/{code}/calendar")
@@ -35,21 +51,52 @@ def list_departments(work: Reader) -> list[dict[str, str]]:
     return [{"code": d.code, "name": d.name} for d in service.list_departments(work.session)]
 
 
-@router.get("/taxonomy/categories")
-def list_categories(
-    work: Reader, level: Annotated[int | None, Query(ge=1, le=3)] = None
-) -> list[dict[str, Any]]:
-    """The three-level fault/complaint category taxonomy."""
-    return [service.taxonomy_out(c) for c in service.list_categories(work.session, level)]
+# --- stations (admin) -----------------------------------------------------------------------
 
 
-@router.get("/taxonomy/causes")
-def list_causes(work: Reader) -> list[dict[str, Any]]:
-    """The fault-cause taxonomy."""
-    return [service.taxonomy_out(c) for c in service.list_causes(work.session)]
+def _terms(body: StationPatch) -> stations.StationTerms:
+    limits = body.time_limits.model_dump(exclude_unset=True) if body.time_limits else None
+    return stations.parse_terms(
+        name=body.name,
+        department=body.department,
+        calendar=body.calendar,
+        accept_within=body.accept_within,
+        time_limits=limits,
+    )
 
 
-Manager = Annotated[Work, Depends(work_requiring("org.manage"))]
+@router.post("/stations", status_code=201)
+def create_station(body: StationIn, work: Manager) -> dict[str, Any]:
+    """A new back-end station (工位)."""
+    return service.station_out(stations.create_station(work, body.code, _terms(body)))
+
+
+@router.patch("/stations/{code}")
+def update_station(code: str, body: StationPatch, work: Manager) -> dict[str, Any]:
+    """Rename a station or change its time limits, accept time, calendar or department.
+    Running deadlines keep the terms they were dispatched with; a new calendar moves them."""
+    return service.station_out(stations.update_station(work, code, _terms(body)))
+
+
+@router.post("/stations/{code}/retire")
+def retire_station(code: str, work: Manager) -> dict[str, Any]:
+    """Retire a station: it keeps its history and receives no more dispatches."""
+    return service.station_out(stations.retire_station(work, code))
+
+
+@router.get("/stations/{code}/members")
+def station_members(code: str, work: Reader) -> dict[str, Any]:
+    """The users bound to a station."""
+    return {"station": code, "members": stations.members(work.session, code)}
+
+
+@router.put("/stations/{code}/members")
+def set_station_members(code: str, body: MembersIn, work: Manager) -> dict[str, Any]:
+    """Replace the users bound to a station (those listed move here from their station)."""
+    return {"station": code, "members": stations.set_members(work, code, body.members)}
+
+
+# --- calendars (admin) ----------------------------------------------------------------------
 
 
 @router.get("/calendars/{code}")
@@ -74,6 +121,9 @@ def set_calendar_hours(code: str, body: WeekIn, work: Manager) -> dict[str, Any]
     }
     calendars.set_hours(work, code, calendars.parse_week(hours))
     return calendars.calendar_detail(work.session, code)
+
+
+# --- business settings (admin) --------------------------------------------------------------
 
 
 @router.get("/settings")

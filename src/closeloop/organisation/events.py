@@ -15,3 +15,12 @@ class CalendarChanged(DomainEvent):
     calendar: str
     before: WorkCalendar
     after: WorkCalendar
+
+
+@dataclass(frozen=True, kw_only=True)
+class StationCalendarChanged(DomainEvent):
+    """A station now works to another business calendar: its running deadlines move to it."""
+
+    station: str
+    before: WorkCalendar
+    after: WorkCalendar

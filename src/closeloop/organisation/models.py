@@ -90,6 +90,8 @@ class Station(Base):
     limit_high_minutes: Mapped[int] = mapped_column(Integer, default=8 * 60)
     limit_normal_minutes: Mapped[int] = mapped_column(Integer, default=24 * 60)
     limit_low_minutes: Mapped[int] = mapped_column(Integer, default=72 * 60)
+    # Retired (撤销): keeps its history, receives no more dispatches.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     def limit_minutes(self, severity: str) -> int:
         """The station's time limit for a ticket of this severity, in business minutes."""
@@ -97,25 +99,35 @@ class Station(Base):
 
 
 class Category(Base):
-    """A node of the three-level fault/complaint classification (故障现象分类)."""
+    """A node of the three-level fault/complaint classification (故障现象分类).
+
+    `parent` is the tree; the code is a stable identifier (the path where the node was made,
+    e.g. signal/indoor/weak) that tickets keep, so a move changes the parent, never the code."""
 
     __tablename__ = "categories"
 
     code: Mapped[str] = mapped_column(String(96), primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str | None] = mapped_column(String(128), nullable=True)
     parent: Mapped[str | None] = mapped_column(
         ForeignKey("categories.code"), nullable=True, index=True
     )
     level: Mapped[int] = mapped_column(Integer)
     station_code: Mapped[str | None] = mapped_column(ForeignKey("stations.code"), nullable=True)
+    # Retired: no longer chosen for new tickets; tickets that have it keep and show it.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Cause(Base):
-    """A node of the fault-cause classification (故障原因) a station gives when it replies."""
+    """A node of the fault-cause classification (故障原因) a station gives when it replies;
+    parent and code relate as in Category."""
 
     __tablename__ = "causes"
 
     code: Mapped[str] = mapped_column(String(96), primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str | None] = mapped_column(String(128), nullable=True)
     parent: Mapped[str | None] = mapped_column(ForeignKey("causes.code"), nullable=True, index=True)
     level: Mapped[int] = mapped_column(Integer)
+    # Retired: no longer given in new replies; tickets that have it keep and show it.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from closeloop.organisation import api, cli, models
+from closeloop.organisation import api, cli, models, taxonomy_api
 from closeloop.runtime.module import Module
 
 _STAFF = ("supervisor", "agent", "expert", "callback", "editor", "station", "client")
@@ -10,7 +10,7 @@ _STAFF = ("supervisor", "agent", "expert", "callback", "editor", "station", "cli
 MODULE = Module(
     name="organisation",
     models=(models,),
-    routers=(api.router,),
+    routers=(api.router, taxonomy_api.router),
     commands={"calendar": cli.app},
     permissions={
         "org.read": "read stations, calendars and taxonomies",

@@ -21,12 +21,13 @@ from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
 from closeloop.organisation.models import Cause, Station
+from closeloop.organisation.service import leaf_problem
 from closeloop.runtime.work import Work
 from closeloop.tickets import history, schemas, sla
 from closeloop.tickets.deadlines import record_missed, refresh, station_terms
 from closeloop.tickets.events import CallbackRecorded, TicketChanged, TicketClosed
 from closeloop.tickets.models import Ticket, TicketStationVisit
-from closeloop.tickets.service import is_leaf, load_ticket
+from closeloop.tickets.service import load_ticket
 from closeloop.tickets.workflow import (
     REOPEN_WITHIN,
     allowed_actions,
@@ -76,6 +77,8 @@ def _dispatch(ctx: Context, body: schemas.DispatchBody) -> Step:
     station = session.get(Station, body.station)
     if station is None:
         raise InvalidInput.field("station", f"no station {body.station!r}")
+    if station.retired_at is not None:
+        raise InvalidInput.field("station", f"station {body.station!r} is retired")
     if station.code == t.station and t.status == "in_progress":
         raise _refused(t, "dispatch", f"ticket is already at station {station.code}")
     terms = station_terms(session, station, t.severity)
@@ -129,8 +132,9 @@ def _resume(ctx: Context, body: schemas.ReasonBody) -> Step:
 
 
 def _check_cause(session: Session, code: str) -> None:
-    if not is_leaf(session, Cause, code):
-        raise InvalidInput.field("cause_code", f"{code!r} is not a leaf cause code")
+    problem = leaf_problem(session, Cause, code)
+    if problem:
+        raise InvalidInput.field("cause_code", problem)
 
 
 def _reply(ctx: Context, body: schemas.ReplyBody) -> Step:

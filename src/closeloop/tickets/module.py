@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from closeloop.organisation.events import CalendarChanged
+from closeloop.organisation.events import CalendarChanged, StationCalendarChanged
 from closeloop.runtime.jobs import every
 from closeloop.runtime.module import Module
 from closeloop.tickets import (
@@ -44,6 +44,9 @@ MODULE = Module(
         "client": _OPEN,
     },
     timeline_sources=(timeline.ticket_events_source,),
-    listeners=((CalendarChanged, reschedule.move_running_deadlines),),
+    listeners=(
+        (CalendarChanged, reschedule.move_running_deadlines),
+        (StationCalendarChanged, reschedule.follow_station_calendar),
+    ),
     defaults=(compensation.sync_rules,),
 )

@@ -14,6 +14,8 @@ from closeloop.kit.errors import InvalidInput
 from closeloop.kit.ids import parse_id
 from closeloop.kit.pagination import decode_cursor, encode_cursor
 from closeloop.kit.segment import search_terms
+from closeloop.organisation.models import Category
+from closeloop.organisation.service import subtree
 from closeloop.tickets.models import Ticket
 from closeloop.tickets.service import visibility
 from closeloop.tickets.workflow import OPEN_STATUSES, STATUSES
@@ -53,12 +55,7 @@ def _where(query: Select[tuple[Ticket]], f: TicketFilter, now: datetime) -> Sele
             raise InvalidInput.field(["query", "customer_id"], "not a customer id")
         query = query.where(Ticket.customer_id == customer)
     if f.category:
-        query = query.where(
-            or_(
-                Ticket.category == f.category,
-                Ticket.category.startswith(f.category + "/", autoescape=True),
-            )
-        )
+        query = query.where(Ticket.category.in_(subtree(Category, f.category)))
     if f.severity:
         query = query.where(Ticket.severity == f.severity)
     if f.assignee:

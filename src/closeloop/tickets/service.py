@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, bindparam, exists, select
+from sqlalchemy import ColumnElement, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
 from closeloop.customers.models import Customer
@@ -19,6 +19,7 @@ from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from closeloop.kit.ids import parse_id
 from closeloop.organisation.models import Category, Cause
+from closeloop.organisation.service import leaf_problem
 from closeloop.runtime.work import Work
 from closeloop.tickets import history, sla
 from closeloop.tickets.deadlines import refresh
@@ -86,19 +87,9 @@ def load_ticket(session: Session, actor: Actor, ticket_id: str, *, lock: bool = 
 
 
 def is_leaf(session: Session, model: type[Category] | type[Cause], code: str) -> bool:
-    """Whether the code names a leaf of the taxonomy (tickets and replies use leaves)."""
-    found = session.execute(_HAS_CHILDREN[model], {"code": code}).first()
-    return found is not None and not found[0]
-
-
-def _has_children(model: type[Category] | type[Cause]) -> Select[bool]:
-    child = aliased(model)
-    has_children = exists().where(child.parent == model.code)
-    return select(has_children).where(model.code == bindparam("code"))
-
-
-# One row when the code exists, telling whether it has children (bound parameter: code).
-_HAS_CHILDREN = {model: _has_children(model) for model in (Category, Cause)}
+    """Whether new tickets (categories) or replies (causes) may use the code: an active leaf
+    of the taxonomy."""
+    return leaf_problem(session, model, code) is None
 
 
 def _customer(session: Session, data: TicketIn) -> Customer:
@@ -176,8 +167,9 @@ def create_ticket(
                 session, ticket.customer_id, ticket.category, before_id=ticket.id
             )
     customer = _customer(session, data)
-    if not is_leaf(session, Category, data.category):
-        raise InvalidInput.field("category", f"{data.category!r} is not a leaf category code")
+    problem = leaf_problem(session, Category, data.category)
+    if problem:
+        raise InvalidInput.field("category", problem)
     duplicate = find_duplicate(session, customer.id, data.category)
     now = clock.now()
     location = data.location

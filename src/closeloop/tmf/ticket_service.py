@@ -119,9 +119,14 @@ def _customer_id(session: Session, body: dict[str, Any]) -> str:
 def _category(session: Session) -> str:
     if service.is_leaf(session, Category, DEFAULT_CATEGORY):
         return DEFAULT_CATEGORY
-    parents = select(Category.parent).where(Category.parent.is_not(None))
+    parents = select(Category.parent).where(
+        Category.parent.is_not(None), Category.retired_at.is_(None)
+    )
     leaf = session.scalar(
-        select(Category.code).where(Category.code.not_in(parents)).order_by(Category.code).limit(1)
+        select(Category.code)
+        .where(Category.code.not_in(parents), Category.retired_at.is_(None))
+        .order_by(Category.code)
+        .limit(1)
     )
     if leaf is None:
         raise Conflict("the category taxonomy is empty; load it before creating tickets")

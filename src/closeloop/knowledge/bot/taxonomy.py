@@ -10,11 +10,12 @@ from closeloop.organisation.models import Category
 
 def leaf_category(session: Session, path: str | None, fallback: str) -> str:
     """The leaf a ticket about `path` should use: the path itself when it is a leaf, else the
-    first leaf under its nearest existing ancestor; `fallback` when nothing fits."""
+    first leaf under its nearest existing ancestor; `fallback` when nothing fits. Retired
+    categories are passed over: new tickets cannot use them."""
     parts = (path or "").strip("/").split("/") if path else []
     while parts:
         code = "/".join(parts)
-        if session.get(Category, code) is not None:
+        if _active(session, code):
             leaf = _first_leaf(session, code)
             if leaf:
                 return leaf
@@ -22,13 +23,21 @@ def leaf_category(session: Session, path: str | None, fallback: str) -> str:
     return _first_leaf(session, fallback) or fallback
 
 
+def _active(session: Session, code: str) -> bool:
+    found = session.get(Category, code)
+    return found is not None and found.retired_at is None
+
+
 def _first_leaf(session: Session, code: str) -> str | None:
     current = code
     for _ in range(5):
         child = session.scalar(
-            select(Category.code).where(Category.parent == current).order_by(Category.code).limit(1)
+            select(Category.code)
+            .where(Category.parent == current, Category.retired_at.is_(None))
+            .order_by(Category.code)
+            .limit(1)
         )
         if child is None:
-            return current if session.get(Category, current) is not None else None
+            return current if _active(session, current) else None
         current = child
     return current
