@@ -80,7 +80,7 @@ def test_an_outage_id_that_names_nothing_is_not_found(database: Database, outage
 def test_an_outage_needs_timestamps_with_an_offset_whoever_declares_it(
     database: Database, settings: Settings, clock: FixedClock
 ) -> None:
-    start = datetime(2026, 11, 24, 1, 0)
+    start = datetime(2026, 11, 24, 1, 0)  # noqa: DTZ001 — a naive time is what is refused
     with database.unit_of_work() as session, pytest.raises(InvalidInput) as caught:
         outages.open_outage(
             session, SUPERVISOR, settings, kind="outage", regions=["长沙市"], cell_ids=[],
