@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from closeloop.care.ingest import Policy, ingest_usage
+from closeloop.care.ingest import Policy, Progress, ingest_usage
 from closeloop.care.models import Notification
 from closeloop.care.quiet import QuietHours
 from closeloop.config import Settings
@@ -51,8 +51,7 @@ def ingest(
             INGEST_ACTOR,
             policy_of(config),
             strict=strict,
-            on_bytes=on_bytes,
-            on_records=on_rec,
+            progress=Progress(on_bytes, on_rec),
         )
     for error in report.errors:
         stderr.print(f"{file.name}: line {error.line}: {error.reason}", highlight=False)
