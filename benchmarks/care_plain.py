@@ -12,6 +12,7 @@ import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from closeloop.care import rules as R
@@ -75,7 +76,6 @@ class PlainIngest:
     def ingest(self, path: Path) -> dict[str, int]:
         """Ingest one usage CSV; counts."""
         counts = {"read": 0, "new": 0, "duplicate": 0, "rejected": 0, "notified": 0}
-        levels, every, max_level = [80, 100], 100, 5000
         conn = self.conn
         conn.execute("BEGIN")
         with path.open(newline="", encoding="utf-8") as f:
@@ -83,123 +83,172 @@ class PlainIngest:
             next(reader)
             for row in reader:
                 counts["read"] += 1
-                if len(row) != 6:
-                    counts["rejected"] += 1
-                    continue
-                rid, msisdn, when, kind, amount_text, country = (v.strip() for v in row)
-                try:
-                    at = datetime.fromisoformat(when)
-                except ValueError:
-                    at = None
-                if (
-                    not MSISDN.match(msisdn)
-                    or at is None
-                    or at.tzinfo is None
-                    or kind not in ("data", "voice", "sms")
-                    or not AMOUNT.match(amount_text)
-                ):
-                    counts["rejected"] += 1
-                    continue
-                customer = self.customers.get(msisdn)
-                if customer is None:
-                    continue
-                cid, quota = customer
-                if (
-                    conn.execute(
-                        "INSERT INTO care_usage_records VALUES (?) ON CONFLICT DO NOTHING", (rid,)
-                    ).rowcount
-                    == 0
-                ):
-                    counts["duplicate"] += 1
-                    continue
-                counts["new"] += 1
-                amount = round(float(amount_text) * 1000)
-                local = at.astimezone(TZ)
-                period = f"{local.year}-{local.month:02d}"
-                stored = _stored(at)
-                known = conn.execute(
-                    "SELECT last_event_at, last_country FROM care_usage_months WHERE "
-                    "customer_id=? ORDER BY period DESC LIMIT 1",
-                    (cid,),
-                ).fetchone()
-                home = amount if kind == "data" and not country else 0
-                roam = amount if kind == "data" and country else 0
-                total_home, total_roam = conn.execute(
-                    "INSERT INTO care_usage_months VALUES (?,?,?,?,?,?,1,?,?) "
-                    "ON CONFLICT (customer_id, period) DO UPDATE SET "
-                    "home_data_milli=home_data_milli+excluded.home_data_milli, "
-                    "roaming_data_milli=roaming_data_milli+excluded.roaming_data_milli, "
-                    "voice_milli=voice_milli+excluded.voice_milli, "
-                    "sms_count=sms_count+excluded.sms_count, records=records+1, "
-                    "last_country=CASE WHEN excluded.last_event_at>=last_event_at "
-                    "THEN excluded.last_country ELSE last_country END, "
-                    "last_event_at=max(last_event_at, excluded.last_event_at) "
-                    "RETURNING home_data_milli, roaming_data_milli",
-                    (
-                        cid,
-                        period,
-                        home,
-                        roam,
-                        amount if kind == "voice" else 0,
-                        amount // 1000 if kind == "sms" else 0,
-                        stored,
-                        country,
-                    ),
-                ).fetchone()
-                for level in R.crossed_levels(
-                    total_home - home, total_home, quota, levels, every, max_level
-                ):
-                    text = render(
-                        R.DATA_THRESHOLD,
-                        month=month_text(period),
-                        used=human_mb(total_home),
-                        quota=human_mb(quota),
-                        threshold=level,
-                        advice=ADVICE_OVER if level >= 100 else ADVICE_NEAR,
-                    )
-                    counts["notified"] += self._notice(
-                        cid,
-                        msisdn,
-                        R.DATA_THRESHOLD,
-                        period,
-                        level,
-                        None,
-                        text,
-                        f"{msisdn}|{R.DATA_THRESHOLD}|{period}|{level}",
-                    )
-                for step in R.crossed_steps(total_roam - roam, total_roam, 20, 1000):
-                    text = render(
-                        R.ROAMING_DATA,
-                        month=month_text(period),
-                        used=human_mb(total_roam),
-                        threshold=step,
-                    )
-                    counts["notified"] += self._notice(
-                        cid,
-                        msisdn,
-                        R.ROAMING_DATA,
-                        period,
-                        step,
-                        None,
-                        text,
-                        f"{msisdn}|{R.ROAMING_DATA}|{period}|{step}",
-                    )
-                late = known is not None and stored < known[0]
-                if not late and R.is_arrival(known[1] if known else None, country):
-                    text = render(R.ROAMING_ARRIVAL, country_name=country_name(country))
-                    epoch = int(at.timestamp() * 1_000_000)
-                    counts["notified"] += self._notice(
-                        cid,
-                        msisdn,
-                        R.ROAMING_ARRIVAL,
-                        period,
-                        None,
-                        country,
-                        text,
-                        f"{msisdn}|{R.ROAMING_ARRIVAL}|{epoch}|{country}",
-                    )
+                self._record(row, counts)
                 if counts["read"] % 10000 == 0:
                     conn.execute("COMMIT")
                     conn.execute("BEGIN")
         conn.execute("COMMIT")
         return counts
+
+    def _record(self, row: list[str], counts: dict[str, int]) -> None:
+        """One CSV row: validate, skip unknown numbers and repeats, add it up, notify."""
+        usage = _parse(row)
+        if usage is None:
+            counts["rejected"] += 1
+            return
+        customer = self.customers.get(usage.msisdn)
+        if customer is None:
+            return
+        if not self._first_sight(usage.rid):
+            counts["duplicate"] += 1
+            return
+        counts["new"] += 1
+        counts["notified"] += self._add_up(usage, *customer)
+
+    def _first_sight(self, rid: str) -> bool:
+        """Mark the record seen; whether it was new."""
+        inserted = self.conn.execute(
+            "INSERT INTO care_usage_records VALUES (?) ON CONFLICT DO NOTHING", (rid,)
+        ).rowcount
+        return bool(inserted != 0)
+
+    def _add_up(self, usage: Usage, cid: int, quota: int) -> int:
+        """Add the record to its month; the notices it triggers (how many were written)."""
+        amount = round(float(usage.amount_text) * 1000)
+        kind, country = usage.kind, usage.country
+        local = usage.at.astimezone(TZ)
+        period = f"{local.year}-{local.month:02d}"
+        stored = _stored(usage.at)
+        known = self.conn.execute(
+            "SELECT last_event_at, last_country FROM care_usage_months WHERE "
+            "customer_id=? ORDER BY period DESC LIMIT 1",
+            (cid,),
+        ).fetchone()
+        home = amount if kind == "data" and not country else 0
+        roam = amount if kind == "data" and country else 0
+        total_home, total_roam = self.conn.execute(
+            "INSERT INTO care_usage_months VALUES (?,?,?,?,?,?,1,?,?) "
+            "ON CONFLICT (customer_id, period) DO UPDATE SET "
+            "home_data_milli=home_data_milli+excluded.home_data_milli, "
+            "roaming_data_milli=roaming_data_milli+excluded.roaming_data_milli, "
+            "voice_milli=voice_milli+excluded.voice_milli, "
+            "sms_count=sms_count+excluded.sms_count, records=records+1, "
+            "last_country=CASE WHEN excluded.last_event_at>=last_event_at "
+            "THEN excluded.last_country ELSE last_country END, "
+            "last_event_at=max(last_event_at, excluded.last_event_at) "
+            "RETURNING home_data_milli, roaming_data_milli",
+            (
+                cid,
+                period,
+                home,
+                roam,
+                amount if kind == "voice" else 0,
+                amount // 1000 if kind == "sms" else 0,
+                stored,
+                country,
+            ),
+        ).fetchone()
+        month = Month(cid, usage.msisdn, period)
+        notified = self._data_notices(month, total_home - home, total_home, quota)
+        notified += self._roaming_notices(month, total_roam - roam, total_roam)
+        late = known is not None and stored < known[0]
+        if not late and R.is_arrival(known[1] if known else None, country):
+            notified += self._arrival_notice(month, usage.at, country)
+        return notified
+
+    def _data_notices(self, month: Month, before: int, total: int, quota: int) -> int:
+        levels, every, max_level = [80, 100], 100, 5000
+        notified = 0
+        for level in R.crossed_levels(before, total, quota, levels, every, max_level):
+            text = render(
+                R.DATA_THRESHOLD,
+                month=month_text(month.period),
+                used=human_mb(total),
+                quota=human_mb(quota),
+                threshold=level,
+                advice=ADVICE_OVER if level >= 100 else ADVICE_NEAR,
+            )
+            notified += self._notice(
+                month.cid,
+                month.msisdn,
+                R.DATA_THRESHOLD,
+                month.period,
+                level,
+                None,
+                text,
+                f"{month.msisdn}|{R.DATA_THRESHOLD}|{month.period}|{level}",
+            )
+        return notified
+
+    def _roaming_notices(self, month: Month, before: int, total: int) -> int:
+        notified = 0
+        for step in R.crossed_steps(before, total, 20, 1000):
+            text = render(
+                R.ROAMING_DATA,
+                month=month_text(month.period),
+                used=human_mb(total),
+                threshold=step,
+            )
+            notified += self._notice(
+                month.cid,
+                month.msisdn,
+                R.ROAMING_DATA,
+                month.period,
+                step,
+                None,
+                text,
+                f"{month.msisdn}|{R.ROAMING_DATA}|{month.period}|{step}",
+            )
+        return notified
+
+    def _arrival_notice(self, month: Month, at: datetime, country: str) -> int:
+        text = render(R.ROAMING_ARRIVAL, country_name=country_name(country))
+        epoch = int(at.timestamp() * 1_000_000)
+        return self._notice(
+            month.cid,
+            month.msisdn,
+            R.ROAMING_ARRIVAL,
+            month.period,
+            None,
+            country,
+            text,
+            f"{month.msisdn}|{R.ROAMING_ARRIVAL}|{epoch}|{country}",
+        )
+
+
+class Usage(NamedTuple):
+    """A valid usage record."""
+
+    rid: str
+    msisdn: str
+    at: datetime
+    kind: str
+    amount_text: str
+    country: str
+
+
+class Month(NamedTuple):
+    """Whose month a notice counts in."""
+
+    cid: int
+    msisdn: str
+    period: str
+
+
+def _parse(row: list[str]) -> Usage | None:
+    """The record of a CSV row, or None when it is malformed."""
+    if len(row) != 6:
+        return None
+    rid, msisdn, when, kind, amount_text, country = (v.strip() for v in row)
+    try:
+        at = datetime.fromisoformat(when)
+    except ValueError:
+        return None
+    if (
+        not MSISDN.match(msisdn)
+        or at.tzinfo is None
+        or kind not in ("data", "voice", "sms")
+        or not AMOUNT.match(amount_text)
+    ):
+        return None
+    return Usage(rid, msisdn, at, kind, amount_text, country)

@@ -64,6 +64,25 @@ def create_app(
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     install_problem_handlers(app)
 
+    _operations(app)
+    _modules(app)
+    return app
+
+
+def _modules(app: FastAPI) -> None:
+    """Every module's routers, then its own wiring (error handlers, console pages)."""
+    for module in modules.MODULES:
+        for router in module.routers:
+            app.include_router(router)
+    for module in modules.MODULES:
+        if module.install is not None:
+            module.install(app)
+
+
+def _operations(app: FastAPI) -> None:
+    """The front door, liveness and metrics."""
+    state = app.state
+
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
         """The front door leads to the console (the API reference is at /docs)."""
@@ -75,19 +94,13 @@ def create_app(
         (from 1 November: next year's holiday schedule missing from a station calendar)."""
         if not details:
             return {"status": "ok"}
-        with database.unit_of_work() as session:
-            today = clock.local_date(settings.tz)
+        with state.database.unit_of_work() as session:
+            today = state.clock.local_date(state.settings.tz)
             return {"status": "ok", "details": {"calendars": schedule_check(session, today)}}
 
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
     def prometheus_metrics() -> PlainTextResponse:
         """Prometheus metrics: request counts and latency histograms per route."""
-        return PlainTextResponse(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
-
-    for module in modules.MODULES:
-        for router in module.routers:
-            app.include_router(router)
-    for module in modules.MODULES:
-        if module.install is not None:
-            module.install(app)
-    return app
+        return PlainTextResponse(
+            generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST
+        )

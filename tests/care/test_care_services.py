@@ -48,7 +48,9 @@ def test_a_reader_without_personal_data_rights_sees_masked_numbers_and_leaves_no
 ) -> None:
     _queue(database, care, clock, 3)
     with database.unit_of_work() as session:
-        page = outbox.read_notifications(session, AGENT, msisdn=A, limit=2, clock=clock)
+        page = outbox.read_notifications(
+            session, AGENT, outbox.NotificationFilter(msisdn=A), limit=2, clock=clock
+        )
         assert [n.msisdn for n in page.items] == ["199****0001"] * 2
         assert [n.threshold for n in page.items] == [82, 81]  # newest first
         assert page.next_cursor is not None
@@ -60,7 +62,9 @@ def test_an_unmasked_page_is_shown_whole_and_audited_once(
 ) -> None:
     _queue(database, care, clock, 3)
     with database.unit_of_work() as session:
-        page = outbox.read_notifications(session, SUPERVISOR, msisdn=A, clock=clock)
+        page = outbox.read_notifications(
+            session, SUPERVISOR, outbox.NotificationFilter(msisdn=A), clock=clock
+        )
         assert [n.msisdn for n in page.items] == [A] * 3 and page.next_cursor is None
     assert _reads(database) == ["3 entries shown unmasked"]
 
@@ -80,13 +84,13 @@ def test_an_outage_id_that_names_nothing_is_not_found(database: Database, outage
 def test_an_outage_needs_timestamps_with_an_offset_whoever_declares_it(
     database: Database, settings: Settings, clock: FixedClock
 ) -> None:
-    start = datetime(2026, 11, 24, 1, 0)
+    start = datetime(2026, 11, 24, 1, 0)  # noqa: DTZ001 — a naive time is what is refused
     with database.unit_of_work() as session, pytest.raises(InvalidInput) as caught:
-        outages.open_outage(
-            session, SUPERVISOR, settings, kind="outage", regions=["长沙市"], cell_ids=[],
-            starts_at=start, expected_end_at=start + timedelta(hours=4), description="光缆中断",
-            clock=clock,
+        spec = outages.OutageSpec(
+            kind="outage", regions=["长沙市"], cell_ids=[], starts_at=start,
+            expected_end_at=start + timedelta(hours=4), description="光缆中断",
         )  # fmt: skip
+        outages.open_outage(session, SUPERVISOR, settings, spec, clock=clock)
     assert caught.value.extra["errors"] == [{"loc": ["start"], "msg": "timestamps need an offset"}]
 
 
@@ -100,12 +104,14 @@ def test_outages_are_shown_with_their_linked_tickets_in_one_go(
                 session,
                 SUPERVISOR,
                 settings,
-                kind="cutover",
-                regions=[region],
-                cell_ids=[],
-                starts_at=start,
-                expected_end_at=start + timedelta(hours=2),
-                description="割接",
+                outages.OutageSpec(
+                    kind="cutover",
+                    regions=[region],
+                    cell_ids=[],
+                    starts_at=start,
+                    expected_end_at=start + timedelta(hours=2),
+                    description="割接",
+                ),
                 clock=clock,
             )
             for region in ("长沙市", "无此地区")

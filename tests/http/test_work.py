@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from closeloop.auth.deps import CurrentWork, work_requiring
-from closeloop.care.outbox import notify_customer
+from closeloop.care.outbox import Notice, notify_customer
 from closeloop.care.rules import TICKET_PROGRESS
 from closeloop.config import Settings
 from closeloop.customers.models import Customer
@@ -64,9 +64,9 @@ def test_domain_code_reads_the_settings_of_its_work(database: Database) -> None:
         customer = session.scalars(select(Customer).order_by(Customer.id)).first()
         assert customer is not None
         Work(session, quiet_off, night).bind()
-        sent = notify_customer(session, customer, TICKET_PROGRESS, "已受理", night.now())
+        sent = notify_customer(session, customer, Notice(TICKET_PROGRESS, "已受理", night.now()))
         Work(session, quiet_on, night).bind()
-        held = notify_customer(session, customer, TICKET_PROGRESS, "已受理", night.now())
+        held = notify_customer(session, customer, Notice(TICKET_PROGRESS, "已受理", night.now()))
         assert sent is not None and held is not None
         assert (sent.hold_reason, sent.send_after) == (None, night.now())
         assert held.hold_reason == "quiet_hours"

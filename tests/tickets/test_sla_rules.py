@@ -230,7 +230,9 @@ whole_minutes = st.integers(0, 180 * 24 * 60).map(lambda m: MINUTE_0 + timedelta
 instants = st.one_of(
     whole_minutes,
     st.datetimes(
-        min_value=datetime(2026, 9, 1), max_value=datetime(2027, 2, 28), timezones=st.just(UTC)
+        min_value=datetime(2026, 9, 1),  # noqa: DTZ001 (hypothesis attaches the zone)
+        max_value=datetime(2027, 2, 28),  # noqa: DTZ001
+        timezones=st.just(UTC),
     ),
 )
 night_or_weekend = whole_minutes.filter(

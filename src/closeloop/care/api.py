@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from closeloop.auth.deps import require
+from closeloop.auth.deps import require, work_requiring
 from closeloop.care import outages, outbox, rule_settings, subscriptions
 from closeloop.care.schemas import (
     CancelIn,
@@ -31,10 +31,11 @@ from closeloop.customers.service import get_customer
 from closeloop.http.deps import AppClock, AppSettings, DbSession, writes_on_read
 from closeloop.kit.actor import Actor
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor
+from closeloop.runtime.work import Work
 
 router = APIRouter(prefix="/api/v1")
 
-Reader = Annotated[Actor, Depends(require("notifications.read"))]
+NoticeReader = Annotated[Work, Depends(work_requiring("notifications.read"))]
 OptOutActor = Annotated[Actor, Depends(require("customers.opt_out"))]
 SubReader = Annotated[Actor, Depends(require("subscriptions.read"))]
 SubWriter = Annotated[Actor, Depends(require("subscriptions.write"))]
@@ -49,9 +50,7 @@ RuleEditor = Annotated[Actor, Depends(require("care.rules"))]
 @router.get("/notifications", tags=["notifications"])
 @writes_on_read
 def list_notifications(
-    session: DbSession,
-    actor: Reader,
-    clock: AppClock,
+    work: NoticeReader,
     msisdn: str | None = None,
     rule: str | None = None,
     recipient: str | None = None,
@@ -61,9 +60,12 @@ def list_notifications(
     cursor: str | None = None,
 ) -> NotificationPage:
     """Outbox entries, newest first; numbers masked unless the role may read personal data."""
+    where = outbox.NotificationFilter(
+        msisdn=msisdn, rule=rule, recipient=recipient, ticket_id=ticket_id, status=status
+    )
     return outbox.read_notifications(
-        session, actor, msisdn=msisdn, rule=rule, recipient=recipient, ticket_id=ticket_id,
-        status=status, before_id=decode_id_cursor(cursor), limit=limit, clock=clock,
+        work.session, work.actor, where, before_id=decode_id_cursor(cursor), limit=limit,
+        clock=work.clock,
     )  # fmt: skip
 
 
@@ -161,11 +163,11 @@ def open_outage(
     body: OutageIn, session: DbSession, actor: OutageWriter, clock: AppClock, settings: AppSettings
 ) -> OutageOut:
     """Declare an outage or cut-over: its customers are told once, its open tickets linked."""
-    outage = outages.open_outage(
-        session, actor, settings, kind=body.kind, regions=body.regions, cell_ids=body.cell_ids,
-        starts_at=body.start, expected_end_at=body.expected_end, description=body.description,
-        clock=clock,
+    spec = outages.OutageSpec(
+        kind=body.kind, regions=body.regions, cell_ids=body.cell_ids, starts_at=body.start,
+        expected_end_at=body.expected_end, description=body.description,
     )  # fmt: skip
+    outage = outages.open_outage(session, actor, settings, spec, clock=clock)
     return outages.shown(session, [outage])[0]
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from closeloop.care.ingest import ingest_usage
+from closeloop.care.ingest import Progress, ingest_usage
 from closeloop.care.models import Notification
 from closeloop.care.settings import policy_in_force
 from closeloop.kit.actor import Actor
@@ -48,8 +48,7 @@ def ingest(
             INGEST_ACTOR,
             policy,
             strict=strict,
-            on_bytes=on_bytes,
-            on_records=on_rec,
+            progress=Progress(on_bytes, on_rec),
         )
     for error in report.errors:
         stderr.print(f"{file.name}: line {error.line}: {error.reason}", highlight=False)

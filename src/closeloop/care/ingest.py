@@ -212,6 +212,14 @@ class UsageIngest:
         report.held += int((scheduled["status"] == "held").sum())
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Who hears of an ingest's progress: bytes read of the file, records taken in."""
+
+    on_bytes: Callable[[int], None] | None = None
+    on_records: Callable[[int], None] | None = None
+
+
 def ingest_usage(
     database: Database,
     path: Path,
@@ -220,14 +228,14 @@ def ingest_usage(
     *,
     clock: Clock = system_clock,
     strict: bool = False,
-    on_bytes: Callable[[int], None] | None = None,
-    on_records: Callable[[int], None] | None = None,
+    progress: Progress = Progress(),
     chunk_bytes: int = CHUNK_BYTES,
 ) -> IngestReport:
     """Ingest a usage CSV; bad rows are reported by line (with `strict` they abort it all)."""
     report = IngestReport()
     engine = UsageIngest(database, policy, clock)
-    chunks = prefetch(read_chunks(path, on_bytes, chunk_bytes))
+    on_records = progress.on_records
+    chunks = prefetch(read_chunks(path, progress.on_bytes, chunk_bytes))
 
     def take(chunk: Chunk) -> None:
         report.read += chunk.read

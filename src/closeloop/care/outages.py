@@ -10,6 +10,8 @@ notifying twice never doubles a notice.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -125,23 +127,33 @@ def _link_tickets(session: Session, outage: Outage) -> int:
     return len(linked.all())
 
 
+@dataclass(frozen=True)
+class OutageSpec:
+    """An outage or cut-over as declared: its kind, its area (regions and/or cell ids), when
+    it starts and is expected to end, and what customers are told it is."""
+
+    kind: str
+    regions: Sequence[str]
+    cell_ids: Sequence[str]
+    starts_at: datetime
+    expected_end_at: datetime
+    description: str
+
+
 def open_outage(
     session: Session,
     actor: Actor,
     settings: Settings,
+    spec: OutageSpec,
     *,
-    kind: str,
-    regions: list[str],
-    cell_ids: list[str],
-    starts_at: datetime,
-    expected_end_at: datetime,
-    description: str,
     clock: Clock = system_clock,
 ) -> Outage:
     """Record an outage, link its area's open tickets and notify its customers once.
 
     422 for timestamps without an offset, an unknown kind, no area, or an end before the start.
     """
+    kind, regions, cell_ids = spec.kind, spec.regions, spec.cell_ids
+    starts_at, expected_end_at, description = spec.starts_at, spec.expected_end_at, spec.description
     if starts_at.tzinfo is None or expected_end_at.tzinfo is None:
         raise InvalidInput.field("start", "timestamps need an offset")
     if kind not in KINDS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -31,57 +32,56 @@ def opted_out(session: Session, customer_id: int, rule: str) -> bool:
     return session.get(OptOut, (customer_id, rule)) is not None
 
 
-def notify_customer(
-    session: Session,
-    customer: Customer,
-    rule: str,
-    text: str,
-    at: datetime,
-    *,
-    ticket_id: int | None = None,
-    period: str | None = None,
-    threshold: int | None = None,
-    country: str | None = None,
-    dedup_key: str | None = None,
-) -> Notification | None:
+@dataclass(frozen=True)
+class Notice:
+    """A notice to a customer: the rule it is sent under, its text, when it was raised, and
+    what it is about (the ticket, the usage period, threshold or country) and its dedup key."""
+
+    rule: str
+    text: str
+    at: datetime
+    ticket_id: int | None = None
+    period: str | None = None
+    threshold: int | None = None
+    country: str | None = None
+    dedup_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom a notice goes to, and whether they opted out of its rule (`declined`)."""
+
+    customer_id: int
+    msisdn: str
+    declined: bool = False
+
+
+def notify_customer(session: Session, customer: Customer, notice: Notice) -> Notification | None:
     """Queue a notice to a customer under the rule's settings, quiet hours and daily cap.
 
-    None when the rule is switched off, the customer opted out of it, or `dedup_key` was
+    None when the rule is switched off, the customer opted out of it, or its `dedup_key` was
     already notified.
     """
+    rule = notice.rule
     settings = load_rules(session).get(rule, DEFAULT_RULES.get(rule))
     if settings is not None and not settings.enabled:
         return None
     declined = (settings is None or settings.opt_out) and opted_out(session, customer.id, rule)
     return notify_recipient(
-        session, customer.id, customer.msisdn, rule, settings, declined, text, at,
-        ticket_id=ticket_id, period=period, threshold=threshold, country=country,
-        dedup_key=dedup_key,
-    )  # fmt: skip
+        session, Recipient(customer.id, customer.msisdn, declined), settings, notice
+    )
 
 
 def notify_recipient(
-    session: Session,
-    customer_id: int,
-    msisdn: str,
-    rule: str,
-    settings: RuleSettings | None,
-    declined: bool,
-    text: str,
-    at: datetime,
-    *,
-    ticket_id: int | None = None,
-    period: str | None = None,
-    threshold: int | None = None,
-    country: str | None = None,
-    dedup_key: str | None = None,
+    session: Session, recipient: Recipient, settings: RuleSettings | None, notice: Notice
 ) -> Notification | None:
-    """notify_customer when the caller already read the rule in force and the opt-out
-    (`declined`: the customer opted out of this rule)."""
+    """notify_customer when the caller already read the rule in force (`settings`) and the
+    opt-out (`recipient.declined`: the customer opted out of this rule)."""
     if settings is not None and not settings.enabled:
         return None
-    if (settings is None or settings.opt_out) and declined:
+    if (settings is None or settings.opt_out) and recipient.declined:
         return None
+    dedup_key, at = notice.dedup_key, notice.at
     if dedup_key is not None and session.scalar(
         select(Notification.id).where(Notification.dedup_key == dedup_key)
     ):
@@ -90,20 +90,20 @@ def notify_recipient(
     if settings is not None:
         work = Work.of(session)
         status, send_after, hold_reason = schedule_one(
-            session, customer_id, settings, at, work.tz,
+            session, recipient.customer_id, settings, at, work.tz,
             quiet_hours_in_force(work), work.business(DAILY_CAP.key), CAPPED_RULES,
         )  # fmt: skip
     notification = Notification(
-        customer_id=customer_id,
-        msisdn=msisdn,
+        customer_id=recipient.customer_id,
+        msisdn=recipient.msisdn,
         recipient="customer",
         channel=settings.channel if settings else "sms",
-        rule=rule,
-        period=period,
-        threshold=threshold,
-        country=country,
-        ticket_id=ticket_id,
-        text=text,
+        rule=notice.rule,
+        period=notice.period,
+        threshold=notice.threshold,
+        country=notice.country,
+        ticket_id=notice.ticket_id,
+        text=notice.text,
         status=status,
         created_at=at,
         send_after=send_after,
@@ -140,29 +140,36 @@ def notify_staff(
     return notification
 
 
+@dataclass(frozen=True)
+class NotificationFilter:
+    """Which outbox entries a reader asks for (each criterion given narrows the list)."""
+
+    msisdn: str | None = None
+    rule: str | None = None
+    recipient: str | None = None
+    ticket_id: int | None = None
+    status: str | None = None
+
+
 def list_notifications(
     session: Session,
+    where: NotificationFilter = NotificationFilter(),
     *,
-    msisdn: str | None = None,
-    rule: str | None = None,
-    recipient: str | None = None,
-    ticket_id: int | None = None,
-    status: str | None = None,
     before_id: int | None = None,
     limit: int = 50,
 ) -> list[Notification]:
     """Outbox entries, newest first."""
     query = select(Notification).order_by(Notification.id.desc()).limit(limit)
-    if msisdn:
-        query = query.where(Notification.msisdn == msisdn)
-    if rule:
-        query = query.where(Notification.rule == rule)
-    if recipient:
-        query = query.where(Notification.recipient == recipient)
-    if ticket_id is not None:
-        query = query.where(Notification.ticket_id == ticket_id)
-    if status:
-        query = query.where(Notification.status == status)
+    if where.msisdn:
+        query = query.where(Notification.msisdn == where.msisdn)
+    if where.rule:
+        query = query.where(Notification.rule == where.rule)
+    if where.recipient:
+        query = query.where(Notification.recipient == where.recipient)
+    if where.ticket_id is not None:
+        query = query.where(Notification.ticket_id == where.ticket_id)
+    if where.status:
+        query = query.where(Notification.status == where.status)
     if before_id is not None:
         query = query.where(Notification.id < before_id)
     return list(session.scalars(query))
@@ -171,12 +178,8 @@ def list_notifications(
 def read_notifications(
     session: Session,
     actor: Actor,
+    where: NotificationFilter = NotificationFilter(),
     *,
-    msisdn: str | None = None,
-    rule: str | None = None,
-    recipient: str | None = None,
-    ticket_id: int | None = None,
-    status: str | None = None,
     before_id: int | None = None,
     limit: int = 50,
     clock: Clock = system_clock,
@@ -184,10 +187,7 @@ def read_notifications(
     """A page of outbox entries, newest first, as this reader may see them: numbers masked
     unless the role may read personal data, and a page shown unmasked is audited."""
     actor.require("notifications.read")
-    rows = list_notifications(
-        session, msisdn=msisdn, rule=rule, recipient=recipient, ticket_id=ticket_id,
-        status=status, before_id=before_id, limit=limit + 1,
-    )  # fmt: skip
+    rows = list_notifications(session, where, before_id=before_id, limit=limit + 1)
     page, next_cursor = id_page(rows, limit)
     unmasked = actor.can(PERSONAL_DATA)
     if unmasked and any(n.msisdn for n in page):

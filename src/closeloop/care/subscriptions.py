@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
 from closeloop.care.models import Subscription
-from closeloop.care.outbox import notify_customer
+from closeloop.care.outbox import Notice, notify_customer
 from closeloop.care.rules import SUBSCRIPTION
 from closeloop.care.templates import render
 from closeloop.customers.models import Customer
@@ -109,7 +109,7 @@ def subscribe(
         code=service.code,
     )  # fmt: skip
     notify_customer(
-        session, customer, SUBSCRIPTION, text, now, dedup_key=f"sub:{subscription.id}:on"
+        session, customer, Notice(SUBSCRIPTION, text, now, dedup_key=f"sub:{subscription.id}:on")
     )
     audit.record(
         session, actor, "subscription.create", "subscription", subscription.id,
@@ -145,7 +145,9 @@ def cancel(
     subscription.cancel_reason = reason[:200]
     notice = text or render("cancelled", service=subscription.service_name)
     notify_customer(
-        session, customer, SUBSCRIPTION, notice, now, dedup_key=f"sub:{subscription.id}:off"
+        session,
+        customer,
+        Notice(SUBSCRIPTION, notice, now, dedup_key=f"sub:{subscription.id}:off"),
     )
     audit.record(
         session, actor, "subscription.cancel", "subscription", subscription.id,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, bindparam, select
 
 from closeloop.care.models import CareRule, OptOut
-from closeloop.care.outbox import notify_recipient, notify_staff
+from closeloop.care.outbox import Notice, Recipient, notify_recipient, notify_staff
 from closeloop.care.rules import DEFAULT_RULES, TICKET_PROGRESS, overlay
 from closeloop.customers.models import Customer
 from closeloop.organisation.models import Station
@@ -85,10 +85,9 @@ def tell_customer_of_progress(work: Work, event: TicketChanged) -> None:
     text = progress_text(event.notice, ticket.number, station_name, promised, work.tz)
     if text:
         settings = overlay(DEFAULT_RULES[TICKET_PROGRESS], rule_row)
-        notify_recipient(
-            work.session, ticket.customer_id, msisdn, TICKET_PROGRESS, settings,
-            declined is not None, text, event.at, ticket_id=ticket.id,
-        )  # fmt: skip
+        recipient = Recipient(ticket.customer_id, msisdn, declined=declined is not None)
+        notice = Notice(TICKET_PROGRESS, text, event.at, ticket_id=ticket.id)
+        notify_recipient(work.session, recipient, settings, notice)
 
 
 def _station_name(work: Work, code: str | None) -> str | None:

@@ -203,39 +203,64 @@ def import_plans(
     )
 
 
+def _who_problem(msisdn: str, name: str, region: str) -> str | None:
+    """What is wrong with the customer's number, name or region, if anything."""
+    if not MSISDN.match(msisdn):
+        return f"msisdn {msisdn!r}: {msisdn_problem(msisdn) or 'invalid'}"
+    if not (0 < len(name) <= 64 and name.isprintable()):
+        return _text(name, "name", 64) or "name is invalid"
+    if not (0 < len(region) <= 32 and region.isprintable()):
+        return _text(region, "region", 32) or "region is invalid"
+    return None
+
+
+def _join_date_problem(join_text: str) -> str | None:
+    """What is wrong with the join date (a YYYY-MM-DD date), if anything."""
+    try:
+        if len(join_text) != 10:
+            raise ValueError
+        date.fromisoformat(join_text)
+    except ValueError:
+        return f"join_date must be a date as YYYY-MM-DD, got {join_text!r}"
+    return None
+
+
+def _optional_problem(id_number: str, segment: str) -> str | None:
+    """What is wrong with the optional id number or segment, if anything (empty is fine)."""
+    problem = id_number_problem(id_number) if id_number else None
+    if problem:
+        return f"id_number: {problem}"
+    if segment and (len(segment) > 32 or not segment.isprintable()):
+        return _text(segment, "segment", 32) or "segment is invalid"
+    return None
+
+
 def _customer_validator(stream: CsvStream, plan_ids: dict[str, int]) -> Validator:
     pick = _picker(stream, CUSTOMER_REQUIRED + CUSTOMER_OPTIONAL)
-    match_msisdn = MSISDN.match
-    from_iso = date.fromisoformat
 
     def validate(row: list[str]) -> tuple[Any, ...] | str:
         values = pick(row)
         if isinstance(values, str):
             return values
         msisdn, name, region, plan_code, join_text, id_number, segment = values
-        if not match_msisdn(msisdn):
-            return f"msisdn {msisdn!r}: {msisdn_problem(msisdn) or 'invalid'}"
-        if not (0 < len(name) <= 64 and name.isprintable()):
-            return _text(name, "name", 64) or "name is invalid"
-        if not (0 < len(region) <= 32 and region.isprintable()):
-            return _text(region, "region", 32) or "region is invalid"
+        problem = _who_problem(msisdn, name, region)
+        if problem:
+            return problem
         plan_id = plan_ids.get(plan_code)
         if plan_id is None:
             return f"unknown plan_code {plan_code!r}"
-        try:
-            if len(join_text) != 10:
-                raise ValueError
-            from_iso(join_text)
-        except ValueError:
-            return f"join_date must be a date as YYYY-MM-DD, got {join_text!r}"
-        if id_number:
-            problem = id_number_problem(id_number)
-            if problem:
-                return f"id_number: {problem}"
-            id_number = id_number.upper()
-        if segment and (len(segment) > 32 or not segment.isprintable()):
-            return _text(segment, "segment", 32) or "segment is invalid"
-        return (msisdn, name, region, plan_id, join_text, id_number or None, segment or None)
+        problem = _join_date_problem(join_text) or _optional_problem(id_number, segment)
+        if problem:
+            return problem
+        return (
+            msisdn,
+            name,
+            region,
+            plan_id,
+            join_text,
+            id_number.upper() or None,
+            segment or None,
+        )
 
     return validate
 

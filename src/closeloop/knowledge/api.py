@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 
-from closeloop.auth.deps import CurrentActor, require
+from closeloop.auth.deps import CurrentActor, require, work_requiring
 from closeloop.http.deps import AppClock, AppDatabase, AppSettings, DbSession, writes_on_read
 from closeloop.http.etag import parse_if_match, set_etag
 from closeloop.kit.actor import Actor
@@ -18,6 +18,7 @@ from closeloop.knowledge.bot import chat
 from closeloop.knowledge.choices import ArticleAction, ArticleStatus
 from closeloop.knowledge.models import Article
 from closeloop.knowledge.search.live import search
+from closeloop.runtime.work import Work
 
 router = APIRouter(prefix="/api/v1/kb", tags=["knowledge"])
 assist_router = APIRouter(prefix="/api/v1/assist", tags=["assist"])
@@ -65,18 +66,15 @@ def search_articles(
 @router.get("/suggest", response_model=schemas.SuggestOut)
 @writes_on_read
 def suggest(
-    session: DbSession,
+    work: Annotated[Work, Depends(work_requiring("kb.search"))],
     database: AppDatabase,
-    actor: Annotated[Actor, Depends(require("kb.search"))],
-    clock: AppClock,
-    settings: AppSettings,
     ticket_id: str | None = None,
     q: Annotated[str | None, Query(max_length=2000)] = None,
     category: Annotated[str | None, Query(max_length=96)] = None,
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> schemas.SuggestOut:
     """Suggestions for a ticket (`ticket_id`) or for text typed at intake (`q`, `category`)."""
-    today = clock.local_date(settings.tz)
+    session, actor, clock, today = work.session, work.actor, work.clock, work.today()
     if ticket_id:
         return assist.suggest_for_ticket(
             database, session, actor, ticket_id, today=today, limit=limit, clock=clock

@@ -121,6 +121,13 @@ def _new_article(data: ArticleIn, actor: Actor, clock: Clock) -> Article:
     return new_article(data, data.external_id, actor, clock.now())
 
 
+def _counted(lines: Iterable[str], on_line: Callable[[int], None]) -> Iterator[str]:
+    """The lines, telling `on_line` each one's size in bytes as it is read."""
+    for line in lines:
+        on_line(len(line.encode("utf-8")))
+        yield line
+
+
 def import_articles(
     session: Session,
     lines: Iterable[str],
@@ -136,57 +143,66 @@ def import_articles(
     if publish:
         actor.require("kb.publish")
     report = KbImportReport()
-
-    def counted() -> Iterator[str]:
-        for line in lines:
-            on_line(len(line.encode("utf-8")))
-            yield line
-
-    parsed = list(parse_lines(counted(), report))
+    parsed = [data for _number, data in parse_lines(_counted(lines, on_line), report)]
     if strict and report.rejected:
         line, reason = report.errors[0]
         raise StrictImportFailed(f"line {line}: {reason} (--strict: nothing imported)")
-    existing: dict[str, Article] = {}
-    ids = [a.external_id for _n, a in parsed]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        existing.update(
-            (a.external_id, a)
-            for a in session.scalars(select(Article).where(Article.external_id.in_(chunk)))
-        )
+    existing = _existing(session, [data.external_id or "" for data in parsed])
     to_publish: list[Article] = []
-    for _number, data in parsed:
+    for data in parsed:
         article = existing.get(data.external_id or "")
         if article is None:
             article = _new_article(data, actor, clock)
             session.add(article)
             report.inserted += 1
             to_publish.append(article)
-            continue
-        incoming = {**content_of(article), **data.model_dump(exclude={"external_id"})}
-        incoming = {
-            k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in incoming.items()
-        }
-        incoming["similar_questions"] = incoming.get("similar_questions") or []
-        incoming["tags"] = incoming.get("tags") or []
-        if incoming == content_of(article):
+        elif _take_changes(article, data, actor, clock):
+            report.updated += 1
+            to_publish.append(article)
+        else:
             report.unchanged += 1
             if publish and article.status != "published":
                 to_publish.append(article)
-            continue
-        apply_content(article, incoming)
-        article.status = "draft"
-        article.revision += 1
-        article.updated_by = actor.username
-        article.updated_at = clock.now()
-        report.updated += 1
-        to_publish.append(article)
     session.flush()
     if publish:
         _publish_all(session, actor, to_publish, clock)
         report.published = len(to_publish)
-    if not (report.inserted or report.updated or report.published):
-        return report  # nothing changed: nothing to audit (a second run is silent)
+    if report.inserted or report.updated or report.published:
+        _audit_import(session, actor, report, clock)
+    # else nothing changed: nothing to audit (a second run is silent)
+    return report
+
+
+def _existing(session: Session, external_ids: list[str]) -> dict[str, Article]:
+    """The articles already stored under these external ids (looked up 500 at a time)."""
+    existing: dict[str, Article] = {}
+    for start in range(0, len(external_ids), 500):
+        chunk = external_ids[start : start + 500]
+        existing.update(
+            (a.external_id, a)
+            for a in session.scalars(select(Article).where(Article.external_id.in_(chunk)))
+        )
+    return existing
+
+
+def _take_changes(article: Article, data: ArticleIn, actor: Actor, clock: Clock) -> bool:
+    """Apply the imported content to a stored article (back to draft, next revision);
+    whether it differed at all (an unchanged article is left alone)."""
+    incoming = {**content_of(article), **data.model_dump(exclude={"external_id"})}
+    incoming = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in incoming.items()}
+    incoming["similar_questions"] = incoming.get("similar_questions") or []
+    incoming["tags"] = incoming.get("tags") or []
+    if incoming == content_of(article):
+        return False
+    apply_content(article, incoming)
+    article.status = "draft"
+    article.revision += 1
+    article.updated_by = actor.username
+    article.updated_at = clock.now()
+    return True
+
+
+def _audit_import(session: Session, actor: Actor, report: KbImportReport, clock: Clock) -> None:
     audit.record(
         session,
         actor,
@@ -197,7 +213,6 @@ def import_articles(
         f"published {report.published}, rejected {report.rejected}",
         clock=clock,
     )
-    return report
 
 
 def _publish_all(session: Session, actor: Actor, articles: list[Article], clock: Clock) -> None:

@@ -34,18 +34,23 @@ def _check_step(index: int, step: Any) -> str:
         raise _problem(["steps", index, "text"], "a step needs its text")
     if kind == "article" and not isinstance(step.get("article"), str):
         raise _problem(["steps", index, "article"], "name the article's external_id")
-    options = step.get("options", [])
-    if kind in BRANCHING:
-        if not isinstance(options, list) or not options:
-            raise _problem(["steps", index, "options"], f"a {kind} step needs options")
-        for o, option in enumerate(options):
-            if not isinstance(option, dict) or not isinstance(option.get("label"), str):
-                raise _problem(["steps", index, "options", o], "an option needs a label")
-            if not isinstance(option.get("next"), str):
-                raise _problem(["steps", index, "options", o, "next"], "name the next step")
-    elif options:
-        raise _problem(["steps", index, "options"], f"a {kind} step ends the script")
+    _check_options(index, kind, step.get("options", []))
     return step_id
+
+
+def _check_options(index: int, kind: str, options: Any) -> None:
+    """A branching step has options, each with a label and the next step; an end has none."""
+    if kind not in BRANCHING:
+        if options:
+            raise _problem(["steps", index, "options"], f"a {kind} step ends the script")
+        return
+    if not isinstance(options, list) or not options:
+        raise _problem(["steps", index, "options"], f"a {kind} step needs options")
+    for o, option in enumerate(options):
+        if not isinstance(option, dict) or not isinstance(option.get("label"), str):
+            raise _problem(["steps", index, "options", o], "an option needs a label")
+        if not isinstance(option.get("next"), str):
+            raise _problem(["steps", index, "options", o, "next"], "name the next step")
 
 
 def validate(script: Any) -> dict[str, Any]:

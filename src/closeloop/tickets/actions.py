@@ -255,7 +255,7 @@ def perform(
         ticket.version += 1
         ticket.updated_at = now
         refresh(ticket, now)
-        history.append(session, history.entry(
+        history.append(session, history.Entry(
             ticket.id, now, actor.username, action, from_status, step.target,
             station=step.station or ticket.station, note=step.note, charged_to=step.charged_to,
         ))  # fmt: skip

@@ -7,7 +7,7 @@ FastAPI must see each body type as a real class, not a string naming a local var
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from closeloop.auth.deps import CurrentWork, work_requiring
 from closeloop.http.etag import ETAG, etag, if_match_version
@@ -48,36 +48,41 @@ def create_ticket(
     return _json(shown, ticket.version, 201, Location=f"/api/v1/tickets/{ticket.id}")
 
 
+class TicketQuery(BaseModel):
+    """The query string of the ticket list: its filters, then the page asked for."""
+
+    status: str | None = Field(None, description="one status or several, comma-separated")
+    station: str | None = None
+    overdue: bool | None = None
+    customer_id: str | None = None
+    category: str | None = None
+    severity: str | None = None
+    assignee: str | None = None
+    q: str | None = Field(None, max_length=200)
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str | None = None
+
+    def filter(self) -> TicketFilter:
+        """The filters as the ticket queries take them (`status` split at commas)."""
+        return TicketFilter(
+            status=tuple(s for s in (self.status or "").split(",") if s),
+            station=self.station,
+            overdue=self.overdue,
+            customer_id=self.customer_id,
+            category=self.category,
+            severity=self.severity,
+            assignee=self.assignee,
+            q=self.q,
+        )
+
+
 @router.get("", response_model=schemas.TicketPage)
-def list_all(
-    work: CurrentWork,
-    status: Annotated[
-        str | None, Query(description="one status or several, comma-separated")
-    ] = None,
-    station: str | None = None,
-    overdue: bool | None = None,
-    customer_id: str | None = None,
-    category: str | None = None,
-    severity: str | None = None,
-    assignee: str | None = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: str | None = None,
-) -> Response:
+def list_all(work: CurrentWork, query: Annotated[TicketQuery, Query()]) -> Response:
     """Tickets the caller may see, soonest deadline first."""
     session, actor, now = work.session, work.actor, work.now()
-    statuses = tuple(s for s in (status or "").split(",") if s)
-    f = TicketFilter(
-        status=statuses,
-        station=station,
-        overdue=overdue,
-        customer_id=customer_id,
-        category=category,
-        severity=severity,
-        assignee=assignee,
-        q=q,
+    page, next_cursor = list_tickets(
+        session, actor, query.filter(), now, cursor=query.cursor, limit=query.limit
     )
-    page, next_cursor = list_tickets(session, actor, f, now, cursor=cursor, limit=limit)
     ids = [t.id for t in page]
     history, breaches = service.history_of(session, ids), service.breaches_of(session, page)
     items = [service.ticket_out(t, history[t.id], breaches[t.id], actor, now) for t in page]

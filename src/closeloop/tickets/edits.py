@@ -46,7 +46,7 @@ def add_notes(
 ) -> None:
     """Add notes to the ticket's history (entries of action `note` that keep the status)."""
     history.append(session, *(
-        history.entry(
+        history.Entry(
             ticket.id, at, note.author[:64] or actor.username, "note", ticket.status,
             ticket.status, station=ticket.station, note=note.text,
         )

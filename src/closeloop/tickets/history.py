@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -12,40 +13,44 @@ from closeloop.tickets.models import TicketEvent
 _INSERT = row_insert(TicketEvent)
 
 
-def entry(
-    ticket_id: int,
-    at: datetime,
-    actor: str,
-    action: str,
-    from_status: str | None,
-    to_status: str,
-    *,
-    station: str | None = None,
-    note: str = "",
-    charged_to: str | None = None,
-) -> dict[str, object]:
-    """One history entry, as the row `append` writes."""
-    return {
-        "ticket_id": ticket_id,
-        "at": at,
-        "actor": actor,
-        "action": action,
-        "from_status": from_status,
-        "to_status": to_status,
-        "station": station,
-        "note": note[:2000],
-        "charged_to": charged_to,
-    }
+@dataclass(frozen=True)
+class Entry:
+    """One step in a ticket's history: who did what when, the status it left and reached,
+    the station it concerns, the note, and the station a missed deadline is charged to."""
+
+    ticket_id: int
+    at: datetime
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str
+    station: str | None = None
+    note: str = ""
+    charged_to: str | None = None
+
+    def row(self) -> dict[str, object]:
+        """The entry as the row `append` writes (the note cut to 2,000 characters)."""
+        return {
+            "ticket_id": self.ticket_id,
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "from_status": self.from_status,
+            "to_status": self.to_status,
+            "station": self.station,
+            "note": self.note[:2000],
+            "charged_to": self.charged_to,
+        }
 
 
-def append(session: Session, *entries: dict[str, object]) -> None:
+def append(session: Session, *entries: Entry) -> None:
     """Add history entries to the caller's transaction, in one statement.
 
     A plain INSERT, written at once: history is read back only by later queries, so the unit
     of work keeps no object for it.
     """
     if entries:
-        session.execute(_INSERT, list(entries))
+        session.execute(_INSERT, [e.row() for e in entries])
 
 
 def opening_note(channel: str, title: str) -> str:

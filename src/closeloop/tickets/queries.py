@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from closeloop.kit.actor import Actor
@@ -36,40 +37,89 @@ class TicketFilter:
     q: str | None = None
 
 
+Conditions = list[ColumnElement[bool]]
+
+
+def _by_status(f: TicketFilter, _now: datetime) -> Conditions:
+    return [Ticket.status.in_(f.status)] if f.status else []
+
+
+def _by_station(f: TicketFilter, _now: datetime) -> Conditions:
+    return [Ticket.station == f.station] if f.station else []
+
+
+def _by_overdue(f: TicketFilter, now: datetime) -> Conditions:
+    if f.overdue is True:
+        return [Ticket.due_at.is_not(None), Ticket.due_at < now]
+    if f.overdue is False:
+        return [or_(Ticket.due_at.is_(None), Ticket.due_at >= now)]
+    return []
+
+
+def _by_customer(f: TicketFilter, _now: datetime) -> Conditions:
+    if not f.customer_id:
+        return []
+    customer = parse_id(f.customer_id)
+    if customer is None:
+        raise InvalidInput.field(["query", "customer_id"], "not a customer id")
+    return [Ticket.customer_id == customer]
+
+
+def _by_category(f: TicketFilter, _now: datetime) -> Conditions:
+    """The category and those under it in the tree (a moved node keeps its code)."""
+    if not f.category:
+        return []
+    return [Ticket.category.in_(subtree(Category, f.category))]
+
+
+def _by_severity(f: TicketFilter, _now: datetime) -> Conditions:
+    return [Ticket.severity == f.severity] if f.severity else []
+
+
+def _by_assignee(f: TicketFilter, _now: datetime) -> Conditions:
+    return [Ticket.assignee == f.assignee] if f.assignee else []
+
+
+def _by_creator(f: TicketFilter, _now: datetime) -> Conditions:
+    return [Ticket.created_by == f.created_by] if f.created_by else []
+
+
+def _by_text(f: TicketFilter, _now: datetime) -> Conditions:
+    """Every search term (the first 8) in the title or the description."""
+    if not f.q:
+        return []
+    return [
+        or_(
+            Ticket.title.contains(term, autoescape=True),
+            Ticket.description.contains(term, autoescape=True),
+        )
+        for term in search_terms(f.q)[:8]
+    ]
+
+
+# Each filter of a list and the conditions it adds, in the order they are applied.
+_FILTERS: tuple[Callable[[TicketFilter, datetime], Conditions], ...] = (
+    _by_status,
+    _by_station,
+    _by_overdue,
+    _by_customer,
+    _by_category,
+    _by_severity,
+    _by_assignee,
+    _by_creator,
+    _by_text,
+)
+
+
 def _where(query: Select[tuple[Ticket]], f: TicketFilter, now: datetime) -> Select[tuple[Ticket]]:
     unknown = [s for s in f.status if s not in STATUSES]
     if unknown:
         raise InvalidInput.field(["query", "status"], f"unknown status {unknown[0]!r}")
     query = query.where(Ticket.deleted_at.is_(None))
-    if f.status:
-        query = query.where(Ticket.status.in_(f.status))
-    if f.station:
-        query = query.where(Ticket.station == f.station)
-    if f.overdue is True:
-        query = query.where(Ticket.due_at.is_not(None), Ticket.due_at < now)
-    elif f.overdue is False:
-        query = query.where(or_(Ticket.due_at.is_(None), Ticket.due_at >= now))
-    if f.customer_id:
-        customer = parse_id(f.customer_id)
-        if customer is None:
-            raise InvalidInput.field(["query", "customer_id"], "not a customer id")
-        query = query.where(Ticket.customer_id == customer)
-    if f.category:
-        query = query.where(Ticket.category.in_(subtree(Category, f.category)))
-    if f.severity:
-        query = query.where(Ticket.severity == f.severity)
-    if f.assignee:
-        query = query.where(Ticket.assignee == f.assignee)
-    if f.created_by:
-        query = query.where(Ticket.created_by == f.created_by)
-    if f.q:
-        for term in search_terms(f.q)[:8]:
-            query = query.where(
-                or_(
-                    Ticket.title.contains(term, autoescape=True),
-                    Ticket.description.contains(term, autoescape=True),
-                )
-            )
+    for conditions in _FILTERS:
+        found = conditions(f, now)
+        if found:
+            query = query.where(*found)
     return query
 
 

@@ -201,7 +201,7 @@ def create_ticket(
     refresh(ticket, now)
     session.add(ticket)
     session.flush()
-    history.append(session, history.entry(
+    history.append(session, history.Entry(
         ticket.id, now, actor.username, "create", None, "new",
         note=history.opening_note(data.channel, data.title),
     ))  # fmt: skip

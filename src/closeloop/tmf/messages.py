@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from closeloop.auth import audit
 from closeloop.care import choices
 from closeloop.care.models import Notification
-from closeloop.care.outbox import notify_customer
+from closeloop.care.outbox import Notice, notify_customer
 from closeloop.customers.models import Customer
 from closeloop.http.deps import AppClock, DbSession
 from closeloop.kit.actor import Actor
@@ -153,7 +153,7 @@ async def post_message(
     now = clock.now()
     customer = _receiver(session, receivers)
     notification = (
-        notify_customer(session, customer, RULE, content[:2000], now) if customer else None
+        notify_customer(session, customer, Notice(RULE, content[:2000], now)) if customer else None
     )
     if notification is None:
         notification = Notification(
