@@ -6,10 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,11 +19,16 @@ from closeloop.db.engine import Database
 from closeloop.db.migrate import upgrade
 from closeloop.kit.clock import FixedClock
 from tests.pg_cluster import PgCluster
+from tests.support.cli import Cli
+from tests.support.demo import DEMO_PASSWORD, NOW
+from tests.support.factories import Factory
+from tests.support.personas import Personas
+
+# Tests import these from tests.support; the names stay importable from here for old branches.
+__all__ = ["DEMO_PASSWORD", "NOW", "Cli", "Personas"]
 
 BACKEND = os.environ.get("CLOSELOOP_TEST_DB", "sqlite")
-DEMO_PASSWORD = "closeloop-demo"
 TEMPLATE = "closeloop_template"
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 
 
 def pytest_report_header() -> str:
@@ -71,7 +74,7 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             cluster.stop()
 
 
-def fresh_database_url(server_url: str, tmp_path: Path) -> tuple[str, Any]:
+def fresh_database_url(server_url: str, tmp_path: Path) -> tuple[str, Callable[[], None]]:
     """A new database cloned from the template, and a function that drops it."""
     if BACKEND == "sqlite":
         template = Path(server_url.removeprefix("sqlite:///"))
@@ -127,49 +130,16 @@ def client(settings: Settings, database: Database, clock: FixedClock) -> Iterato
         yield test_client
 
 
-class Personas:
-    """Signs in demo users once per test and hands out their auth headers."""
-
-    def __init__(self, client: TestClient) -> None:
-        self.client = client
-        self._tokens: dict[str, str] = {}
-
-    def token(self, username: str) -> str:
-        if username not in self._tokens:
-            response = self.client.post(
-                "/api/v1/auth/token", json={"username": username, "password": DEMO_PASSWORD}
-            )
-            assert response.status_code == 200, response.text
-            self._tokens[username] = response.json()["access_token"]
-        return self._tokens[username]
-
-    def headers(self, username: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(username)}"}
-
-
 @pytest.fixture
 def as_user(client: TestClient) -> Personas:
     """Auth headers for demo users: `as_user.headers("agent")`."""
     return Personas(client)
 
 
-class Cli:
-    """Runs `closeloop …` in-process against the test's database."""
-
-    def __init__(self, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-        from typer.testing import CliRunner
-
-        from closeloop.config import get_settings
-
-        monkeypatch.setenv("CLOSELOOP_DATABASE_URL", db_url)
-        monkeypatch.setenv("CLOSELOOP_DEMO_PASSWORD", DEMO_PASSWORD)
-        get_settings.cache_clear()
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, input: str | None = None) -> Any:
-        from closeloop.cli import app
-
-        return self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
+@pytest.fixture
+def factory(database: Database, clock: FixedClock, settings: Settings) -> Factory:
+    """Customers, tickets, articles and users made through the services (tests/support)."""
+    return Factory(database, clock, settings.tz)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from closeloop.app import create_app
 from closeloop.config import Settings
 from closeloop.db.engine import Database
 from closeloop.kit.clock import Clock
-from tests.conftest import DEMO_PASSWORD, NOW
+from tests.support import DEMO_PASSWORD, NOW
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"

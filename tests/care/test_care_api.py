@@ -16,7 +16,7 @@ from closeloop.customers.models import Customer
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from tests.care.conftest import CareSetup, usage_file
-from tests.conftest import Personas
+from tests.support import Personas
 
 A, B = "19900000001", "19900000002"
 

@@ -237,7 +237,9 @@ def test_email_goes_over_smtp(database: Database, clock: FixedClock, care: CareS
     [envelope] = mailbox.messages
     assert envelope.rcpt_tos == ["noc@op.example"]
     mail = email.message_from_bytes(envelope.content)
-    assert TEXT in mail.get_payload(decode=True).decode("utf-8")
+    payload = mail.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    assert TEXT in payload.decode("utf-8")
     assert _get(database, queued).external_id == mail["Message-ID"]
 
 

@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Personas
+from tests.support import PROBLEM_JSON, Personas
+
+__all__ = ["KB", "PROBLEM_JSON", "act", "article_body", "create", "publish", "search_ids"]
 
 KB = "/api/v1/kb"
-PROBLEM_JSON = "application/problem+json"
 
 
 def article_body(**overrides: Any) -> dict[str, Any]:

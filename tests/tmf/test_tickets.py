@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Personas
+from tests.support import Personas
 
 TT = "/tmf-api/troubleTicket/v4/troubleTicket"
 
