@@ -1,5 +1,10 @@
 """Test fixtures: a migrated, seeded template database per run and a fresh copy per test,
-on SQLite (default) or a real PostgreSQL (CLOSELOOP_TEST_DB=postgres)."""
+on SQLite (default) or a real PostgreSQL (CLOSELOOP_TEST_DB=postgres).
+
+Under pytest-xdist (`-n 2`) every worker builds its own template: SQLite in the worker's own
+temporary directory, PostgreSQL in a throwaway cluster of its own (or, on a shared server given
+by CLOSELOOP_TEST_PG_URL, a template named after the worker), so workers share no database.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +33,9 @@ from tests.support.personas import Personas
 __all__ = ["DEMO_PASSWORD", "NOW", "Cli", "Personas"]
 
 BACKEND = os.environ.get("CLOSELOOP_TEST_DB", "sqlite")
-TEMPLATE = "closeloop_template"
+# "gw0", "gw1", … under pytest-xdist; "main" in a plain run.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+TEMPLATE = f"closeloop_template_{WORKER}"
 
 
 def pytest_report_header() -> str:
@@ -50,7 +57,9 @@ def _seed_template(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_url(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[str]:
     """The URL of an empty server database (PostgreSQL) or a template file (SQLite)."""
     if BACKEND == "sqlite":
         path = tmp_path_factory.mktemp("db") / "template.db"
@@ -61,17 +70,24 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     external = os.environ.get("CLOSELOOP_TEST_PG_URL")
     cluster = None if external else PgCluster()
     base = external or cluster.start()  # type: ignore[union-attr]
+    if cluster:
+        request.addfinalizer(cluster.stop)  # stopped even when seeding the template fails
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {TEMPLATE}"))
         conn.execute(text(f"CREATE DATABASE {TEMPLATE}"))
     admin.dispose()
     _seed_template(base.rsplit("/", 1)[0] + f"/{TEMPLATE}")
-    try:
-        yield base
-    finally:
-        if cluster:
-            cluster.stop()
+    yield base
+    if external:
+        _drop_database(base, TEMPLATE)
+
+
+def _drop_database(server_url: str, name: str) -> None:
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
 
 
 def fresh_database_url(server_url: str, tmp_path: Path) -> tuple[str, Callable[[], None]]:

@@ -219,13 +219,28 @@ class _Mailbox:
         return "250 OK"
 
 
+def _smtp_server(handler: _Mailbox) -> Controller:
+    """An SMTP server on a free port (another one if a parallel test worker takes the port
+    between choosing and binding it)."""
+    for attempt in range(3):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        try:
+            controller.start()
+        except OSError:
+            if attempt == 2:
+                raise
+            continue
+        return controller
+    raise AssertionError("unreachable")
+
+
 def test_email_goes_over_smtp(database: Database, clock: FixedClock, care: CareSetup) -> None:
     mailbox = _Mailbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    controller = _smtp_server(mailbox)
+    port = controller.port
     try:
         queued = _queue(database, clock, care, channel="email", recipient="noc@op.example",
                         rule="outage", msisdn=None, customer_id=None)  # fmt: skip
