@@ -8,6 +8,7 @@ by CLOSELOOP_TEST_PG_URL, a template named after the worker), so workers share n
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -40,6 +41,17 @@ TEMPLATE = f"closeloop_template_{WORKER}"
 
 def pytest_report_header() -> str:
     return f"closeloop database backend: {BACKEND}"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In an xdist worker, set what the suite left on the heap aside from the garbage collector.
+
+    A worker has reported its results by now, and the controller interrupts a worker still busy
+    5 s later; pytest's final gc.collect() over a whole suite's heap can take that long on a
+    loaded machine (seen as a KeyboardInterrupt "ignored in gc_callback" at the end of a run).
+    """
+    if WORKER != "main":
+        gc.freeze()
 
 
 def _seed_template(url: str) -> None:
