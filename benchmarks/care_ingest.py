@@ -36,9 +36,9 @@ from pathlib import Path
 import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
 
-from care_plain import PlainIngest  # noqa: E402
+from benchmarks.care_plain import PlainIngest  # noqa: E402
 
 MONTH_START = 1793462400  # 2026-10-31T16:00:00Z = 2026-11-01 00:00 in Shanghai
 

@@ -9,36 +9,14 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from httpx import Response
 
 from closeloop.app import create_app
 from closeloop.config import Settings
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
-from tests.conftest import Personas
+from tests.support import Personas, assert_problem, error_locs
 
-PROBLEM_JSON = "application/problem+json"
 TOKEN = "/api/v1/auth/token"
-
-
-def assert_problem(response: Response, status: int) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body = response.json()
-    assert body["status"] == status
-    for key in ("type", "title", "detail"):
-        assert isinstance(body[key], str) and body[key], key
-    return dict(body)
-
-
-def error_locs(body: dict[str, object]) -> list[list[object]]:
-    errors = body["errors"]
-    assert isinstance(errors, list) and errors
-    for error in errors:
-        assert set(error) >= {"loc", "msg"}
-        assert isinstance(error["loc"], list)
-        assert isinstance(error["msg"], str) and error["msg"]
-    return [error["loc"] for error in errors]
 
 
 # --- 404, 405, 422 -----------------------------------------------------------------------

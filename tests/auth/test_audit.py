@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from closeloop.kit.clock import FixedClock
-from tests.conftest import Personas
+from tests.support import Personas
 
 AUDIT = "/api/v1/audit"
 NEW_NUMBERS = ("13912340001", "13912340002", "13912340003", "13912340004")

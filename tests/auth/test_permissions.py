@@ -9,28 +9,24 @@ from sqlalchemy import delete, select
 
 from closeloop.auth.models import RolePermission, User
 from closeloop.db.engine import Database
-from tests.conftest import DEMO_PASSWORD, Personas
+from tests.support import DEMO_PASSWORD, Audience, Factory, Personas, assert_access, assert_problem
 
-PROBLEM_JSON = "application/problem+json"
 STAFF = ["supervisor", "agent", "agent2", "expert", "callback", "editor", "wireless", "billing"]
 
 
-def a_customer_id(client: TestClient, as_user: Personas) -> str:
-    response = client.get("/api/v1/customers?limit=1", headers=as_user.headers("admin"))
-    assert response.status_code == 200
-    return str(response.json()["items"][0]["id"])
+def a_customer_id(factory: Factory) -> str:
+    """A customer of the test's own (not one of the demo customers)."""
+    return factory.customer().id
 
 
 def assert_forbidden(response: Response) -> None:
-    assert response.status_code == 403, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body = response.json()
-    assert body["status"] == 403
-    assert body["type"] and body["title"] and body["detail"]
+    assert_problem(response, 403)
 
 
-def test_editor_may_not_read_customers(client: TestClient, as_user: Personas) -> None:
-    customer_id = a_customer_id(client, as_user)
+def test_editor_may_not_read_customers(
+    client: TestClient, as_user: Personas, factory: Factory
+) -> None:
+    customer_id = a_customer_id(factory)
 
     response = client.get(f"/api/v1/customers/{customer_id}", headers=as_user.headers("editor"))
 
@@ -39,11 +35,26 @@ def test_editor_may_not_read_customers(client: TestClient, as_user: Personas) ->
     assert "name" not in response.json()
 
 
+def test_a_customer_is_read_by_service_staff_and_no_one_else(
+    client: TestClient, as_user: Personas, factory: Factory
+) -> None:
+    customer_id = a_customer_id(factory)
+
+    response = assert_access(
+        as_user.headers,
+        lambda headers: client.get(f"/api/v1/customers/{customer_id}", headers=headers),
+        # customers are not per station: the station's staff read them too; nothing is hidden
+        Audience(allowed="agent", other_station=None, outsider="editor"),
+    )
+
+    assert response.json()["id"] == customer_id
+
+
 @pytest.mark.parametrize("username", ["agent", "expert", "callback", "wireless", "supervisor"])
 def test_service_staff_may_read_customers(
-    client: TestClient, as_user: Personas, username: str
+    client: TestClient, as_user: Personas, factory: Factory, username: str
 ) -> None:
-    customer_id = a_customer_id(client, as_user)
+    customer_id = a_customer_id(factory)
 
     response = client.get(f"/api/v1/customers/{customer_id}", headers=as_user.headers(username))
 
@@ -94,9 +105,9 @@ def test_unauthenticated_is_401_not_403(client: TestClient) -> None:
 
 
 def test_removing_a_grant_from_the_table_takes_the_permission_away(
-    client: TestClient, as_user: Personas, database: Database
+    client: TestClient, as_user: Personas, database: Database, factory: Factory
 ) -> None:
-    customer_id = a_customer_id(client, as_user)
+    customer_id = a_customer_id(factory)
     headers = as_user.headers("agent")  # signed in before the change
     assert client.get(f"/api/v1/customers/{customer_id}", headers=headers).status_code == 200
 
@@ -118,9 +129,9 @@ def test_removing_a_grant_from_the_table_takes_the_permission_away(
 
 
 def test_adding_a_grant_to_the_table_gives_the_permission(
-    client: TestClient, as_user: Personas, database: Database
+    client: TestClient, as_user: Personas, database: Database, factory: Factory
 ) -> None:
-    customer_id = a_customer_id(client, as_user)
+    customer_id = a_customer_id(factory)
     headers = as_user.headers("editor")
     assert_forbidden(client.get(f"/api/v1/customers/{customer_id}", headers=headers))
 

@@ -14,33 +14,19 @@ from closeloop.auth.models import User
 from closeloop.config import Settings
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
-from tests.conftest import DEMO_PASSWORD
+from tests.support import DEMO_PASSWORD, assert_problem, bearer
 
 TOKEN = "/api/v1/auth/token"
-PROBLEM_JSON = "application/problem+json"
 
 
 def sign_in(client: TestClient, username: str, password: str = DEMO_PASSWORD) -> Response:
-    return client.post(TOKEN, json={"username": username, "password": password})
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
+    response: Response = client.post(TOKEN, json={"username": username, "password": password})
+    return response
 
 
 def from_address(client: TestClient, address: str) -> TestClient:
     """Another client on the same app whose requests come from `address`."""
     return TestClient(client.app, client=(address, 40000), raise_server_exceptions=False)
-
-
-def assert_problem(response: Response, status: int) -> dict[str, object]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body = response.json()
-    assert body["status"] == status
-    for key in ("type", "title", "detail"):
-        assert isinstance(body[key], str) and body[key], key
-    return body
 
 
 def fail_times(client: TestClient, username: str, times: int) -> None:

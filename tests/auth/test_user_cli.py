@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import DEMO_PASSWORD, Cli
+from tests.support import DEMO_PASSWORD, Cli
 
 
 def listed(cli: Cli) -> dict[str, dict[str, Any]]:
@@ -21,7 +21,7 @@ def listed(cli: Cli) -> dict[str, dict[str, Any]]:
 def can_sign_in(client: TestClient, username: str, password: str) -> bool:
     response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
     assert response.status_code in (200, 401), response.text
-    return response.status_code == 200
+    return bool(response.status_code == 200)
 
 
 def assert_one_line_failure(result: Any, *words: str) -> str:

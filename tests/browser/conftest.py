@@ -21,7 +21,7 @@ from closeloop.app import create_app
 from closeloop.config import Settings
 from closeloop.db.engine import Database
 from closeloop.kit.clock import Clock
-from tests.conftest import DEMO_PASSWORD, NOW
+from tests.support import DEMO_PASSWORD, NOW
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -39,11 +39,13 @@ CHROMIUM_ARGS = [
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test in this folder drives the browser (`-m "not browser"` leaves them out; a
-    `pytestmark` in a conftest would mark nothing)."""
+    `pytestmark` in a conftest would mark nothing). Under pytest-xdist with `--dist loadgroup`
+    they all run in one worker, which starts Chromium once."""
     here = Path(__file__).parent
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 class RunningClock(Clock):
@@ -59,23 +61,20 @@ class RunningClock(Clock):
         return self._start + timedelta(seconds=time.monotonic() - self._origin)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(db_url: str) -> Iterator[str]:
     """A CloseLoop server on the test's database; yields its base URL."""
     settings = Settings(database_url=db_url, demo_password=DEMO_PASSWORD, worker_enabled=False)
     database = Database(db_url)
     app = create_app(settings, database=database, clock=RunningClock(NOW), start_worker=False)
-    port = _free_port()
+    # The server listens on a socket bound here, so no other process (a parallel test worker)
+    # can take its port between choosing and binding it.
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = int(listener.getsockname()[1])
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
@@ -85,6 +84,7 @@ def live_server(db_url: str) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    listener.close()
     database.dispose()
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -66,7 +67,7 @@ def ingest(
     chunk_bytes: int | None = None,
 ) -> IngestReport:
     """Run the engine on a file."""
-    extra = {"chunk_bytes": chunk_bytes} if chunk_bytes else {}
+    extra: dict[str, Any] = {"chunk_bytes": chunk_bytes} if chunk_bytes else {}
     return ingest_usage(database, path, SYSTEM, policy, clock=clock, strict=strict, **extra)
 
 

@@ -16,7 +16,7 @@ from closeloop.customers.models import Customer
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from tests.care.conftest import CareSetup, usage_file
-from tests.conftest import Personas
+from tests.support import Personas
 
 A, B = "19900000001", "19900000002"
 
@@ -26,7 +26,7 @@ def _notices(client: TestClient, as_user: Personas, **params: Any) -> list[dict[
         "/api/v1/notifications", params=params, headers=as_user.headers("supervisor")
     )
     assert response.status_code == 200, response.text
-    return response.json()["items"]  # type: ignore[no-any-return]
+    return response.json()["items"]
 
 
 def test_subscribe_and_cancel_send_confirmations_with_fee_and_how_to_cancel(

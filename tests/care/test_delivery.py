@@ -219,13 +219,28 @@ class _Mailbox:
         return "250 OK"
 
 
+def _smtp_server(handler: _Mailbox) -> Controller:
+    """An SMTP server on a free port (another one if a parallel test worker takes the port
+    between choosing and binding it)."""
+    for attempt in range(3):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        try:
+            controller.start()
+        except OSError:
+            if attempt == 2:
+                raise
+            continue
+        return controller
+    raise AssertionError("unreachable")
+
+
 def test_email_goes_over_smtp(database: Database, clock: FixedClock, care: CareSetup) -> None:
     mailbox = _Mailbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    controller = _smtp_server(mailbox)
+    port = controller.port
     try:
         queued = _queue(database, clock, care, channel="email", recipient="noc@op.example",
                         rule="outage", msisdn=None, customer_id=None)  # fmt: skip
@@ -237,7 +252,9 @@ def test_email_goes_over_smtp(database: Database, clock: FixedClock, care: CareS
     [envelope] = mailbox.messages
     assert envelope.rcpt_tos == ["noc@op.example"]
     mail = email.message_from_bytes(envelope.content)
-    assert TEXT in mail.get_payload(decode=True).decode("utf-8")
+    payload = mail.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    assert TEXT in payload.decode("utf-8")
     assert _get(database, queued).external_id == mail["Message-ID"]
 
 

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from closeloop.care import ingest as ingest_module
-from closeloop.care.ingest import Policy, StrictIngestFailed
+from closeloop.care.ingest import IngestReport, Policy, StrictIngestFailed
 from closeloop.care.models import UsageMonth
 from closeloop.care.outbox import set_opt_out
 from closeloop.care.quiet import QuietHours
+from closeloop.care.usage_file import Chunk
 from closeloop.customers.models import Customer
 from closeloop.db.engine import Database
 from closeloop.kit.actor import SYSTEM
@@ -229,13 +231,19 @@ def _big_file(tmp_path: Path, name: str, count: int) -> Path:
 
 
 def test_a_restart_in_the_middle_of_a_file_loses_and_repeats_nothing(
-    tmp_path: Path, database: Database, clock: FixedClock, care: CareSetup, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    database: Database,
+    clock: FixedClock,
+    care: CareSetup,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     path = _big_file(tmp_path, "u.csv", 1200)
     real_block = ingest_module.UsageIngest.block
     calls = {"n": 0}
 
-    def crash_on_third(self, session, chunk, report):  # type: ignore[no-untyped-def]
+    def crash_on_third(
+        self: ingest_module.UsageIngest, session: Session, chunk: Chunk, report: IngestReport
+    ) -> None:
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("power cut")

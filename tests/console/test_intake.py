@@ -32,7 +32,8 @@ def _intake(client: TestClient, csrf: str, msisdn: str, **fields: Any) -> httpx.
         "then": "create",
         **fields,
     }
-    return client.post("/console/tickets", data=data, follow_redirects=False)
+    response: httpx.Response = client.post("/console/tickets", data=data, follow_redirects=False)
+    return response
 
 
 def _contacts_of(database: Database, customer_id: int) -> list[Contact]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -180,7 +181,7 @@ def test_a_retired_article_is_listed_for_editors_to_find_again(client: TestClien
     assert "已下线" in retired
 
 
-SCRIPT = {
+SCRIPT: dict[str, Any] = {
     "start": "ask",
     "steps": [
         {
@@ -202,11 +203,12 @@ def test_an_agent_script_is_edited_as_json_and_checked(client: TestClient) -> No
 
     def save(script: str) -> Response:
         form = _draft_form(script=script)
-        return client.post(
+        response: Response = client.post(
             f"/console/knowledge/manage/{article}",
             data={"csrf_token": editor, "revision": _revision(page), **form},
             follow_redirects=False,
         )
+        return response
 
     assert save(json.dumps(SCRIPT, ensure_ascii=False)).status_code == 303
     page = client.get(f"/console/knowledge/manage/{article}").text

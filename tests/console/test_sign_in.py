@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Personas
 from tests.console.helpers import csrf_of, sign_in
+from tests.support import Personas
 
 
 def test_a_page_without_a_session_leads_to_the_sign_in_form(client: TestClient) -> None:

@@ -26,7 +26,7 @@ zh = i18n.translations("zh-CN").gettext
 def _page(client: TestClient, ticket_id: str) -> str:
     response = client.get(f"/console/tickets/{ticket_id}")
     assert response.status_code == 200, response.text
-    return response.text
+    return str(response.text)
 
 
 def test_the_page_shows_the_ticket_timeline_customer_and_suggestions(

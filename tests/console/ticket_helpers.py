@@ -9,15 +9,14 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
-from tests.console.helpers import sign_in
+from tests.support.signin import switch_console_user
 
 _HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
 
 
 def as_user(client: TestClient, username: str) -> str:
     """Sign out whoever was signed in and sign in `username`; their CSRF token."""
-    client.cookies.clear()
-    return sign_in(client, username)
+    return switch_console_user(client, username)
 
 
 def action_form(page: str, action: str) -> str:
@@ -44,9 +43,10 @@ def act(
     if page is None:
         page = client.get(f"/console/tickets/{ticket_id}").text
     data = {**hidden_fields(action_form(page, action)), **fields}
-    return client.post(
+    response: httpx.Response = client.post(
         f"/console/tickets/{ticket_id}/actions/{action}", data=data, follow_redirects=False
     )
+    return response
 
 
 def text_of(page: str) -> str:

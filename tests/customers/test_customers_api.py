@@ -14,9 +14,8 @@ from closeloop.auth.models import AuditEntry
 from closeloop.customers.models import Customer
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
-from tests.conftest import NOW, Personas
+from tests.support import NOW, Personas, assert_problem, error_locs
 
-PROBLEM_JSON = "application/problem+json"
 # 196 is not among the demo prefixes, so these numbers are never demo customers.
 NEW_MSISDN = "19612345678"
 NEW_ID = "11010519491231002X"
@@ -66,19 +65,6 @@ def audit_entries(database: Database, **where: str) -> list[AuditEntry]:
 def audit_count(database: Database) -> int:
     with database.unit_of_work() as session:
         return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
-
-
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert {"type", "title", "detail"} <= body.keys()
-    return body
-
-
-def error_locs(body: dict[str, Any]) -> list[list[Any]]:
-    return [e["loc"] for e in body["errors"]]
 
 
 # --- plans --------------------------------------------------------------------------------

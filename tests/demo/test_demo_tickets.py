@@ -22,7 +22,7 @@ from closeloop.kit.clock import FixedClock
 from closeloop.organisation.models import Category
 from closeloop.tickets.models import Breach, Ticket, TicketEvent
 from closeloop.tickets.workflow import STATUSES
-from tests.conftest import NOW
+from tests.support import NOW
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -67,7 +67,7 @@ def test_seeding_again_changes_nothing(
 
 
 def test_reference_seed_loads_only_reference_data(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import Cli
+    from tests.support import Cli
 
     url = f"sqlite:///{tmp_path / 'reference.db'}"
     result = Cli(url, monkeypatch)("seed", "--reference", "--json")

@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Personas
+from tests.support import PROBLEM_JSON, Personas
+
+__all__ = ["KB", "PROBLEM_JSON", "act", "article_body", "create", "publish", "search_ids"]
 
 KB = "/api/v1/kb"
-PROBLEM_JSON = "application/problem+json"
 
 
 def article_body(**overrides: Any) -> dict[str, Any]:
@@ -31,7 +32,7 @@ def create(client: TestClient, as_user: Personas, **overrides: Any) -> dict[str,
         f"{KB}/articles", json=article_body(**overrides), headers=as_user.headers("editor")
     )
     assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def act(
@@ -49,7 +50,7 @@ def publish(client: TestClient, as_user: Personas, **overrides: Any) -> dict[str
     for action, who in (("submit", "editor"), ("approve", "supervisor"), ("publish", "supervisor")):
         response = act(client, as_user, article["id"], action, who)
         assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return response.json()
 
 
 def search_ids(client: TestClient, as_user: Personas, q: str, **params: Any) -> list[str]:

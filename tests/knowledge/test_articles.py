@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from closeloop.auth.models import AuditEntry
 from closeloop.db.engine import Database
-from tests.conftest import NOW, Personas
 from tests.knowledge.helpers import KB, PROBLEM_JSON, act, create, publish, search_ids
+from tests.support import NOW, Personas
 
 
 def audit_actions(database: Database, article_id: str) -> list[str]:

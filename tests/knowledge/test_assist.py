@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from closeloop.auth.models import AuditEntry
 from closeloop.db.engine import Database
-from tests.conftest import Personas
 from tests.knowledge.helpers import KB
+from tests.support import Personas
 from tests.tickets.helpers import ticket_body
 
 SUGGEST = f"{KB}/suggest"

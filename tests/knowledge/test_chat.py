@@ -12,7 +12,7 @@ from closeloop.customers.models import Customer
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.tickets.models import Ticket
-from tests.conftest import Personas
+from tests.support import Personas
 
 CHAT = "/api/v1/assist/chat"
 CHAT_FIELDS = {"session_id", "reply", "article_external_id", "confidence", "handoff", "ticket_id"}

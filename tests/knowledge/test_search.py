@@ -7,8 +7,8 @@ import json
 from fastapi.testclient import TestClient
 
 from closeloop.knowledge.search import lexicon
-from tests.conftest import Personas
 from tests.knowledge.helpers import KB, act, publish, search_ids
+from tests.support import Personas
 
 
 def test_telecom_words_are_kept_whole_and_fillers_dropped() -> None:

@@ -10,7 +10,7 @@ import chinese_calendar
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import Personas
+from tests.support import Personas
 
 STATIONS = {
     "wireless": "无线中心",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -10,24 +11,41 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from closeloop.auth.models import AuditEntry, User
-from closeloop.auth.tokens import issue_token
+from closeloop.auth.models import AuditEntry
 from closeloop.customers.models import Customer
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.tickets.models import Ticket
+from tests.support.demo import OTHER_STATION, STATION, UNRELATED_STATION
+from tests.support.factories import CATEGORY, CAUSE
+from tests.support.problems import PROBLEM_JSON, assert_problem, error_locs
+from tests.support.signin import bearer, issued_token
+
+__all__ = [
+    "BODIES",
+    "CATEGORY",
+    "CAUSE",
+    "OTHER_CATEGORY",
+    "OTHER_STATION",
+    "PATHS",
+    "PATHS_VIA_OTHER",
+    "PROBLEM_JSON",
+    "STATION",
+    "TICKETS",
+    "UNRELATED_STATION",
+    "Desk",
+    "assert_problem",
+    "audit_count",
+    "error_locs",
+    "snapshot",
+    "ticket_body",
+]
 
 TICKETS = "/api/v1/tickets"
-PROBLEM_JSON = "application/problem+json"
-
-CATEGORY = "signal/indoor/weak"
 OTHER_CATEGORY = "signal/call/dropped"
-CAUSE = "network/coverage/weak_area"
-
-# Who is who in the demo organisation (CONTRACT §3).
-STATION = "wireless"  # the station tickets are walked to
-OTHER_STATION = "field"  # a station that saw the ticket before (re-dispatch away from it)
-UNRELATED_STATION = "netops"  # a station the ticket never reached
+# Who is who in the demo organisation (CONTRACT §3, tests/support/demo.py): STATION is the
+# station tickets are walked to, OTHER_STATION one that saw the ticket before (re-dispatch away
+# from it), UNRELATED_STATION one the ticket never reached.
 
 # A valid body for every action (CONTRACT §4 table).
 BODIES: dict[str, dict[str, Any]] = {
@@ -135,10 +153,9 @@ class Desk:
         hashes the password, far too slow for hundreds of personas) and valid for a year of
         app time, so that tests may move the clock by days."""
         if username not in self._tokens:
-            with self.database.unit_of_work() as session:
-                user = session.scalars(select(User).where(User.username == username)).one()
-                token, _row = issue_token(session, user, timedelta(days=365), clock=self.clock)
-            self._tokens[username] = token
+            self._tokens[username] = issued_token(
+                self.database, username, self.clock, timedelta(days=365)
+            )
         return self._tokens[username]
 
     def advance(self, delta: timedelta) -> None:
@@ -170,13 +187,16 @@ class Desk:
     # requests ----------------------------------------------------------------------------
     def headers(self, user: str | None, **extra: str) -> dict[str, str]:
         """Auth headers for a demo user (None: no token) plus extra headers."""
-        base = {"Authorization": f"Bearer {self.token(user)}"} if user else {}
+        base = bearer(self.token(user)) if user else {}
         return {**base, **extra}
 
     def post_ticket(
         self, body: dict[str, Any], user: str | None = "agent", **headers: str
     ) -> httpx.Response:
-        return self.client.post(TICKETS, json=body, headers=self.headers(user, **headers))
+        response: httpx.Response = self.client.post(
+            TICKETS, json=body, headers=self.headers(user, **headers)
+        )
+        return response
 
     def create(
         self, user: str = "agent", customer_id: str | None = None, **overrides: Any
@@ -185,7 +205,7 @@ class Desk:
         body = ticket_body(customer_id or self.customer_id(), **overrides)
         response = self.post_ticket(body, user)
         assert response.status_code == 201, response.text
-        return response.json()
+        return _json(response)
 
     def act(
         self,
@@ -201,9 +221,10 @@ class Desk:
         payload = dict(BODIES[action] if body is None else body)
         payload.update(overrides)
         extra = {"If-Match": if_match} if if_match is not None else {}
-        return self.client.post(
+        response: httpx.Response = self.client.post(
             f"{TICKETS}/{ticket_id}/{action}", json=payload, headers=self.headers(user, **extra)
         )
+        return response
 
     def do(
         self, ticket_id: str, action: str, user: str, body: dict[str, Any] | None = None, **kw: Any
@@ -211,21 +232,21 @@ class Desk:
         """An action that must succeed; the ticket after it."""
         response = self.act(ticket_id, action, user, body, **kw)
         assert response.status_code == 200, f"{action} as {user}: {response.text}"
-        return response.json()
+        return _json(response)
 
     def get(self, ticket_id: str, user: str | None = "admin") -> dict[str, Any]:
         response = self.client.get(f"{TICKETS}/{ticket_id}", headers=self.headers(user))
         assert response.status_code == 200, response.text
-        return response.json()
+        return _json(response)
 
     def list(self, user: str = "admin", **params: Any) -> dict[str, Any]:
         response = self.client.get(TICKETS, params=params, headers=self.headers(user))
         assert response.status_code == 200, response.text
-        return response.json()
+        return _json(response)
 
-    def list_ids(self, user: str = "admin", **params: Any) -> list[str]:
+    def list_ids(self, user: str = "admin", **params: Any) -> builtins.list[str]:
         """Ids of every ticket the list shows (all pages)."""
-        ids: list[str] = []
+        ids: builtins.list[str] = []
         params = {"limit": 500, **params}
         while True:
             page = self.list(user, **params)
@@ -253,7 +274,7 @@ class Desk:
         return ticket
 
     # audit and outbox --------------------------------------------------------------------
-    def audit_actions(self, ticket_id: str) -> list[str]:
+    def audit_actions(self, ticket_id: str) -> builtins.list[str]:
         """The audit log's actions for a ticket, oldest first."""
         response = self.client.get(
             "/api/v1/audit",
@@ -263,7 +284,7 @@ class Desk:
         assert response.status_code == 200, response.text
         return [e["action"] for e in reversed(response.json()["items"])]
 
-    def progress_notices(self, msisdn: str) -> list[dict[str, Any]]:
+    def progress_notices(self, msisdn: str) -> builtins.list[dict[str, Any]]:
         """The customer's ticket_progress outbox entries, oldest first (read as supervisor)."""
         response = self.client.get(
             "/api/v1/notifications",
@@ -296,18 +317,6 @@ def audit_count(database: Database, ticket_id: str) -> int:
         return len(list(session.scalars(query)))
 
 
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    """The response is an RFC 9457 problem with this status; its body."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body = response.json()
-    assert body["status"] == status
-    assert {"type", "title", "status", "detail"} <= body.keys()
+def _json(response: httpx.Response) -> dict[str, Any]:
+    body: dict[str, Any] = response.json()
     return body
-
-
-def error_locs(response: httpx.Response) -> list[list[Any]]:
-    """The `loc` of every error of a 422 problem."""
-    body = assert_problem(response, 422)
-    assert body["errors"], body
-    return [e["loc"] for e in body["errors"]]

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
-from tests.conftest import NOW
+from tests.support import NOW
 from tests.tickets.helpers import (
     CAUSE,
     OTHER_STATION,
@@ -145,7 +145,7 @@ def test_full_happy_path(desk: Desk, database: Database) -> None:
     ticket_id = ticket["id"]
     assert (ticket["status"], ticket["version"]) == ("new", 1)
 
-    steps = [
+    steps: list[tuple[str, str, dict[str, Any], str]] = [
         ("escalate", "agent", {"note": "需要专家判断"}, "expert"),
         ("dispatch", "expert", {"station": STATION, "note": "疑似弱覆盖"}, "dispatched"),
         ("accept", STATION, {}, "in_progress"),

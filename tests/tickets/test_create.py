@@ -13,7 +13,7 @@ from sqlalchemy import select
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.tickets.models import TicketSequence
-from tests.conftest import NOW
+from tests.support import NOW
 from tests.tickets.helpers import (
     CATEGORY,
     OTHER_CATEGORY,

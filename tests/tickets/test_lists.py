@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.kit.pagination import encode_cursor
-from tests.conftest import NOW
+from tests.support import NOW
 from tests.tickets.helpers import (
     CATEGORY,
     OTHER_CATEGORY,

@@ -116,7 +116,9 @@ class Desk:
         assert response.status_code == 200, response.text
         return dict(response.json())
 
-    def breaches(self, ticket: dict[str, Any]) -> list[tuple[str, str | None, datetime, datetime]]:
+    def breaches(
+        self, ticket: dict[str, Any]
+    ) -> list[tuple[str, str | None, datetime | None, datetime | None]]:
         return [
             (b["stage"], b["station"], instant(b["due_at"]), instant(b["detected_at"]))
             for b in self.get(ticket)["breaches"]

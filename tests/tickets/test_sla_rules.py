@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -177,7 +178,7 @@ def test_prewarn_minutes_are_80_percent_rounded_up() -> None:
 
 
 def test_current_due_per_status() -> None:
-    d = {
+    d: dict[str, Any] = {
         "accept_due_at": local(2026, 11, 23, 10, 30),
         "work_due_at": local(2026, 11, 23, 14),
         "prewarn_at": local(2026, 11, 23, 13, 12),

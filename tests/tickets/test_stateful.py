@@ -81,7 +81,7 @@ TABLE: dict[tuple[str, str], tuple[str | None, frozenset[str]]] = {
     ("cancel", "expert"): ("cancelled", frozenset({"agent", "expert"})),
     ("reopen", "closed"): ("expert", frozenset({"agent", "supervisor"})),
 }
-CALLBACK_OUTCOMES = {
+CALLBACK_OUTCOMES: dict[str, tuple[dict[str, Any], str]] = {
     "unreached": ({"reached": False, "comment": "无人接听"}, "replied"),
     "satisfied": ({"reached": True, "satisfaction": "satisfied", "score": 5}, "closed"),
     "basically": ({"reached": True, "satisfaction": "basically_satisfied", "score": 4}, "closed"),

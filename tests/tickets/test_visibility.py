@@ -14,7 +14,7 @@ from closeloop.auth.users import actor_for
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.tickets.queries import TicketFilter, count_tickets
-from tests.conftest import NOW
+from tests.support import AT_STATION, NOW, Factory, assert_access
 from tests.tickets.helpers import (
     BODIES,
     OTHER_STATION,
@@ -211,3 +211,15 @@ def test_reading_without_a_token_is_401(desk: Desk, tickets: dict[str, dict[str,
     assert_problem(desk.client.get(f"{TICKETS}/{tickets['fresh']['id']}"), 401)
     bad = {"Authorization": "Bearer cl_not_a_token"}
     assert_problem(desk.client.get(TICKETS, headers=bad), 401)
+
+
+def test_a_dispatched_ticket_is_read_by_its_station_only(desk: Desk, factory: Factory) -> None:
+    ticket = factory.ticket("dispatched")  # at STATION, never at OTHER_STATION
+
+    response = assert_access(
+        desk.headers,
+        lambda headers: desk.client.get(f"{TICKETS}/{ticket.id}", headers=headers),
+        AT_STATION,
+    )
+
+    assert (response.json()["number"], response.json()["status"]) == (ticket.number, "dispatched")

@@ -19,7 +19,7 @@ from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.tmf.delivery import SIGNATURE_HEADER, deliver_events
 from closeloop.tmf.models import TmfDelivery, TmfDeliveryAttempt
-from tests.conftest import Personas
+from tests.support import Personas
 
 TT = "/tmf-api/troubleTicket/v4"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import Personas
+from tests.support import Personas
 
 TT = "/tmf-api/troubleTicket/v4/troubleTicket"
 
@@ -15,7 +15,7 @@ def _create(client: TestClient, headers: dict[str, str], **extra: Any) -> dict[s
     body = {"description": "网络断了", "severity": "High", "ticketType": "connectivity", **extra}
     reply = client.post(TT, json=body, headers=headers)
     assert reply.status_code == 201, reply.text
-    return reply.json()  # type: ignore[no-any-return]
+    return reply.json()
 
 
 def test_create_maps_and_ignores_status(client: TestClient, as_user: Personas) -> None:

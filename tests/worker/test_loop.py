@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,8 +17,8 @@ from closeloop.worker.models import JobSchedule
 
 
 def test_a_due_job_runs_once_among_racing_workers(
-    database: Database, clock: FixedClock, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     runs: list[str] = []
 
     def count(_session: Session, _clock: Clock) -> None:
@@ -47,8 +48,8 @@ def test_a_due_job_runs_once_among_racing_workers(
 
 
 def test_a_failing_job_records_its_error_and_others_still_run(
-    database: Database, clock: FixedClock, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    database: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(_session: Session, _clock: Clock) -> None:
         raise RuntimeError("boom")
 
