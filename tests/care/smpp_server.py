@@ -106,24 +106,27 @@ class SmppServer:
                 except (ConnectionError, OSError):
                     return
                 length, command, _status, sequence = struct.unpack(">IIII", header)
-                body = self._read(conn, length - 16) if length > 16 else b""
-                if command == BIND_TRANSCEIVER:
-                    system_id, at = _cstring(body, 0)
-                    password, _ = _cstring(body, at)
-                    ok = (system_id, password) == (self.system_id, self.password)
-                    self.binds.append(system_id)
-                    status = 0 if ok else 0x0E  # ESME_RINVPASWD
-                    conn.sendall(_pdu(BIND_TRANSCEIVER | RESP, status, sequence, b"smsc\0"))
-                elif command == SUBMIT_SM:
-                    sequence_out += 1
-                    self._submit(conn, body, sequence, sequence_out)
-                elif command == ENQUIRE_LINK:
-                    conn.sendall(_pdu(ENQUIRE_LINK | RESP, 0, sequence))
-                elif command == UNBIND:
-                    conn.sendall(_pdu(UNBIND | RESP, 0, sequence))
+                try:
+                    body = self._read(conn, length - 16) if length > 16 else b""
+                    if command == BIND_TRANSCEIVER:
+                        system_id, at = _cstring(body, 0)
+                        password, _ = _cstring(body, at)
+                        ok = (system_id, password) == (self.system_id, self.password)
+                        self.binds.append(system_id)
+                        status = 0 if ok else 0x0E  # ESME_RINVPASWD
+                        conn.sendall(_pdu(BIND_TRANSCEIVER | RESP, status, sequence, b"smsc\0"))
+                    elif command == SUBMIT_SM:
+                        sequence_out += 1
+                        self._submit(conn, body, sequence, sequence_out)
+                    elif command == ENQUIRE_LINK:
+                        conn.sendall(_pdu(ENQUIRE_LINK | RESP, 0, sequence))
+                    elif command == UNBIND:
+                        conn.sendall(_pdu(UNBIND | RESP, 0, sequence))
+                        return
+                    elif command == DELIVER_SM | RESP:
+                        continue
+                except OSError:  # the client closed the session while it was being answered
                     return
-                elif command == DELIVER_SM | RESP:
-                    continue
 
     def _submit(self, conn: socket.socket, body: bytes, sequence: int, out_seq: int) -> None:
         _service, at = _cstring(body, 0)
