@@ -80,6 +80,11 @@ class DaysReport:
         }
 
 
+def calendar_codes(session: Session) -> list[str]:
+    """Codes of every business calendar."""
+    return list(session.scalars(select(BusinessCalendar.code).order_by(BusinessCalendar.code)))
+
+
 def national_calendars(session: Session) -> list[str]:
     """Codes of the calendars that follow the national holiday schedule."""
     return list(
