@@ -236,6 +236,11 @@ def test_a_running_deadline_moves_when_an_upload_makes_its_day_a_holiday(
     assert moved and f'href="/console/tickets/{ticket["id"]}"' in moved.group(0)
     after = datetime.fromisoformat(desk.get(ticket["id"])["due_at"]).astimezone(SHANGHAI)
     assert after.date() > due.date() and after.time() == due.time()
+    row = re.search(
+        rf'<tr>\s*<td><a href="/console/tickets/{ticket["id"]}">.*?</tr>', moved.group(0), re.S
+    )
+    assert row, moved.group(0)
+    assert f"工位回单截止: {due:%Y-%m-%d %H:%M} → {after:%Y-%m-%d %H:%M}" in text_of(row.group(0))
     assert "ticket.deadlines_moved" in desk.audit_actions(ticket["id"])
 
 

@@ -8,7 +8,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -32,6 +32,13 @@ WEEKDAY_NAMES = {
     "sun": N_("Sunday"),
 }
 DAY_KINDS = {False: N_("Holiday"), True: N_("Adjusted working day")}
+# The deadlines a calendar change moves (tickets.reschedule audits `stage: old → new`).
+MOVED_STAGES = {
+    "accept_due": N_("Station to accept by"),
+    "work_due": N_("Station to reply by"),
+    "prewarn": N_("Deadline warning at"),
+}
+_MOVE = re.compile(r"\b(accept_due|work_due|prewarn): (\S+) → (\S+?)(?:;|$)")
 ALL_NATIONAL = ""  # the import form's choice "every calendar that follows the national schedule"
 
 
@@ -85,6 +92,27 @@ def _value(gettext: Gettext, value: str) -> str:
 
 
 # -- calendars ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """One deadline of a ticket that a calendar change moved."""
+
+    stage: str  # message id
+    before: datetime
+    after: datetime
+
+
+def moves_in(summary: str) -> list[Move]:
+    """The moves an audit entry `ticket.deadlines_moved` records, in its order."""
+    moves = []
+    for stage, before, after in _MOVE.findall(summary):
+        try:
+            old, new = datetime.fromisoformat(before), datetime.fromisoformat(after)
+        except ValueError:
+            continue
+        moves.append(Move(MOVED_STAGES[stage], old, new))
+    return moves
 
 
 @dataclass(frozen=True)

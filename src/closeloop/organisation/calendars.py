@@ -272,5 +272,6 @@ def schedule_check(session: Session, today: date) -> dict[str, Any]:
         "year": year,
         "missing": missing,
         "message": f"the {year} holiday schedule is missing from calendar(s) "
-        f"{', '.join(missing)}: import it (closeloop calendar import) before 1 January",
+        f"{', '.join(missing)}: import it (console /console/admin/calendars, or "
+        "closeloop calendar import) before 1 January",
     }

@@ -15,6 +15,7 @@ from closeloop.console import admin_views, i18n
 from closeloop.console.admin_views import Gettext, WeekForm
 from closeloop.console.labels import N_
 from closeloop.console.page import Page, PageContext
+from closeloop.console.pickers import station_names
 from closeloop.console.session import CSRF_FIELD
 from closeloop.console.web import language_of, redirect
 from closeloop.kit.errors import InvalidInput, NotFound
@@ -60,6 +61,14 @@ def administration(page: Page) -> Response:
 # -- calendars ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class MovedTicket:
+    """A running ticket whose deadlines a calendar change moved, and how."""
+
+    ticket: Ticket
+    moves: list[admin_views.Move]
+
+
 @dataclass
 class ImportResult:
     """What an upload or paste did: bad rows by line, and the summary when it was applied."""
@@ -71,7 +80,7 @@ class ImportResult:
     problem: str = ""  # the whole input refused (no header, empty, too large …)
     strict_refused: bool = False
     report: DaysReport | None = None
-    moved: list[Ticket] = field(default_factory=list)
+    moved: list[MovedTicket] = field(default_factory=list)
     moved_count: int = 0
 
     @property
@@ -102,6 +111,7 @@ def _calendars_page(
         result=result,
         weekdays=admin_views.WEEKDAY_NAMES,
         kinds=admin_views.DAY_KINDS,
+        stations=station_names(session),
     )
 
 
@@ -120,14 +130,20 @@ def _uploaded(file: UploadFile | None) -> tuple[bytes, str]:
     return file.file.read(MAX_UPLOAD + 1), file.filename
 
 
-def _moved_tickets(page: PageContext, after_id: int) -> tuple[list[Ticket], int]:
-    """The tickets whose deadlines the change just moved (their audit entries say so)."""
+def _moved_tickets(page: PageContext, after_id: int) -> tuple[list[MovedTicket], int]:
+    """The tickets whose deadlines the change just moved (their audit entries say so): the
+    first MOVED_SHOWN with their moves, and how many in all."""
     entries = audit.entries_since(
         page.session, after_id, action="ticket.deadlines_moved", actor=page.actor.username
     )
-    ids = list(dict.fromkeys(e.entity_id for e in entries))
-    shown = [load_ticket(page.session, page.actor, i) for i in ids[:MOVED_SHOWN]]
-    return shown, len(ids)
+    moves: dict[str, list[admin_views.Move]] = {}
+    for entry in entries:
+        moves.setdefault(entry.entity_id, []).extend(admin_views.moves_in(entry.summary))
+    shown = [
+        MovedTicket(load_ticket(page.session, page.actor, ticket_id), found)
+        for ticket_id, found in list(moves.items())[:MOVED_SHOWN]
+    ]
+    return shown, len(moves)
 
 
 @router.post("/console/admin/calendars/import", response_class=HTMLResponse)
