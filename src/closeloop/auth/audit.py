@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from closeloop.auth.models import AuditEntry
@@ -60,3 +60,19 @@ def list_entries(
     if before_id is not None:
         query = query.where(AuditEntry.id < before_id)
     return list(session.scalars(query))
+
+
+def last_id(session: Session) -> int:
+    """The id of the newest audit entry this transaction sees (0 when there is none)."""
+    return session.scalar(select(func.max(AuditEntry.id))) or 0
+
+
+def entries_since(
+    session: Session, after_id: int, *, action: str, actor: str | None = None
+) -> list[AuditEntry]:
+    """The entries of one action written after `after_id` (e.g. what a change just caused),
+    oldest first."""
+    query = select(AuditEntry).where(AuditEntry.id > after_id, AuditEntry.action == action)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    return list(session.scalars(query.order_by(AuditEntry.id)))

@@ -8,13 +8,22 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from closeloop.console.errors import error_page
-from closeloop.console.pages import auth, dashboard, intake, kb_manage, knowledge, queues, ticket
+from closeloop.console.pages import (
+    admin,
+    auth,
+    dashboard,
+    intake,
+    kb_manage,
+    knowledge,
+    queues,
+    ticket,
+)
 
 
 def install(app: FastAPI) -> None:
     """Add the console's pages, its static assets and its HTML error pages to the app."""
     static = resources.files("closeloop.console") / "static"
     app.mount("/console/static", StaticFiles(directory=str(static)), name="console-static")
-    for module in (auth, queues, dashboard, kb_manage, knowledge, intake, ticket):
+    for module in (auth, queues, dashboard, kb_manage, knowledge, intake, ticket, admin):
         app.include_router(module.router)
     app.state.error_page = error_page

@@ -45,6 +45,8 @@ class CsvStream:
 
     Bytes that are not UTF-8 survive as lone surrogates (`surrogateescape`), so the row that
     holds them fails its validation and is reported by line instead of aborting the file.
+    With `text`, the rows come from that text (an uploaded or pasted file already decoded)
+    and `path` only names it in messages.
     """
 
     path: Path
@@ -52,6 +54,7 @@ class CsvStream:
     optional: tuple[str, ...] = ()
     on_bytes: Callable[[int], None] | None = None
     header: list[str] = field(default_factory=list)
+    text: str | None = None
 
     def positions(self, columns: tuple[str, ...]) -> list[int | None]:
         """Where each column sits in the header (None when an optional column is absent)."""
@@ -59,11 +62,7 @@ class CsvStream:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Each data row with its starting line number; blank lines are skipped."""
-        raw = _CountingReader(io.FileIO(self.path, "r"), self.on_bytes)
-        buffered = io.BufferedReader(raw, buffer_size=1 << 20)
-        with io.TextIOWrapper(
-            buffered, encoding="utf-8-sig", errors="surrogateescape", newline=""
-        ) as text:
+        with self._open() as text:
             reader = csv.reader(text)
             try:
                 header = next(reader)
@@ -84,3 +83,12 @@ class CsvStream:
                 if row:
                     yield line, row
                 line = reader.line_num + 1
+
+    def _open(self) -> io.TextIOBase:
+        if self.text is not None:
+            return io.StringIO(self.text.removeprefix("\ufeff"), newline="")
+        raw = _CountingReader(io.FileIO(self.path, "r"), self.on_bytes)
+        buffered = io.BufferedReader(raw, buffer_size=1 << 20)
+        return io.TextIOWrapper(
+            buffered, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )

@@ -80,6 +80,11 @@ class DaysReport:
         }
 
 
+def calendar_codes(session: Session) -> list[str]:
+    """Codes of every business calendar."""
+    return list(session.scalars(select(BusinessCalendar.code).order_by(BusinessCalendar.code)))
+
+
 def national_calendars(session: Session) -> list[str]:
     """Codes of the calendars that follow the national holiday schedule."""
     return list(
@@ -267,5 +272,6 @@ def schedule_check(session: Session, today: date) -> dict[str, Any]:
         "year": year,
         "missing": missing,
         "message": f"the {year} holiday schedule is missing from calendar(s) "
-        f"{', '.join(missing)}: import it (closeloop calendar import) before 1 January",
+        f"{', '.join(missing)}: import it (console /console/admin/calendars, or "
+        "closeloop calendar import) before 1 January",
     }

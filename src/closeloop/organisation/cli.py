@@ -10,10 +10,9 @@ from typing import Annotated
 import typer
 
 from closeloop.kit.actor import Actor
-from closeloop.kit.csvstream import CsvStream, RowError
-from closeloop.kit.errors import InvalidInput
+from closeloop.kit.csvstream import RowError
 from closeloop.kit.progress import byte_progress
-from closeloop.organisation import calendars
+from closeloop.organisation import calendars, day_file
 from closeloop.runtime.cli import database, fail, reports_errors, settings, stderr
 from closeloop.runtime.work import Work
 
@@ -22,7 +21,7 @@ app = typer.Typer(
 )
 
 CALENDAR_ACTOR = Actor(username="cli-calendar", roles=("admin",))
-COLUMNS = ("date", "kind", "name")
+COLUMNS = day_file.COLUMNS
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Any bad row aborts; nothing changes.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")]
 
@@ -31,26 +30,7 @@ def read_days(
     path: Path, on_bytes: Callable[[int], None] | None = None
 ) -> tuple[list[calendars.DayEntry], list[RowError]]:
     """The good days of a `date,kind,name` file and each bad row with its line."""
-    stream = CsvStream(path, required=COLUMNS, on_bytes=on_bytes)
-    entries: list[calendars.DayEntry] = []
-    errors: list[RowError] = []
-    seen: dict[object, int] = {}
-    for line, row in stream.rows():
-        if len(row) != len(stream.header):
-            errors.append(RowError(line, f"expected {len(stream.header)} fields, got {len(row)}"))
-            continue
-        fields = dict(zip(stream.header, row, strict=True))
-        try:
-            entry = calendars.parse_day(fields["date"], fields["kind"], fields["name"])
-        except InvalidInput as exc:
-            errors.append(RowError(line, exc.detail))
-            continue
-        if entry.day in seen:
-            errors.append(RowError(line, f"date: {entry.day} is already on line {seen[entry.day]}"))
-            continue
-        seen[entry.day] = line
-        entries.append(entry)
-    return entries, errors
+    return day_file.read_days_file(path, on_bytes)
 
 
 @app.command("import")

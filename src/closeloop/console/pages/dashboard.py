@@ -13,6 +13,7 @@ from closeloop.console.labels import N_
 from closeloop.console.page import Page
 from closeloop.console.pickers import station_names
 from closeloop.console.web import language_of
+from closeloop.organisation.calendars import calendar_detail, schedule_check
 from closeloop.tickets import kpis
 from closeloop.tickets.reports import overtime_report
 from closeloop.tickets.workflow import STATUSES
@@ -73,6 +74,7 @@ def dashboard(page: Page) -> HTMLResponse:
     callbacks = kpis.callback_outcomes(session, week)
     stations = station_names(session)
     gettext = i18n.translations(language_of(page.request, page.user)).gettext
+    schedule = schedule_check(session, page.work.today())
     return page.render(
         "dashboard.html",
         charts=_charts(gettext, opened_today, load, stations, top, week_total, regions),
@@ -102,4 +104,8 @@ def dashboard(page: Page) -> HTMLResponse:
         regions=regions,
         cells=kpis.hotspot_cells(session),
         overtime=overtime_report(session, week.start, now, now)["stations"],
+        schedule=schedule,
+        calendar_names={
+            code: calendar_detail(session, code)["name"] for code in schedule.get("missing", ())
+        },
     )
