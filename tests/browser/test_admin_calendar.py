@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 from sqlalchemy import create_engine, text
 
 from tests.browser.conftest import Screens
@@ -94,7 +94,7 @@ def test_an_upload_makes_a_deadline_day_a_holiday_and_the_deadline_moves(
 
     csv = f"date,kind,name\n{SCHEDULE_2027}{due.date()},holiday,临时停工\n"
     admin.get_by_label("CSV 文件").set_input_files(
-        files=[{"name": "2027.csv", "mimeType": "text/csv", "buffer": csv.encode()}]
+        files=[FilePayload(name="2027.csv", mimeType="text/csv", buffer=csv.encode())]
     )
     admin.get_by_role("button", name="载入", exact=True).click()
     summary = admin.locator("#import-summary")

@@ -41,6 +41,13 @@ LOADED_2027 = {
 }
 
 
+def _section(html: str, code: str) -> str:
+    """The calendars page's section of one calendar."""
+    found = re.search(rf'id="calendar-{code}".*?</section>', html, re.S)
+    assert found is not None, f"no section for calendar {code}"
+    return found.group(0)
+
+
 def _import(
     client: TestClient,
     *,
@@ -115,7 +122,7 @@ def test_the_administrator_finds_the_administration_in_the_menu(client: TestClie
     for code in ("always", "office", "field"):
         assert f'id="calendar-{code}"' in page.text
     assert "全天候营业，不适用法定节假日。" in text
-    assert "2026" in re.search(r'id="calendar-office".*?</section>', page.text, re.S).group(0)
+    assert "2026" in _section(page.text, "office")
     english = client.get(f"{CALENDARS}?lang=en")
     assert '<html lang="en">' in english.text
     assert "Load the 2027 holiday schedule" in text_of(english.text)
@@ -154,7 +161,7 @@ def test_an_upload_lists_bad_rows_by_line_and_loads_the_good_ones(
         assert loaded is not None
         assert (loaded.source, loaded.loaded_by) == ("console 2027.csv", "admin")
     # the page now lists 2027 as loaded, and the exceptions of 2027
-    office = re.search(r'id="calendar-office".*?</section>', response.text, re.S).group(0)
+    office = _section(response.text, "office")
     assert 'data-year="2027"' in office and "春节调休上班" in office
     # the same file again changes nothing
     again = _summary(_import(client, csv=SCHEDULE_2027).text)
