@@ -5,6 +5,8 @@ is a row in `business_settings` with who changed it and when."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,14 +62,35 @@ def overrides(session: Session) -> dict[str, BusinessSettingValue]:
 
 
 def forget(session: Session) -> None:
-    """Drop the unit of work's cached values (after one changed)."""
+    """Drop the cached values (after one changed): this unit of work's and this process's."""
     session.info.pop(_CACHE, None)
+    with _lock:
+        _in_force.clear()
+
+
+# Values in force, per database, kept a few seconds: a ticket or a notice reads them on every
+# step, and they change a few times a year. Another process sees a change within SECONDS.
+SECONDS = 30.0
+_in_force: dict[str, tuple[float, dict[str, Any]]] = {}
+_lock = threading.Lock()
+
+
+def _values(session: Session) -> dict[str, Any]:
+    where = str(session.get_bind().engine.url)
+    with _lock:
+        cached = _in_force.get(where)
+    if cached is not None and time.monotonic() - cached[0] < SECONDS:
+        return cached[1]
+    values = {row.key: row.value for row in overrides(session).values()}
+    with _lock:
+        _in_force[where] = (time.monotonic(), values)
+    return values
 
 
 def current(session: Session, settings: Settings, key: str) -> Any:
     """A setting's value in force: the operator's, else the default."""
-    row = overrides(session).get(key)
-    return row.value if row is not None else REGISTRY[key].default(settings)
+    values = _values(session)
+    return values[key] if key in values else REGISTRY[key].default(settings)
 
 
 def positive_int(value: Any) -> int:
