@@ -17,14 +17,10 @@ from closeloop.runtime.work import Work
 def _quiet_window(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a text like 22:00-08:00 (empty: no quiet hours)")
-    if value.strip():
-        first, dash, second = value.partition("-")
-        try:
-            QuietHours.parse(value)
-        except ValueError:
-            dash = ""
-        if not dash or not first.strip() or not second.strip():
-            raise ValueError("must look like 22:00-08:00 (empty: no quiet hours)")
+    try:
+        QuietHours.parse(value)  # a missing dash or time fails to parse too
+    except ValueError:
+        raise ValueError("must look like 22:00-08:00 (empty: no quiet hours)") from None
     return value.strip()
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from closeloop.kit.actor import Actor
-from closeloop.kit.csvstream import RowError
 from closeloop.kit.progress import byte_progress
 from closeloop.organisation import calendars, day_file
 from closeloop.runtime.cli import database, fail, reports_errors, settings, stderr
@@ -24,13 +22,6 @@ CALENDAR_ACTOR = Actor(username="cli-calendar", roles=("admin",))
 COLUMNS = day_file.COLUMNS
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Any bad row aborts; nothing changes.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the summary as JSON on stdout.")]
-
-
-def read_days(
-    path: Path, on_bytes: Callable[[int], None] | None = None
-) -> tuple[list[calendars.DayEntry], list[RowError]]:
-    """The good days of a `date,kind,name` file and each bad row with its line."""
-    return day_file.read_days_file(path, on_bytes)
 
 
 @app.command("import")
@@ -52,7 +43,7 @@ def import_days(
     if not file.is_file():
         fail(f"cannot read {file}: no such file")
     with byte_progress(f"reading {file.name}", file.stat().st_size) as advance:
-        entries, errors = read_days(file, advance)
+        entries, errors = day_file.read_days_file(file, advance)
     for error in errors:
         stderr.print(f"{file.name}: line {error.line}: {error.reason}", highlight=False)
     if errors and strict:
