@@ -49,9 +49,11 @@ def find_users(
     station: str | None = None,
     active: bool | None = None,
     text: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[User]:
     """Users by name, optionally only those holding a role, at a station, active or not, or
-    whose username or display name contains `text`."""
+    whose username or display name contains `text`; `limit` of them from `offset` (a page)."""
     query = select(User).order_by(User.username)
     if role:
         query = query.where(
@@ -70,6 +72,10 @@ def find_users(
                 func.lower(User.username).like(pattern), func.lower(User.display_name).like(pattern)
             )
         )
+    if offset:
+        query = query.offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
     return list(session.scalars(query))
 
 

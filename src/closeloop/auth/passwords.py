@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 MIN_PASSWORD_LENGTH = 8
+GENERATED_LENGTH = 16
+# No look-alikes (0/O, 1/l/I): a generated password is read off a screen and typed once.
+_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_password(length: int = GENERATED_LENGTH) -> str:
+    """A random password an admin hands over once (about 93 bits at 16 characters)."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
 @lru_cache(maxsize=1)

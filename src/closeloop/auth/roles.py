@@ -4,7 +4,7 @@ permissions, the catalogue of permissions, and replacing a role's permissions (a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -62,14 +62,10 @@ def role_grants(session: Session, code: str) -> RoleGrants:
     return RoleGrants(role.code, role.name, list(permissions))
 
 
-def set_permissions(work: Work, code: str, permissions: Iterable[str]) -> RoleGrants:
-    """Replace what a role may do; holders of the role have the new permissions from their next
-    request. 422 naming any permission not in the catalogue; 409 when `admin` would lose
+def _check_grants(code: str, wanted: list[str], known: Iterable[str]) -> None:
+    """422 naming any permission not in the catalogue; 409 when `admin` would lose
     `users.manage` (nobody could change users or roles any more)."""
-    session = work.session
-    before = role_grants(session, code)
-    wanted = list(dict.fromkeys(permissions))
-    known = catalogue(session)
+    known = set(known)
     errors = [
         {"loc": ["permissions", i], "msg": f"unknown permission {p!r}"}
         for i, p in enumerate(wanted)
@@ -80,6 +76,16 @@ def set_permissions(work: Work, code: str, permissions: Iterable[str]) -> RoleGr
         raise InvalidInput(f"permissions: unknown permission(s): {unknown}", errors)
     if code == "admin" and MANAGE not in wanted:
         raise Conflict(f"the admin role must keep {MANAGE!r}, or nobody could manage users")
+
+
+def set_permissions(work: Work, code: str, permissions: Iterable[str]) -> RoleGrants:
+    """Replace what a role may do; holders of the role have the new permissions from their next
+    request. 422 naming any permission not in the catalogue; 409 when `admin` would lose
+    `users.manage` (nobody could change users or roles any more)."""
+    session = work.session
+    before = role_grants(session, code)
+    wanted = list(dict.fromkeys(permissions))
+    _check_grants(code, wanted, catalogue(session))
     after = sorted(wanted)
     added = sorted(set(after) - set(before.permissions))
     removed = sorted(set(before.permissions) - set(after))
@@ -100,6 +106,18 @@ def set_permissions(work: Work, code: str, permissions: Iterable[str]) -> RoleGr
         clock=work.clock,
     )  # fmt: skip
     return RoleGrants(before.code, before.name, after)
+
+
+def set_matrix(work: Work, grants: Mapping[str, Iterable[str]]) -> list[RoleGrants]:
+    """Replace what several roles may do at once: every role is checked first (404 for an
+    unknown role, 422 and 409 as `set_permissions`), so a refusal changes none of them."""
+    session = work.session
+    known = catalogue(session)
+    wanted = {code: list(dict.fromkeys(permissions)) for code, permissions in grants.items()}
+    for code, permissions in wanted.items():
+        role_grants(session, code)
+        _check_grants(code, permissions, known)
+    return [set_permissions(work, code, permissions) for code, permissions in wanted.items()]
 
 
 def _codes(codes: Iterable[str]) -> str:

@@ -74,12 +74,14 @@ def create_user(
             "username", "use 2–64 lowercase letters, digits, dot, dash or underscore"
         )
     _check_password(password)
+    if len(display_name.strip()) > 64:
+        raise InvalidInput.field("display_name", "at most 64 characters")
     check_roles(session, roles, station)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"user {username!r} already exists")
     user = User(
         username=username,
-        display_name=display_name or username,
+        display_name=display_name.strip() or username,
         password_hash=hash_password(password),
         station_code=station,
         active=True,
@@ -94,7 +96,8 @@ def create_user(
         "user.create",
         "user",
         user.id,
-        f"roles={','.join(user.role_codes)} station={station or '-'}",
+        f"display_name={user.display_name!r} roles={','.join(user.role_codes)} "
+        f"station={station or '-'}",
         clock=clock,
     )
     return user
