@@ -451,7 +451,7 @@ def test_the_matrix_shows_roles_as_columns_and_permissions_by_domain(
     for role in columns:
         assert set(_ticked(page.text, role)) == _granted(database, role), role
     text = text_of(page.text)
-    assert "工单" in text and "知识库" in text and "用户、角色与审计" in text
+    assert "工单与报表" in text and "知识库" in text and "用户、角色与审计" in text
     assert "创建、修改和停用用户；编辑各角色的权限" in text
     english = text_of(client.get(f"{ROLES}?lang=en").text)
     assert "Create, change and disable users; edit what each role may do" in english
