@@ -490,12 +490,17 @@ def test_saving_every_role_at_once(client: TestClient, database: Database) -> No
     grants = {f"grant.{r}": _ticked(page, r) for r in roles}
     grants["grant.editor"] = [*grants["grant.editor"], "reports.read"]
     grants["grant.callback"] = []
-    response = _post(client, ROLES, ROLES, role="", **grants)
+    grants["grant.client"] = []  # a column the page did not show (a role added since) ...
+    shown = [r for r in roles if r != "client"]
+    client_before = _granted(database, "client")
+    response = _post(client, ROLES, ROLES, role="", shown=shown, **grants)
     assert response.status_code == 303 and response.headers["location"] == f"{ROLES}?saved=all"
     assert "reports.read" in _granted(database, "editor")
     assert _granted(database, "callback") == set()
+    assert _granted(database, "client") == client_before  # ... keeps its grants
     changed = {e.entity_id for e in _audit(database, "role.permissions")}
     assert changed == {"editor", "callback"}
+    assert "已保存：全部角色" in text_of(client.get(response.headers["location"]).text)
 
 
 def test_the_administrator_keeps_the_management_of_users_and_roles(
@@ -508,7 +513,7 @@ def test_the_administrator_keeps_the_management_of_users_and_roles(
     grants["grant.admin"] = [p for p in grants["grant.admin"] if p != "users.manage"]
     grants["grant.agent"] = []
     before = {r: _granted(database, r) for r in roles}
-    response = _post(client, ROLES, ROLES, role="", **grants)
+    response = _post(client, ROLES, ROLES, role="", shown=roles, **grants)
     assert response.status_code == 409
     problem = text_of(response.text)
     assert "系统管理员角色必须保留" in problem and "未做任何更改" in problem
@@ -525,6 +530,13 @@ def test_an_unknown_permission_is_refused(client: TestClient, database: Database
     assert response.status_code == 422
     assert "未知权限：x.y" in text_of(response.text)
     assert _granted(database, "agent") == before
+
+
+def test_an_unknown_role_is_not_found(client: TestClient, database: Database) -> None:
+    as_user(client, "admin")
+    response = _post(client, ROLES, ROLES, role="nobody", **{"grant.nobody": "tickets.read"})
+    assert response.status_code == 404
+    assert _audit(database, "role.permissions") == []
 
 
 def test_every_permission_of_the_catalogue_reads_in_chinese(client: TestClient) -> None:

@@ -309,10 +309,11 @@ def matrix(session: Session, posted: Mapping[str, Sequence[str]] | None = None) 
 
 
 def posted_grants(
-    form: Mapping[str, Sequence[str]], role_codes: Iterable[str], only: str = ""
+    form: Mapping[str, Sequence[str]], shown: Iterable[str], only: str = ""
 ) -> dict[str, list[str]]:
-    """The permissions ticked for each role (checkboxes `grant.<role>`), or for `only` one."""
-    codes = [only] if only else list(role_codes)
+    """The permissions ticked for each role shown (checkboxes `grant.<role>`), or for `only`
+    one."""
+    codes = [only[:32]] if only else list(dict.fromkeys(code[:32] for code in shown))
     return {code: list(form.get(f"grant.{code}", ())) for code in codes}
 
 

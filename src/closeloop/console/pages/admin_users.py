@@ -291,15 +291,13 @@ def roles_page(page: Page) -> HTMLResponse:
 
 @router.post(ROLES, response_class=HTMLResponse)
 def save_roles(page: Page, posted: Posted) -> Response:
-    """Save what the roles may do: one role (the button of its column) or all of them. A
-    refusal changes no role and shows the matrix as ticked."""
+    """Save what the roles may do: one role (the button of its column) or all of them shown. A
+    refusal changes no role and shows the matrix as ticked; an unknown role is 404."""
     page.check_csrf((posted.get(CSRF_FIELD) or [""])[0])
     page.needs(PERMISSION)
     only = (posted.get("role") or [""])[0]
-    codes = views.role_codes(page.session)
-    if only and only not in codes:
-        only = ""
-    grants = views.posted_grants(posted, codes, only)
+    # "Save every role" saves the columns the page showed (a role added since keeps its grants).
+    grants = views.posted_grants(posted, posted.get("shown", []), only)
     try:
         roles.set_matrix(page.work, grants)
     except (InvalidInput, Conflict) as exc:
