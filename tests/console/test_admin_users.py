@@ -142,6 +142,11 @@ def test_the_list_shows_each_user_with_roles_station_state_and_sign_in_history(
     assert wireless and "wireless" in text_of(wireless.group(0)) and "后端工位" in wireless.group(0)
     admin = re.search(r'<tr data-username="admin".*?</tr>', page, re.S)
     assert admin and "从未" not in text_of(admin.group(0))  # signed in just now
+    facts = client.get(f"{USERS}/agent").text
+    failed = re.search(r'<dd id="failed-sign-ins">(\d+)', facts)
+    recent = re.search(r'<dd id="recent-failures">(\d+)</dd>', facts)
+    assert failed and recent and (failed.group(1), recent.group(1)) == ("2", "2")
+    assert "最近一次" in text_of(facts)  # when the last failure was
 
 
 def test_the_list_is_searched_by_text_role_station_and_state(

@@ -164,7 +164,7 @@ class UserFilter:
 
 @dataclass(frozen=True)
 class UserRow:
-    """A user as the list and the user page show them."""
+    """A user as the user page shows them."""
 
     user: User
     recent_failures: int  # failed sign-ins of the last ten minutes (what the throttle counts)
@@ -174,7 +174,7 @@ class UserRow:
 class UserPage:
     """One page of the list: its rows and whether there is a next one."""
 
-    rows: list[UserRow]
+    rows: list[User]
     page: int
     has_next: bool
 
@@ -192,10 +192,7 @@ def user_page(work: Work, wanted: UserFilter) -> UserPage:
         offset=(wanted.page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE + 1,
     )
-    shown = found[:PAGE_SIZE]
-    recent = accounts.recent_failures(work, shown)
-    rows = [UserRow(u, recent.get(u.username, 0)) for u in shown]
-    return UserPage(rows, wanted.page, len(found) > PAGE_SIZE)
+    return UserPage(found[:PAGE_SIZE], wanted.page, len(found) > PAGE_SIZE)
 
 
 @dataclass(frozen=True)
