@@ -9,10 +9,13 @@ Per fold a quarter of the articles is also left out of a second index, so their 
 show what an unanswerable telecom question looks like, and the out-of-scope messages of
 `data/out_of_scope.txt` are asked of both indexes. Two logistic models are fitted on the
 ranking features of `bot.features` and their pairwise products: "the best article is
-right" and "one of the first two is right". The thresholds are set on out-of-fold
-predictions for the customer messages (similar questions are easier than what customers
-type) so that few get a wrong article and few out-of-scope messages get any; `--write`
-stores weights, thresholds and feature ranges in `knowledge/data/bot_confidence.txt`, the file
+right" and "the right article is among the options a clarifying question would offer"
+(`bot.menu`, up to three). The thresholds are set on out-of-fold predictions for the customer
+messages (similar questions are easier than what customers type) so that few get a wrong
+article and few out-of-scope messages get any; the level of confidence on the out-of-scope
+messages (`bot.level_of`) is kept as the reference a FAQ's own level is compared with
+(`bot.limits`, moved by SHIFT of the difference); `--write` stores weights, thresholds,
+reference and feature ranges in `knowledge/data/bot_confidence.txt`, the file
 `decisions.calibration` reads.
 """
 
@@ -22,9 +25,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,7 @@ import numpy.typing as npt
 
 from closeloop.knowledge.bot import decisions as bot
 from closeloop.knowledge.bot.chat import evidence
+from closeloop.knowledge.bot.strangers import out_of_scope
 from closeloop.knowledge.search.bridge import (
     Topic,
     TopicBridge,
@@ -47,6 +52,7 @@ from closeloop.knowledge.search.index import IndexDoc, KnowledgeIndex, embed_doc
 FOLDS = 3
 LEFT_OUT = 4  # one article in this many is left out of the second index of a fold
 NO_TOPIC = 7  # one article in this many has no topic in the bridge of a fold
+RICHNESS = (None, 0)  # similar questions kept per article in a fold's indexes (None: all)
 TODAY = date(2026, 1, 1)
 FEATURES = (
     "score",
@@ -59,8 +65,16 @@ FEATURES = (
     "lexical_gap",
     "coverage",
     "familiar",
+    "phrasings",
 )
-EITHER_FEATURES = (*FEATURES, "second_score", "second_semantic", "second_margin", "same_category")
+EITHER_FEATURES = (
+    *FEATURES,
+    "second_score",
+    "second_semantic",
+    "second_margin",
+    "third_margin",
+    "same_category",
+)
 
 
 def with_products(names: Sequence[str]) -> tuple[str, ...]:
@@ -81,6 +95,12 @@ OUT_OF_SCOPE_BUDGET = 0.08  # answered although outside the FAQ, share of such m
 UNANSWERABLE_BUDGET = 0.30  # answered although its article is left out
 CLARIFY_PRECISION = 0.70  # a clarifying question should offer the right article this often
 CLARIFY_OUT_OF_SCOPE = 0.02  # clarified although outside the FAQ, share of such messages
+# The level of confidence on out-of-scope messages is taken at this quantile; a FAQ's
+# thresholds move by this part of its difference from the calibration's level. Chosen on
+# faq-b (benchmarks/data, with and without its similar questions) and checked on kb-dev and
+# faq-c; 0 would keep the shipped thresholds for every FAQ.
+LEVEL_QUANTILE = 0.9
+SHIFT = 0.5
 L2 = 0.1
 Matrix = npt.NDArray[np.float64]
 
@@ -92,9 +112,10 @@ class Asked:
     values: dict[str, float]
     kind: str  # answerable | unanswerable | out_of_scope
     best_right: bool
-    either_right: bool
+    either_right: bool  # the right article is among the options a clarifying question offers
     fold: int
     source: str = "similar"  # similar (an article's similar question) | message | stranger
+    can_ask: bool = True  # a clarifying question would offer more than one option
 
 
 class CachedEmbedder:
@@ -113,13 +134,6 @@ class CachedEmbedder:
         return np.vstack([self._known[t] for t in texts]) if texts else self.inner.encode([])
 
 
-def out_of_scope() -> list[str]:
-    """Messages outside the FAQ's scope, written for calibration."""
-    text = resources.files("closeloop.knowledge").joinpath("data", "out_of_scope.txt")
-    lines = [line.strip() for line in text.read_text("utf-8").splitlines()]
-    return [line for line in lines if line and not line.startswith("#")]
-
-
 def in_fold(messages: Sequence[dict[str, Any]], fold: int) -> list[dict[str, Any]]:
     """The customer messages asked in a fold (the bridge of the fold holds the others)."""
     return [m for i, m in enumerate(messages) if i % FOLDS == fold]
@@ -132,8 +146,10 @@ def build_index(
     left_out: set[str],
     bridge: TopicBridge | None = None,
     messages: Sequence[dict[str, Any]] = (),
+    keep: int | None = None,
 ) -> KnowledgeIndex:
-    """An index without the fold's questions and without the left-out articles.
+    """An index without the fold's questions and without the left-out articles, each article
+    with at most `keep` similar questions when given (an operator's FAQ may have none).
 
     Without a bridge given, the demo FAQ is both index and topics: then index and bridge
     hold different phrasings of the articles (so the bridge relates to the index as the
@@ -153,7 +169,7 @@ def build_index(
                 tags = list(article.get("tags", []))
                 topics.append(Topic(article["external_id"], bridged, tags))
         if article["external_id"] not in left_out:
-            content = {**article, "similar_questions": kept}
+            content = {**article, "similar_questions": kept if keep is None else kept[:keep]}
             docs.append(IndexDoc.from_content(number, article["external_id"], content))
     for doc, vectors in zip(docs, embed_docs(embedder, docs), strict=True):
         doc.vectors = vectors
@@ -167,15 +183,18 @@ def ask(
     seen = evidence(index.search(text, today=TODAY, limit=5))
     ids = [c.external_id for c in seen.candidates]
     right = bool(ids[:1] == [target])
-    return Asked(bot.features(seen), kind, right, target in ids[:2], fold, source)
+    offered = bot.menu(seen)
+    return Asked(bot.features(seen), kind, right, target in offered, fold, source, len(offered) > 1)
 
 
 def generate(
     embedder: Embedder, articles: list[dict[str, Any]], bridge: TopicBridge | None = None
 ) -> list[Asked]:
     """Each article's held-out similar questions, fold by fold, asked; with the demo FAQ
-    (no bridge given) also the fold's customer messages."""
-    strangers = [s for s in out_of_scope() if bot.ruled_handoff(s) is None]
+    (no bridge given) also the fold's customer messages. Each fold's indexes are built as
+    given and with titles only (RICHNESS), so that the models learn how the scores of a FAQ
+    without similar questions look (`phrasings` is a feature)."""
+    strangers = list(out_of_scope())
     messages = customer_messages() if bridge is None else []
     rows: list[Asked] = []
     for fold in range(FOLDS):
@@ -186,8 +205,8 @@ def generate(
             for a in articles
         }
         left_out = {a["external_id"] for i, a in enumerate(articles) if i % LEFT_OUT == fold}
-        for gone in (set(), left_out):
-            index = build_index(embedder, articles, fold, gone, bridge, messages)
+        for gone, keep in product((set(), left_out), RICHNESS):
+            index = build_index(embedder, articles, fold, gone, bridge, messages, keep)
             for article_id, questions in held.items():
                 kind = "unanswerable" if article_id in gone else "answerable"
                 rows += [ask(index, q, article_id, kind, fold, "similar") for q in questions]
@@ -247,7 +266,7 @@ def outcomes(
     right = np.array([r.best_right for r in rows])
     pair = np.array([r.either_right for r in rows])
     answer = best >= at[0]
-    clarify = ~answer & (either >= at[1])
+    clarify = ~answer & (either >= at[1]) & np.array([r.can_ask for r in rows])
     mine, strange, gone = kinds == "answerable", kinds == "out_of_scope", kinds == "unanswerable"
     return {
         "right": float((answer & right & mine).sum() / mine.sum()),
@@ -326,7 +345,23 @@ def calibration_text(
         f"range {name} {low:.5f} {high:.5f}"
         for name, low, high in zip(EITHER_FEATURES, seen.min(axis=0), seen.max(axis=0), strict=True)
     ]
+    lines += reference_lines(rows, bot.read_calibration("\n".join(lines)))
     return "\n".join(lines) + "\n"
+
+
+def reference_lines(rows: list[Asked], fitted: bot.Calibration) -> list[str]:
+    """The fitted models' level on the out-of-scope messages asked in calibration, which a
+    FAQ's own level is compared with (`bot.limits`)."""
+    strangers = [r.values for r in rows if r.kind == "out_of_scope"]
+    level = bot.level_of(strangers, replace(fitted, quantile=LEVEL_QUANTILE))
+    if level is None:
+        return []
+    return [
+        f"reference answer {level.answer:.5f}",
+        f"reference either {level.either:.5f}",
+        f"reference quantile {LEVEL_QUANTILE}",
+        f"reference shift {SHIFT}",
+    ]
 
 
 def main() -> None:

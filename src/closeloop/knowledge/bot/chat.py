@@ -9,7 +9,9 @@ acting as the bot, carrying the conversation).
 from __future__ import annotations
 
 import re
+import threading
 import uuid
+import weakref
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -26,7 +28,7 @@ from closeloop.kit.errors import CloseLoopError, InvalidInput, TooManyRequests
 from closeloop.kit.ratelimit import SlidingWindowLimiter
 from closeloop.knowledge import script as scripts
 from closeloop.knowledge.bot import decisions as bot
-from closeloop.knowledge.bot import replies
+from closeloop.knowledge.bot import replies, strangers
 from closeloop.knowledge.bot.conversation import (
     AwaitingNumber,
     Clarifying,
@@ -87,7 +89,13 @@ def evidence(result: Result) -> bot.Evidence:
     return bot.Evidence(
         candidates=[
             bot.Candidate(
-                h.doc.external_id, h.doc.question, h.score, h.semantic, h.lexical, h.doc.category
+                h.doc.external_id,
+                h.doc.question,
+                h.score,
+                h.semantic,
+                h.lexical,
+                h.doc.category,
+                len(h.doc.questions),
             )
             for h in result.hits
         ],
@@ -98,6 +106,32 @@ def evidence(result: Result) -> bot.Evidence:
         coverage=result.coverage,
         familiar=result.familiar,
     )
+
+
+_limits: weakref.WeakKeyDictionary[KnowledgeIndex, bot.Limits] = weakref.WeakKeyDictionary()
+_limits_lock = threading.Lock()
+
+
+def limits_for(index: KnowledgeIndex, today: date) -> bot.Limits:
+    """The bot's thresholds for the FAQ an index holds, worked out on the index's first
+    question: a sample of the shipped out-of-scope messages is asked of it, and the level of
+    confidence on them moves the shipped thresholds (`decisions.limits`)."""
+    with _limits_lock:
+        known = _limits.get(index)
+    if known is not None:
+        return known
+    shipped = bot.calibration()
+    level = None
+    if shipped.reference is not None and shipped.shift and len(index):
+        asked = strangers.sample(strangers.out_of_scope())
+        level = bot.level_of(
+            [bot.features(evidence(index.search(s, today=today, limit=5))) for s in asked],
+            shipped,
+        )
+    found = bot.limits(shipped, level)
+    with _limits_lock:
+        _limits[index] = found
+    return found
 
 
 def _understand(
@@ -113,7 +147,7 @@ def _understand(
         # A short message right after a question is read in its context ("收费吗" after
         # "彩铃怎么开通"), unless the context makes no sense of it.
         sure = bot.confidence(joined_evidence)
-        if sure >= bot.calibration().answer_at or sure > bot.confidence(found):
+        if sure >= limits_for(index, today).answer_at or sure > bot.confidence(found):
             return joined_evidence, joined
     return found, result
 
@@ -167,7 +201,7 @@ def _reply(
         if stepped is not None:
             return stepped
     evidence, _result = _understand(index, message, conversation, today)
-    decision = bot.decide(message, evidence, conversation.pending)
+    decision = bot.decide(message, evidence, conversation.pending, limits_for(index, today))
     conversation.pending = None
     if decision.kind == "handoff":
         best = evidence.candidates[0].external_id if evidence.candidates else None

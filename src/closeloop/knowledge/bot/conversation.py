@@ -28,7 +28,8 @@ class Turn:
 
 @dataclass(frozen=True)
 class Clarifying:
-    """The bot asked which of (two) articles is meant: their external ids and questions."""
+    """The bot asked which of a few (up to three) articles is meant: their external ids and
+    questions."""
 
     options: list[str]
     labels: list[str]

@@ -4,22 +4,31 @@ Given the customer's message, what search found and what the conversation is wai
 `decide` says what to do:
 - hand over to a person when asked (转人工), when the customer complains about staff or is
   angry, or when the bot is not confident;
-- ask which one is meant when the best article is uncertain but it is very likely one of the
-  first two;
+- ask "您是想问…" with up to three options when the best article is uncertain but the right
+  one is very likely among the first three;
 - otherwise answer with the best article (and walk its script, one step per message).
 Confidence is calibrated: two logistic models over features of the ranking (strength of the
 best hit, its margin, agreement of the semantic, topic and lexical rankings, how much of the
-query the article covers) and their pairwise products give the chance that the best article
-is right and the chance that one of the first two is. Their weights, thresholds and the range
+query the article covers, how many ways the article is phrased) and their pairwise products
+give the chance that the best article is right and the chance that the right one is among the
+options a clarifying question offers (`menu`). Their weights, thresholds and the range
 each feature was seen in (values beyond are held at its edge, so the products do not run
 away) are data (`knowledge/data/bot_confidence.txt`), fitted by `bot.calibrate` on questions
 generated from the shipped demo FAQ and on customer messages written for it.
+
+An operator's own FAQ puts every score on another scale (more or fewer similar questions,
+other wording), so the thresholds adapt to it (`Level`, `limits`): the shipped out-of-scope
+messages are asked of the FAQ's index, and how confident the models are on them there, compared
+with how confident they were on the same messages in calibration, moves both thresholds
+(in log-odds) by part of the difference. A FAQ on which strangers look less like answers gets
+lower thresholds, one on which they look more like answers gets higher ones.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -59,6 +68,12 @@ INTRUSION = re.compile(
 )
 FIRST = re.compile(r"^(1|一|第一个|第一|前面那个|前者|上面那个)$")
 SECOND = re.compile(r"^(2|二|第二个|第二|后面那个|后者|下面那个)$")
+THIRD = re.compile(r"^(3|三|第三个|第三|最后那个|最后一个)$")
+MENU_SIZE = 3  # at most this many options in a clarifying question
+MENU_SPAN = 0.3  # an option after the first scores at most this much below the best
+# The thresholds moved for a FAQ stay within these (chance that the best / one offered is right)
+ANSWER_RANGE = (0.3, 0.95)
+CLARIFY_RANGE = (0.2, 0.95)
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,7 @@ class Candidate:
     semantic: float
     lexical: float = 0.0
     category: str = ""
+    phrasings: int = 1  # the article's question and similar questions
 
 
 @dataclass(frozen=True)
@@ -99,14 +115,39 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Level:
+    """How confident the models are on messages outside the FAQ: a high quantile of the
+    log-odds of the answer model and of the either model over the shipped out-of-scope
+    messages asked of one index."""
+
+    answer: float
+    either: float
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The thresholds in force: answer at `answer_at`, else ask at `clarify_at`."""
+
+    answer_at: float
+    clarify_at: float
+
+
+@dataclass(frozen=True)
 class Calibration:
-    """The fitted models: weights by feature name (and "bias"), and the decision thresholds."""
+    """The fitted models: weights by feature name (and "bias"), and the decision thresholds.
+
+    `reference` is the `Level` of the calibration's own indexes, `quantile` the quantile it
+    was taken at, and `shift` the part of a FAQ's difference from it that moves the
+    thresholds (0: fixed thresholds)."""
 
     answer: dict[str, float]
     either: dict[str, float]
     answer_at: float
     clarify_at: float
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    reference: Level | None = None
+    quantile: float = 0.9
+    shift: float = 0.0
 
     def held(self, values: dict[str, float]) -> dict[str, float]:
         """The features held within the ranges seen in calibration."""
@@ -135,9 +176,13 @@ def features(evidence: Evidence) -> dict[str, float]:
         "lexical_gap": evidence.lexical_gap,
         "coverage": evidence.coverage,
         "familiar": evidence.familiar,
+        # how many ways the best article is phrased (a FAQ without similar questions scores
+        # lower on the semantic signal for the same question)
+        "phrasings": math.log1p(max(0, best.phrasings - 1)),
         "second_score": second.score,
         "second_semantic": second.semantic,
         "second_margin": second.score - third,
+        "third_margin": best.score - third,
         "same_category": float(_top_level(best.category) == _top_level(second.category)),
     }
 
@@ -159,10 +204,24 @@ def _logistic(weights: dict[str, float], values: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+def _logit(p: float) -> float:
+    p = min(1.0 - 1e-6, max(1e-6, p))
+    return math.log(p / (1.0 - p))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 def read_calibration(text: str) -> Calibration:
-    """Parse the calibration file: `model term weight`, `threshold name value` and
-    `range feature low high` lines."""
-    models: dict[str, dict[str, float]] = {"answer": {}, "either": {}, "threshold": {}}
+    """Parse the calibration file: `model term weight`, `threshold name value`,
+    `range feature low high` and `reference answer|either|quantile|shift value` lines."""
+    models: dict[str, dict[str, float]] = {
+        "answer": {},
+        "either": {},
+        "threshold": {},
+        "reference": {},
+    }
     ranges: dict[str, tuple[float, float]] = {}
     for line in text.splitlines():
         parts = line.split("#", 1)[0].split()
@@ -170,9 +229,17 @@ def read_calibration(text: str) -> Calibration:
             models[parts[0]][parts[1]] = float(parts[2])
         elif len(parts) == 4 and parts[0] == "range":
             ranges[parts[1]] = (float(parts[2]), float(parts[3]))
-    limits = models["threshold"]
+    limits, seen = models["threshold"], models["reference"]
+    reference = Level(seen["answer"], seen["either"]) if {"answer", "either"} <= set(seen) else None
     return Calibration(
-        models["answer"], models["either"], limits["answer"], limits["clarify"], ranges
+        models["answer"],
+        models["either"],
+        limits["answer"],
+        limits["clarify"],
+        ranges,
+        reference,
+        seen.get("quantile", 0.9),
+        seen.get("shift", 0.0),
     )
 
 
@@ -196,12 +263,59 @@ def confidence(evidence: Evidence) -> float:
 
 
 def either_confidence(evidence: Evidence) -> float:
-    """The chance that one of the first two candidates answers the message (0…1)."""
+    """The chance that one of the first three candidates answers the message (0…1)."""
     values = features(evidence)
     if len(evidence.candidates) < 2:
         return 0.0
     shipped = calibration()
     return _logistic(shipped.either, shipped.held(values))
+
+
+def _quantile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def level_of(strangers: Sequence[dict[str, float]], shipped: Calibration) -> Level | None:
+    """The `Level` of an index from the features of the out-of-scope messages asked of it
+    (None without any)."""
+    seen = [values for values in strangers if values]
+    if not seen:
+        return None
+    answer = [_logit(_logistic(shipped.answer, shipped.held(v))) for v in seen]
+    either = [_logit(_logistic(shipped.either, shipped.held(v))) for v in seen]
+    return Level(_quantile(answer, shipped.quantile), _quantile(either, shipped.quantile))
+
+
+def limits(shipped: Calibration, level: Level | None = None) -> Limits:
+    """The thresholds for a FAQ whose `Level` is given: the shipped ones moved in log-odds by
+    `shift` times the FAQ's difference from the calibration's level, kept within
+    ANSWER_RANGE and CLARIFY_RANGE (the shipped ones without a level or reference)."""
+    reference = shipped.reference
+    if level is None or reference is None or shipped.shift == 0.0:
+        return Limits(shipped.answer_at, shipped.clarify_at)
+    answer = _logit(shipped.answer_at) + shipped.shift * (level.answer - reference.answer)
+    either = _logit(shipped.clarify_at) + shipped.shift * (level.either - reference.either)
+    return Limits(
+        min(ANSWER_RANGE[1], max(ANSWER_RANGE[0], _sigmoid(answer))),
+        min(CLARIFY_RANGE[1], max(CLARIFY_RANGE[0], _sigmoid(either))),
+    )
+
+
+def menu(evidence: Evidence) -> list[str]:
+    """The options of a clarifying question: the best candidate and, up to MENU_SIZE, those
+    scoring within MENU_SPAN of it (a candidate far below the best is rarely the right one)."""
+    if not evidence.candidates:
+        return []
+    best = evidence.candidates[0].score
+    return [
+        c.external_id
+        for c in evidence.candidates[:MENU_SIZE]
+        if best - c.score <= MENU_SPAN or c is evidence.candidates[0]
+    ]
 
 
 def wants_person(message: str) -> bool:
@@ -219,13 +333,21 @@ def is_angry(message: str) -> bool:
     return bool(ANGRY.search(message.lower()))
 
 
+def tapped(message: str, options: list[str], labels: list[str]) -> str | None:
+    """The option whose text the message is, as the widget sends it when the customer taps it."""
+    text = message.strip()
+    for option, label in zip(options, labels, strict=False):
+        if label and text == label.strip():
+            return option
+    return None
+
+
 def pick_option(message: str, options: list[str], labels: list[str]) -> str | None:
     """Which offered option the customer chose: by number or by the option's words."""
     text = message.strip().rstrip("。.!！？?")
-    if options and FIRST.match(text):
-        return options[0]
-    if len(options) > 1 and SECOND.match(text):
-        return options[1]
+    for pattern, option in zip((FIRST, SECOND, THIRD), options, strict=False):
+        if pattern.match(text):
+            return option
     for option, label in zip(options, labels, strict=False):
         if label and (label in text or (len(text) >= 4 and text in label)):
             return option
@@ -251,9 +373,20 @@ def ruled_handoff(message: str) -> Decision | None:
     return None
 
 
-def decide(message: str, evidence: Evidence, pending: Pending | None = None) -> Decision:
+def decide(
+    message: str,
+    evidence: Evidence,
+    pending: Pending | None = None,
+    limits_now: Limits | None = None,
+) -> Decision:
     """The next step of the conversation for one customer message (`pending`: what the
-    conversation waits for)."""
+    conversation waits for; `limits_now`: the thresholds for this FAQ, the shipped ones when
+    not given)."""
+    if isinstance(pending, Clarifying):
+        # A tapped option is the customer's choice, whatever words its title holds.
+        chosen = tapped(message, pending.options, pending.labels)
+        if chosen:
+            return Decision("answer", article=chosen, confidence=1.0, reason="clarified")
     ruled = ruled_handoff(message)
     if ruled is not None:
         return ruled
@@ -261,13 +394,13 @@ def decide(message: str, evidence: Evidence, pending: Pending | None = None) -> 
         chosen = pick_option(message, pending.options, pending.labels)
         if chosen:
             return Decision("answer", article=chosen, confidence=1.0, reason="clarified")
-    sure, limits = confidence(evidence), calibration()
-    if sure >= limits.answer_at:
+    sure, at = confidence(evidence), limits_now or limits(calibration())
+    if sure >= at.answer_at:
         best = evidence.candidates[0]
         return Decision("answer", article=best.external_id, confidence=sure, reason="confident")
-    if either_confidence(evidence) >= limits.clarify_at:
-        options = [c.external_id for c in evidence.candidates[:2]]
+    options = menu(evidence)
+    if len(options) > 1 and either_confidence(evidence) >= at.clarify_at:
         return Decision(
-            "clarify", confidence=sure, reason="two articles are close", options=options
+            "clarify", confidence=sure, reason="the right article is among a few", options=options
         )
     return Decision("handoff", confidence=sure, reason="not confident")

@@ -25,9 +25,9 @@ def resolution(text: str) -> str:
 
 
 def clarify(labels: list[str]) -> str:
-    """Ask which of two close articles the customer means."""
+    """Ask which of a few close articles the customer means (您是想问…)."""
     numbered = "\n".join(f"{i}. {label}" for i, label in enumerate(labels, start=1))
-    return f"请问您想咨询的是哪一个问题？\n{numbered}\n回复序号即可；都不是请回复“转人工”。"
+    return f"您是想问以下哪个问题？\n{numbered}\n点选或回复序号即可；都不是请回复“转人工”。"
 
 
 def need_number(msisdn: str | None) -> str:
