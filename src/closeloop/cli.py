@@ -89,18 +89,24 @@ def serve(
     """Serve the web console, the API and the embedded background worker."""
     import uvicorn
 
+    from closeloop.http.metrics import farm_metrics
+
+    processes = workers if not reload else 1
     stderr.print(f"CloseLoop on http://{host}:{port}  (API reference: /docs)")
-    uvicorn.run(
-        "closeloop.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers if not reload else None,
-        reload=reload,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-    )
+    with farm_metrics(processes) as folder:
+        if folder is not None:
+            stderr.print(f"metrics of {processes} worker process(es) are gathered in {folder}")
+        uvicorn.run(
+            "closeloop.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers if not reload else None,
+            reload=reload,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+        )
 
 
 def main() -> None:
