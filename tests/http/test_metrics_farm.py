@@ -46,9 +46,7 @@ def _stale_run(folder: Path, db_url: str) -> None:
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
 
-def test_a_scrape_adds_up_the_requests_of_every_worker_process(
-    db_url: str, tmp_path: Path
-) -> None:
+def test_a_scrape_adds_up_the_requests_of_every_worker_process(db_url: str, tmp_path: Path) -> None:
     folder = tmp_path / "metrics"
     folder.mkdir()
     _stale_run(folder, db_url)

@@ -28,7 +28,6 @@ WINDOW = timedelta(minutes=1)
 KEEP = 10 * WINDOW
 
 
-
 @dataclass(frozen=True)
 class Limits:
     """Failed sign-ins a minute before 429: per user, and per client address."""
