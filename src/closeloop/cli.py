@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -77,6 +78,27 @@ def seed(
     for username, (name, roles, station) in DEMO_USERS.items():
         where = f" @ {station}" if station else ""
         stderr.print(f"  {username:<11} {','.join(roles)}{where} — {name}")
+
+
+@app.command()
+@reports_errors
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy.", dir_okay=False)],
+    overwrite: Annotated[bool, typer.Option(help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Copy the embedded SQLite database to FILE, consistent while the server runs."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from closeloop.db.backup import plan_backup
+
+    plan = plan_backup(settings().database_url, file, overwrite=overwrite)
+    bar = Progress(
+        TextColumn("backup"), BarColumn(), MofNCompleteColumn(), TextColumn("pages"), console=stderr
+    )
+    with bar:
+        task = bar.add_task("backup", total=None)
+        done = plan.run(lambda copied, total: bar.update(task, completed=copied, total=total))
+    stderr.print(f"backed up {done.pages} pages ({done.size / 2**20:.1f} MiB) to {done.path}")
 
 
 @app.command()

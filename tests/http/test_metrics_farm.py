@@ -26,9 +26,9 @@ def _healthz_count(scrape: str) -> float:
 
 def _shares(folder: Path) -> dict[int, float]:
     """Each worker process's own count of /healthz requests, read from its metrics file."""
-    shares = {}
+    shares: dict[int, float] = {}
     for path in folder.glob("counter_*.db"):
-        for metric in MultiProcessCollector.merge([str(path)]):
+        for metric in MultiProcessCollector.merge([str(path)]):  # type: ignore[no-untyped-call]
             for sample in metric.samples:
                 if sample.name.endswith("_total") and sample.labels.get("route") == "/healthz":
                     pid = int(path.stem.split("_")[1])

@@ -63,7 +63,7 @@ def process_ended(pid: int | None = None) -> None:
     """Forget the live gauges of a process that ends (by default this one)."""
     folder = multiprocess_dir()
     if folder is not None:
-        mark_process_dead(os.getpid() if pid is None else pid, str(folder))
+        mark_process_dead(os.getpid() if pid is None else pid, str(folder))  # type: ignore[no-untyped-call]
 
 
 def _forget_vanished(folder: Path) -> None:
@@ -93,5 +93,5 @@ def exposition(own_registry: CollectorRegistry) -> bytes:
         return generate_latest(own_registry)
     _forget_vanished(folder)
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=str(folder))
+    MultiProcessCollector(registry, path=str(folder))  # type: ignore[no-untyped-call]
     return generate_latest(registry)
