@@ -15,6 +15,7 @@ from closeloop.config import Settings, get_settings
 from closeloop.db.engine import Database
 from closeloop.http import metrics as farm
 from closeloop.http.admission import AdmissionControl
+from closeloop.http.headers import SecurityHeaders
 from closeloop.http.middleware import HttpMetrics, RequestContextMiddleware
 from closeloop.http.problems import install_problem_handlers
 from closeloop.kit.clock import Clock, system_clock
@@ -63,6 +64,7 @@ def create_app(
     app.state.metrics = metrics
     app.add_middleware(AdmissionControl, limit=settings.requests_in_flight, metrics=metrics)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.add_middleware(SecurityHeaders)  # outermost: also on answers the others make
     install_problem_handlers(app)
 
     _operations(app)
