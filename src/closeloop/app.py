@@ -15,7 +15,7 @@ from closeloop.config import Settings, get_settings
 from closeloop.db.engine import Database
 from closeloop.http import metrics as farm
 from closeloop.http.admission import AdmissionControl
-from closeloop.http.headers import SecurityHeaders
+from closeloop.http.headers import SecurityHeaders, cover_unexpected_errors
 from closeloop.http.middleware import HttpMetrics, RequestContextMiddleware
 from closeloop.http.problems import install_problem_handlers
 from closeloop.kit.clock import Clock, system_clock
@@ -69,6 +69,7 @@ def create_app(
 
     _operations(app)
     _modules(app)
+    cover_unexpected_errors(app)
     return app
 
 

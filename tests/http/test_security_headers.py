@@ -8,6 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from closeloop.app import create_app
+from closeloop.config import Settings
+from closeloop.db.engine import Database
 from tests.console.helpers import sign_in
 from tests.support import Personas
 
@@ -86,6 +89,19 @@ def test_an_api_answer_may_load_nothing(client: TestClient, as_user: Personas) -
 def test_an_error_answer_has_the_headers_too(client: TestClient, path: str, status: int) -> None:
     answer = client.get(path)
     assert answer.status_code == status
+    _api_policy(answer)
+
+
+def test_an_unexpected_error_has_the_headers_too(settings: Settings, database: Database) -> None:
+    app = create_app(settings, database=database, start_worker=False)
+
+    @app.get("/api/v1/test-breaks")
+    def breaks() -> None:
+        raise RuntimeError("a defect")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.get("/api/v1/test-breaks")
+    assert answer.status_code == 500
     _api_policy(answer)
 
 

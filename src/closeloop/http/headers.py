@@ -9,6 +9,11 @@ inline script: they alone get a policy that allows those, and they hold no one's
 
 from __future__ import annotations
 
+import inspect
+from typing import Any
+
+from fastapi import FastAPI, Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONSOLE_POLICY = (
@@ -68,3 +73,21 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def cover_unexpected_errors(app: FastAPI) -> None:
+    """Put the headers on the 500 answer too: Starlette makes it in its outermost middleware,
+    outside `SecurityHeaders`. Call after every error handler is installed."""
+    handler: Any = app.exception_handlers.get(Exception)
+    if handler is None:
+        return
+
+    async def with_headers(request: Request, exc: Exception) -> Response:
+        response: Any = handler(request, exc)
+        if inspect.isawaitable(response):
+            response = await response
+        for name, value in headers_for(request.url.path):
+            response.headers.setdefault(name.decode(), value.decode())
+        return response  # type: ignore[no-any-return]
+
+    app.exception_handlers[Exception] = with_headers
