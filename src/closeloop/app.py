@@ -8,13 +8,14 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse, RedirectResponse
-from prometheus_client import generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from closeloop import __version__, modules
 from closeloop.config import Settings, get_settings
 from closeloop.db.engine import Database
+from closeloop.http import metrics as farm
 from closeloop.http.admission import AdmissionControl
+from closeloop.http.headers import SecurityHeaders, cover_unexpected_errors
 from closeloop.http.middleware import HttpMetrics, RequestContextMiddleware
 from closeloop.http.problems import install_problem_handlers
 from closeloop.kit.clock import Clock, system_clock
@@ -48,6 +49,7 @@ def create_app(
         finally:
             if worker:
                 worker.stop()
+            farm.process_ended()  # its live gauges (requests waiting) leave the farm's sum
 
     app = FastAPI(
         title="CloseLoop",
@@ -62,10 +64,12 @@ def create_app(
     app.state.metrics = metrics
     app.add_middleware(AdmissionControl, limit=settings.requests_in_flight, metrics=metrics)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.add_middleware(SecurityHeaders)  # outermost: also on answers the others make
     install_problem_handlers(app)
 
     _operations(app)
     _modules(app)
+    cover_unexpected_errors(app)
     return app
 
 
@@ -100,7 +104,8 @@ def _operations(app: FastAPI) -> None:
 
     @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
     def prometheus_metrics() -> PlainTextResponse:
-        """Prometheus metrics: request counts and latency histograms per route."""
+        """Prometheus metrics: request counts and latency histograms per route, summed over
+        every worker process of this server (`serve --workers N`)."""
         return PlainTextResponse(
-            generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST
+            farm.exposition(state.metrics.registry), media_type=CONTENT_TYPE_LATEST
         )

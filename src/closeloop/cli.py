@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -80,6 +81,27 @@ def seed(
 
 
 @app.command()
+@reports_errors
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy.", dir_okay=False)],
+    overwrite: Annotated[bool, typer.Option(help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Copy the embedded SQLite database to FILE, consistent while the server runs."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from closeloop.db.backup import plan_backup
+
+    plan = plan_backup(settings().database_url, file, overwrite=overwrite)
+    bar = Progress(
+        TextColumn("backup"), BarColumn(), MofNCompleteColumn(), TextColumn("pages"), console=stderr
+    )
+    with bar:
+        task = bar.add_task("backup", total=None)
+        done = plan.run(lambda copied, total: bar.update(task, completed=copied, total=total))
+    stderr.print(f"backed up {done.pages} pages ({done.size / 2**20:.1f} MiB) to {done.path}")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -89,18 +111,24 @@ def serve(
     """Serve the web console, the API and the embedded background worker."""
     import uvicorn
 
+    from closeloop.http.metrics import farm_metrics
+
+    processes = workers if not reload else 1
     stderr.print(f"CloseLoop on http://{host}:{port}  (API reference: /docs)")
-    uvicorn.run(
-        "closeloop.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers if not reload else None,
-        reload=reload,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-    )
+    with farm_metrics(processes) as folder:
+        if folder is not None:
+            stderr.print(f"metrics of {processes} worker process(es) are gathered in {folder}")
+        uvicorn.run(
+            "closeloop.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers if not reload else None,
+            reload=reload,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+        )
 
 
 def main() -> None:

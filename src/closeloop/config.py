@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     language: str = "zh-CN"
     token_ttl_minutes: int = Field(default=720, ge=1)
     login_failures_per_minute: int = Field(default=5, ge=1)
+    # per client address: high, because a call centre's agents share one NAT address
+    login_failures_per_address_per_minute: int = Field(default=100, ge=1)
     chat_rate_per_min: int = Field(default=30, ge=1)
     log_level: str = "INFO"
     log_json: bool = False

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
 from closeloop.app import create_app
 from closeloop.config import Settings
@@ -127,15 +127,42 @@ def screens(request: pytest.FixtureRequest) -> Screens:
     return Screens(request.node.name)
 
 
+# Reports every refusal of the pages' Content-Security-Policy on the browser's console (an
+# init script comes from the browser itself, so the policy does not apply to it).
+REPORT_POLICY_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) =>
+  console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} line ${e.lineNumber}`)
+);
+"""
+
+
+def _is_policy_violation(message: ConsoleMessage) -> bool:
+    text = message.text
+    return message.type == "error" and ("CSP violation" in text or "Content Security" in text)
+
+
 @pytest.fixture
 def signed_in(browser: Browser, live_server: str) -> Iterator[Callable[[str], Page]]:
-    """Opens a page for a demo user in their own browser context, signed in through /login."""
+    """Opens a page for a demo user in their own browser context, signed in through /login.
+
+    At the end, no page of the test may have had anything refused by the security policy."""
     contexts = []
+    violations: list[str] = []
+
+    def watch(page: Page) -> None:
+        page.on(
+            "console",
+            lambda m: (
+                violations.append(f"{page.url}: {m.text}") if _is_policy_violation(m) else None
+            ),
+        )
 
     def open_as(username: str) -> Page:
         context = browser.new_context(
             base_url=live_server, viewport={"width": 1280, "height": 900}, locale="zh-CN"
         )
+        context.add_init_script(REPORT_POLICY_VIOLATIONS)
+        context.on("page", watch)
         contexts.append(context)
         page = context.new_page()
         page.goto("/login")
@@ -148,3 +175,4 @@ def signed_in(browser: Browser, live_server: str) -> Iterator[Callable[[str], Pa
     yield open_as
     for context in contexts:
         context.close()
+    assert violations == []

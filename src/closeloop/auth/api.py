@@ -18,7 +18,7 @@ from closeloop.auth.schemas import (
     TokenOut,
     TokenRequest,
 )
-from closeloop.auth.service import sign_in
+from closeloop.auth.service import sign_in, sign_in_limits
 from closeloop.auth.tokens import revoke_token
 from closeloop.http.deps import RequestWork
 from closeloop.kit.actor import Actor
@@ -39,7 +39,7 @@ def issue_token(body: TokenRequest, request: Request, work: RequestWork) -> Toke
         body.username,
         body.password,
         address,
-        limit=settings.login_failures_per_minute,
+        limits=sign_in_limits(settings),
         ttl=timedelta(minutes=settings.token_ttl_minutes),
         clock=work.clock,
     )

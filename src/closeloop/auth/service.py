@@ -13,6 +13,7 @@ from closeloop.auth.models import User
 from closeloop.auth.passwords import dummy_hash, verify_password
 from closeloop.auth.tokens import issue_token
 from closeloop.auth.users import actor_for
+from closeloop.config import Settings
 from closeloop.kit.clock import Clock, system_clock
 
 
@@ -25,13 +26,21 @@ class SignIn:
     expires_in: int = 0
 
 
+def sign_in_limits(settings: Settings) -> throttle.Limits:
+    """The failed sign-ins a minute allowed per user and per address, as configured."""
+    return throttle.Limits(
+        per_user=settings.login_failures_per_minute,
+        per_address=settings.login_failures_per_address_per_minute,
+    )
+
+
 def authenticate(
     session: Session,
     username: str,
     password: str,
     address: str | None,
     *,
-    limit: int,
+    limits: throttle.Limits,
     clock: Clock = system_clock,
 ) -> User | None:
     """The active user with these credentials, or None (the failure is counted).
@@ -40,7 +49,7 @@ def authenticate(
 
     Raises 429 before checking anything when the user or address is throttled.
     """
-    throttle.check_allowed(session, username, address, limit, clock=clock)
+    throttle.check_allowed(session, username, address, limits, clock=clock)
     user = session.scalar(select(User).where(User.username == username))
     ok = verify_password(password, user.password_hash if user else dummy_hash())
     if user is None or not ok or not user.active:
@@ -62,12 +71,12 @@ def sign_in(
     password: str,
     address: str | None,
     *,
-    limit: int,
+    limits: throttle.Limits,
     ttl: timedelta,
     clock: Clock = system_clock,
 ) -> SignIn:
     """Authenticate and issue a bearer token; an empty SignIn when the credentials are wrong."""
-    user = authenticate(session, username, password, address, limit=limit, clock=clock)
+    user = authenticate(session, username, password, address, limits=limits, clock=clock)
     if user is None:
         return SignIn(user=None)
     token, row = issue_token(session, user, ttl, clock=clock)

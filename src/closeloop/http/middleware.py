@@ -37,6 +37,8 @@ class HttpMetrics:
             "closeloop_http_requests_waiting",
             "Requests waiting for a slot of admission control (CLOSELOOP_REQUESTS_IN_FLIGHT)",
             registry=self.registry,
+            # with several worker processes: the sum over those alive (http/metrics.py)
+            multiprocess_mode="livesum",
         )
         self.admission_wait = Histogram(
             "closeloop_http_admission_wait_seconds",

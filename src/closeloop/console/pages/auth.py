@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from closeloop.auth.service import sign_in
+from closeloop.auth.service import sign_in, sign_in_limits
 from closeloop.auth.tokens import revoke_token
 from closeloop.auth.users import set_language
 from closeloop.config import Settings
@@ -77,7 +77,7 @@ def login(
         username.strip(),
         password,
         address,
-        limit=settings.login_failures_per_minute,
+        limits=sign_in_limits(settings),
         ttl=timedelta(minutes=settings.token_ttl_minutes),
         clock=work.clock,
     )
