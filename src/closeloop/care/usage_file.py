@@ -88,11 +88,16 @@ def _field_counts(block: bytes, expected: int) -> pl.Series | None:
     if raw.height != expected:
         return None
     text = raw["text"]
-    if b'"' in block:
-        if not text.str.contains(_PLAIN_FIELDS).all():
+    commas = text.str.count_matches(",", literal=True)
+    if b'"' in block:  # the lines with quotes again, without their quoted fields
+        at = text.str.contains('"', literal=True).arg_true()
+        quoted = text.gather(at)
+        if not quoted.str.contains(_PLAIN_FIELDS).all():
             return None
-        text = text.str.replace_all(_QUOTED, "")
-    return (text.str.count_matches(",", literal=True) + 1).cast(pl.Int64).alias("fields")
+        commas = commas.scatter(
+            at, quoted.str.replace_all(_QUOTED, "").str.count_matches(",", literal=True)
+        )
+    return (commas + 1).cast(pl.Int64).alias("fields")
 
 
 def _fast_lines(block: bytes, first_line: int, expected: int) -> pl.DataFrame | None:
