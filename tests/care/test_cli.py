@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from closeloop.care.models import UsageMonth
 from closeloop.db.engine import Database
 from tests.care.conftest import CareSetup, notices, usage_file
 
-A = "19900000001"
+A, B = "19900000001", "19900000002"
 
 
 def test_ingest_reports_bad_lines_prints_a_summary_and_exports_jsonl(
@@ -60,3 +63,39 @@ def test_strict_and_unreadable_files_fail_with_one_line(
     wrong = cli("usage", "ingest", str(header))
     assert wrong.exit_code != 0 and "line 1" in wrong.output
     assert cli("notifications", "export", "--format", "xml").exit_code != 0
+
+
+def test_three_bad_rows_after_500_good_ones_are_named_and_the_good_ones_kept(
+    tmp_path: Path, cli: Any, care: CareSetup, database: Database
+) -> None:
+    """Issue 14: these rows made the ingest die in Polars (`assertion failed: i < self.len()`).
+
+    The 500 good rows fill more than the 32 KiB Polars' CSV reader parses in one piece, so the
+    three bad rows all lie in its second piece and none in the first.
+    """
+    good = [f"usage-2026110208-{i:06d},{(A, B)[i % 2]},2026-11-02T08:{i % 60:02d}:00+08:00,"
+            f"data,{1 + i % 7}.250," for i in range(500)]  # fmt: skip
+    bad = [
+        f"bad-1,{A},not-a-time,data,1,",
+        f"bad-2,{A},2026-11-02T09:00:00+08:00,data,abc,",
+        f"bad-3,{A},2026-11-02T09:00:00+08:00,fax,1,",
+    ]
+    path = usage_file(tmp_path, "usage.csv", good + bad)
+    assert path.stat().st_size > 32 << 10
+
+    result = cli("usage", "ingest", str(path), "--json")
+
+    assert result.exit_code == 0, result.output
+    for n in (502, 503, 504):
+        assert f"usage.csv: line {n}: " in result.output  # on stderr
+    summary = json.loads(result.output.strip().splitlines()[-1])
+    assert (summary["read"], summary["new"], summary["rejected"]) == (503, 500, 3)
+    assert summary["errors"] == [
+        {"line": 502, "reason": "event_time must be ISO 8601 with an offset, got 'not-a-time'"},
+        {"line": 503, "reason": "amount must be a number ≥ 0 with at most 3 decimals, got 'abc'"},
+        {"line": 504, "reason": "usage_type must be data, voice or sms, got 'fax'"},
+    ]
+    with database.unit_of_work(write=False) as session:
+        months = session.scalars(select(UsageMonth)).all()
+    expected = sum((1 + i % 7) * 1000 + 250 for i in range(500))
+    assert sum(m.home_data_milli for m in months) == expected

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from closeloop.care.frames import format_text
+
 SIGNATURE = "【CloseLoop】"
 
 TEMPLATES: dict[str, str] = {
@@ -71,7 +73,7 @@ def render_expr(name: str, **values: pl.Expr) -> pl.Expr:
     """The same text as `render`, built over a frame from one expression per field."""
     template = TEMPLATES[name]
     fields = _FIELD.findall(template)
-    return pl.format(SIGNATURE + _FIELD.sub("{}", template), *[values[f] for f in fields])
+    return format_text(SIGNATURE + _FIELD.sub("{}", template), *[values[f] for f in fields])
 
 
 def country_name(code: str) -> str:
