@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from closeloop.console.errors import error_page
 from closeloop.console.pages import (
     admin,
+    admin_org,
     auth,
     dashboard,
     intake,
@@ -24,6 +25,6 @@ def install(app: FastAPI) -> None:
     """Add the console's pages, its static assets and its HTML error pages to the app."""
     static = resources.files("closeloop.console") / "static"
     app.mount("/console/static", StaticFiles(directory=str(static)), name="console-static")
-    for module in (auth, queues, dashboard, kb_manage, knowledge, intake, ticket, admin):
+    for module in (auth, queues, dashboard, kb_manage, knowledge, intake, ticket, admin, admin_org):
         app.include_router(module.router)
     app.state.error_page = error_page
