@@ -18,6 +18,7 @@ from closeloop.auth.models import AuditEntry, User
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.organisation.models import Category, Station
+from tests.console.test_accessibility import _Page, _unlabelled
 from tests.console.ticket_helpers import action_form, as_user, text_of
 from tests.support.demo import STATION_HEAD
 from tests.tickets.helpers import Desk
@@ -344,3 +345,24 @@ def test_the_head_gets_403_beyond_their_station(client: TestClient, database: Da
     assert field is not None and field.name == "装维中心" and field.retired_at is None
     assert wireless is not None and wireless.calendar_code == "office"
     assert _members(database, "wireless") == ["wireless"]
+
+
+# -- usable with a keyboard and a screen reader ----------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_the_organisation_pages_label_every_field(client: TestClient, lang: str) -> None:
+    as_user(client, "admin")
+    paths = (
+        STATIONS, f"{STATIONS}/wireless", "/console/admin/taxonomy/categories",
+        "/console/admin/taxonomy/causes", "/console/admin/taxonomy/categories/signal/indoor/weak",
+        "/console/admin/taxonomy/causes/network/coverage",
+    )  # fmt: skip
+    for path in paths:
+        response = client.get(f"{path}?lang={lang}")
+        assert response.status_code == 200, path
+        page = _Page()
+        page.feed(response.text)
+        assert not _unlabelled(page), f"{path}: fields without a label: {_unlabelled(page)}"
+        assert page.h1 == 1 and page.lang == lang, path
+        assert " style=" not in response.text and "<script>" not in response.text, path
