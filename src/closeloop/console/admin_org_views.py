@@ -51,20 +51,23 @@ def parse_duration(text: str) -> int | None:
     None when it is not one."""
     text = text.strip().lower().translate(_FULL_WIDTH)
     if _NUMBER.match(text):
-        hours = float(text) * 60
-        return int(hours) if hours.is_integer() else None
+        return _hour_minutes(text)
     found = _CLOCK.match(text) or _SPELLED.match(text)
     if text and found and (found.group("h") or found.group("m")):
-        hours = float(found.group("h") or 0) * 60
-        if not hours.is_integer():
-            return None
-        return int(hours) + int(found.group("m") or 0)
+        hours = _hour_minutes(found.group("h") or "0")
+        return None if hours is None else hours + int(found.group("m") or 0)
     if text.startswith("p"):
         try:
             return iso_to_minutes(text.upper())
         except ValueError:
             return None
     return None
+
+
+def _hour_minutes(hours: str) -> int | None:
+    """Minutes in a number of hours (4.5 → 270), None unless a whole number of minutes."""
+    minutes = round(float(hours) * 60, 6)
+    return int(minutes) if minutes.is_integer() else None
 
 
 def duration_input(minutes: int) -> str:
@@ -120,10 +123,13 @@ class StationForm:
 
     @classmethod
     def blank(cls) -> StationForm:
-        """The create form with the usual terms (PT30M, PT4H/PT8H/PT24H/PT72H)."""
-        defaults = {ACCEPT: 30, "urgent": 240, "high": 480, "normal": 1440, "low": 4320}
+        """The create form with the usual terms (the model's defaults: 30 minutes to accept,
+        4/8/24/72 hours to reply)."""
+        columns = Station.__table__.c
+        defaults = {ACCEPT: columns.accept_minutes.default}
+        defaults |= {s: columns[f"limit_{s}_minutes"].default for s in LIMIT_FIELDS}
         values = {k: "" for k in ("code", "name", "name_en", "department", "calendar")}
-        return cls(values | {k: duration_input(v) for k, v in defaults.items()})
+        return cls(values | {k: duration_input(d.arg) for k, d in defaults.items() if d})
 
     def terms(self, gettext: Gettext, *, creating: bool) -> stations.StationTerms | None:
         """The terms for the stations service; None when a field is refused (kept by field)."""
@@ -408,5 +414,5 @@ def node_form(node: Category | Cause | None = None) -> dict[str, Any]:
         "name": node.name,
         "name_en": node.name_en or "",
         "parent": node.parent or "",
-        "station": node.station_code or "" if isinstance(node, Category) else "",
+        "station": (node.station_code or "") if isinstance(node, Category) else "",
     }
