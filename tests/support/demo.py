@@ -19,3 +19,5 @@ EDITOR = "editor"  # writes knowledge articles, sees no customers or tickets
 STATION = "wireless"
 OTHER_STATION = "field"
 UNRELATED_STATION = "netops"
+# The head of OTHER_STATION (field): its members and calendar (which no other station follows).
+STATION_HEAD = "field_head"

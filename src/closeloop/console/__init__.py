@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from closeloop.console.errors import error_page
 from closeloop.console.pages import (
     admin,
+    admin_org,
     admin_users,
     auth,
     dashboard,
@@ -35,6 +36,7 @@ def install(app: FastAPI) -> None:
         ticket,
         admin,
         admin_users,
+        admin_org,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page

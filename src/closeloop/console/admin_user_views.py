@@ -50,6 +50,7 @@ PERMISSION_TEXTS: dict[str, str] = {
     "users.manage": N_("Create, change and disable users; edit what each role may do"),
     "org.read": N_("Read stations, calendars and taxonomies"),
     "org.manage": N_("Change stations, calendars and taxonomies"),
+    "org.station.own": N_("Change the members and calendar of one's own station (station heads)"),
     "customers.read": N_("Read customers, plans and timelines (personal data masked)"),
     "customers.read_personal": N_("Read phone and ID numbers unmasked (every read audited)"),
     "customers.write": N_("Create and change customers"),

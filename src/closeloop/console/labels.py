@@ -13,6 +13,7 @@ from __future__ import annotations
 from closeloop.auth import choices as auth
 from closeloop.kit.choices import Choices
 from closeloop.knowledge import choices as kb
+from closeloop.organisation import choices as org
 from closeloop.tickets import choices as tickets
 
 
@@ -29,6 +30,7 @@ SHOWN: tuple[Choices, ...] = (
     tickets.TYPES,
     tickets.SATISFACTION,
     auth.ROLES,
+    org.ROLES,
     kb.STATUSES,
     kb.ACTIONS,
 )
@@ -39,7 +41,7 @@ SEVERITIES = tickets.SEVERITIES.labels("en")
 CHANNELS = tickets.CHANNELS.labels("en")
 TYPES = tickets.TYPES.labels("en")
 SATISFACTION = tickets.SATISFACTION.labels("en")
-ROLES = auth.ROLES.labels("en")
+ROLES = {**auth.ROLES.labels("en"), **org.ROLES.labels("en")}
 ARTICLE_STATUSES = kb.STATUSES.labels("en")
 ARTICLE_ACTIONS = kb.ACTIONS.labels("en")
 

@@ -1,11 +1,14 @@
-"""Choices for the console's pickers: leaf categories and causes by top level, stations."""
+"""Choices for the console's pickers: leaf categories and causes by top level, stations.
+
+Pickers offer only what the services accept: active leaves, working stations. Retired codes
+stay readable (names_along, station_names) on the tickets that have them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from closeloop.organisation.models import Category, Cause, Station
 
@@ -29,9 +32,12 @@ class ChoiceGroup:
 
 
 def leaf_groups(session: Session, model: Taxonomy) -> list[ChoiceGroup]:
-    """Every leaf of a three-level taxonomy, grouped by its top level (one query)."""
+    """Every active leaf of a three-level taxonomy, grouped by its top level (one query); a
+    node whose children are all retired is a leaf again (service.leaf_problem)."""
     rows = session.execute(
-        select(model.code, model.name, model.parent).order_by(model.level, model.code)
+        select(model.code, model.name, model.parent)
+        .where(model.retired_at.is_(None))
+        .order_by(model.level, model.code)
     ).all()
     names = {code: name for code, name, _parent in rows}
     parents = {code: parent for code, _name, parent in rows}
@@ -57,27 +63,42 @@ def leaf_groups(session: Session, model: Taxonomy) -> list[ChoiceGroup]:
 
 
 def names_along(session: Session, model: Taxonomy, code: str | None) -> list[str]:
-    """The names from the top level down to `code` (codes are paths: signal/indoor/weak)."""
+    """The names from the top level down to `code`, following the parents (a node moved to
+    another parent keeps its code, so the code's path is not the tree); retired nodes too."""
     if not code:
         return []
-    parts = code.split("/")
-    path = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    rows = session.execute(select(model.code, model.name).where(model.code.in_(path))).all()
-    names = dict(rows)
-    return [names[c] for c in path if c in names] or [code]
+    above = aliased(model)
+    top = aliased(model)
+    row = session.execute(
+        select(model.name, above.name, top.name)
+        .outerjoin(above, above.code == model.parent)
+        .outerjoin(top, top.code == above.parent)
+        .where(model.code == code)
+    ).first()
+    if row is None:
+        return [code]
+    return [name for name in reversed(tuple(row)) if name is not None]
 
 
-def station_choices(session: Session) -> list[Choice]:
-    """Every station, by name."""
-    rows = session.execute(select(Station.code, Station.name).order_by(Station.code))
-    return [Choice(code, name) for code, name in rows]
+def station_choices(session: Session, *, retired: bool = True) -> list[Choice]:
+    """Every station by code (retired ones only when asked): what a dispatch may choose is
+    `retired=False`."""
+    query = select(Station.code, Station.name).order_by(Station.code)
+    if not retired:
+        query = query.where(Station.retired_at.is_(None))
+    return [Choice(code, name) for code, name in session.execute(query)]
 
 
 def station_names(session: Session) -> dict[str, str]:
-    """The name of every station by code."""
+    """The name of every station by code, retired ones too (tickets still show them)."""
     return {c.code: c.label for c in station_choices(session)}
 
 
 def category_station(session: Session, category: str) -> str | None:
-    """The station a category's tickets usually go to (the dispatch picker's default)."""
-    return session.scalar(select(Category.station_code).where(Category.code == category))
+    """The station a category's tickets usually go to (the dispatch picker's default), when it
+    still works."""
+    return session.scalar(
+        select(Category.station_code)
+        .join(Station, Station.code == Category.station_code)
+        .where(Category.code == category, Station.retired_at.is_(None))
+    )

@@ -145,7 +145,7 @@ def ticket_view(session: Session, actor: Actor, ticket_id: str, now: datetime) -
         work_left_minutes=ticket.work_remaining_minutes if ticket.status == "pending" else None,
         first_contact_resolved=ticket.first_contact_resolved,
         timeline=timeline,
-        choices=_choices(session, ticket, shown.allowed_actions, list(stations.items())),
+        choices=_choices(session, ticket, shown.allowed_actions),
     )
 
 
@@ -158,14 +158,12 @@ def _display_names(session: Session, usernames: set[str]) -> dict[str, str]:
     return {username: name or username for username, name in rows}
 
 
-def _choices(
-    session: Session, ticket: Ticket, actions: list[str], stations: list[tuple[str, str]]
-) -> ActionChoices:
+def _choices(session: Session, ticket: Ticket, actions: list[str]) -> ActionChoices:
     needs_cause = "resolve" in actions or "reply" in actions
     if "dispatch" not in actions and not needs_cause:
         return ActionChoices()
     return ActionChoices(
-        stations=[pickers.Choice(code, name) for code, name in stations],
+        stations=pickers.station_choices(session, retired=False),
         causes=pickers.leaf_groups(session, Cause) if needs_cause else [],
         usual_station=pickers.category_station(session, ticket.category),
     )

@@ -43,6 +43,8 @@ DEMO_USERS: dict[str, tuple[str, list[str], str | None]] = {
     "callback": ("回访坐席 刘芳", ["callback"], None),
     "editor": ("知识编辑 赵磊", ["editor"], None),
     **{code: (f"{name}值班员", ["station"], code) for code, (name, _d, _c) in STATIONS.items()},
+    # the head of the field station, which alone follows the `field` calendar
+    "field_head": ("装维中心负责人 孙伟", ["station", "station_head"], "field"),
 }
 
 Step = Callable[[str], None]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from closeloop.auth.deps import work_requiring
-from closeloop.organisation import business_settings, calendars, service, stations
+from closeloop.organisation import business_settings, calendars, service, stations, stewards
 from closeloop.organisation.schemas import (
     DaysIn,
     MembersIn,
@@ -58,6 +58,7 @@ def _terms(body: StationPatch) -> stations.StationTerms:
     limits = body.time_limits.model_dump(exclude_unset=True) if body.time_limits else None
     return stations.parse_terms(
         name=body.name,
+        name_en=body.name_en,
         department=body.department,
         calendar=body.calendar,
         accept_within=body.accept_within,
@@ -72,9 +73,11 @@ def create_station(body: StationIn, work: Manager) -> dict[str, Any]:
 
 
 @router.patch("/stations/{code}")
-def update_station(code: str, body: StationPatch, work: Manager) -> dict[str, Any]:
-    """Rename a station or change its time limits, accept time, calendar or department.
-    Running deadlines keep the terms they were dispatched with; a new calendar moves them."""
+def update_station(code: str, body: StationPatch, work: Reader) -> dict[str, Any]:
+    """Rename a station or change its time limits, accept time, calendar or department
+    (admin; the station's head may change its calendar). Running deadlines keep the terms
+    they were dispatched with; a new calendar moves them."""
+    stewards.require_changes(work.actor, code, body.model_fields_set)
     return service.station_out(stations.update_station(work, code, _terms(body)))
 
 
@@ -91,8 +94,10 @@ def station_members(code: str, work: Reader) -> dict[str, Any]:
 
 
 @router.put("/stations/{code}/members")
-def set_station_members(code: str, body: MembersIn, work: Manager) -> dict[str, Any]:
-    """Replace the users bound to a station (those listed move here from their station)."""
+def set_station_members(code: str, body: MembersIn, work: Reader) -> dict[str, Any]:
+    """Replace the users bound to a station (those listed move here from their station);
+    admin, or the station's head for users bound to no other station."""
+    stewards.require_members(work.session, work.actor, code, body.members)
     return {"station": code, "members": stations.set_members(work, code, body.members)}
 
 
@@ -106,16 +111,20 @@ def get_calendar(code: str, work: Reader) -> dict[str, Any]:
 
 
 @router.post("/calendars/{code}/days")
-def set_calendar_days(code: str, body: DaysIn, work: Manager) -> dict[str, Any]:
+def set_calendar_days(code: str, body: DaysIn, work: Reader) -> dict[str, Any]:
     """Add or change holidays and adjusted working days (e.g. next year's State Council
-    schedule); running deadlines at the calendar's stations move with it."""
+    schedule); running deadlines at the calendar's stations move with it. Admin, or the head
+    of the one station that follows the calendar."""
+    stewards.require_calendar(work.session, work.actor, code)
     entries = [calendars.DayEntry.of(d.date, d.kind, d.name) for d in body.days]
     return calendars.set_days(work, [code], entries).as_dict()
 
 
 @router.put("/calendars/{code}/hours")
-def set_calendar_hours(code: str, body: WeekIn, work: Manager) -> dict[str, Any]:
-    """Replace the weekly opening hours (several intervals a day, e.g. a lunch break)."""
+def set_calendar_hours(code: str, body: WeekIn, work: Reader) -> dict[str, Any]:
+    """Replace the weekly opening hours (several intervals a day, e.g. a lunch break); admin,
+    or the head of the one station that follows the calendar."""
+    stewards.require_calendar(work.session, work.actor, code)
     hours: dict[str, list[tuple[str, str]]] = {
         day: [(i.start, i.end) for i in intervals] for day, intervals in body.week.items()
     }

@@ -16,3 +16,10 @@ SEVERITIES = Choices(
 )
 Severity = Literal["urgent", "high", "normal", "low"]
 SEVERITIES.check_literal(Severity)
+
+# The role this module brings (the others are auth's): a station's head (工位负责人) changes
+# their own station's members and calendar (see stewards.py).
+ROLES = Choices(
+    "role",
+    Choice("station_head", "工位负责人", "Station head", name="工位负责人（本工位成员与日历）"),
+)

@@ -83,6 +83,7 @@ class Station(Base):
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str | None] = mapped_column(String(128), nullable=True)
     department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"))
     calendar_code: Mapped[str] = mapped_column(ForeignKey("business_calendars.code"))
     accept_minutes: Mapped[int] = mapped_column(Integer, default=30)

@@ -68,6 +68,7 @@ class StationPatch(_Body):
     """What an administrator changes on a station; fields left out keep their value."""
 
     name: str | None = Field(default=None, min_length=1, max_length=64)
+    name_en: str | None = Field(default=None, max_length=128, description="empty: none")
     department: str | None = Field(default=None, max_length=32)
     calendar: str | None = Field(default=None, max_length=32)
     accept_within: str | None = Field(default=None, examples=["PT30M"])

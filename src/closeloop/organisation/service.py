@@ -54,6 +54,7 @@ def station_out(station: Station) -> dict[str, Any]:
     return {
         "code": station.code,
         "name": station.name,
+        "name_en": station.name_en,
         "department": station.department_code,
         "calendar": station.calendar_code,
         "accept_within": minutes_to_iso(station.accept_minutes),

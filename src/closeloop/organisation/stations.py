@@ -37,6 +37,7 @@ class StationTerms:
     """What an administrator sets on a station; None (or a missing severity) keeps it."""
 
     name: str | None = None
+    name_en: str | None = None  # "" clears it
     department: str | None = None
     calendar: str | None = None
     accept_minutes: int | None = None
@@ -58,6 +59,7 @@ def duration_minutes(text: str, loc: str | list[str | int]) -> int:
 def parse_terms(
     *,
     name: str | None = None,
+    name_en: str | None = None,
     department: str | None = None,
     calendar: str | None = None,
     accept_within: str | None = None,
@@ -68,6 +70,12 @@ def parse_terms(
         name = name.strip()
         if not name:
             raise InvalidInput.field("name", "must not be blank")
+        if len(name) > 64:
+            raise InvalidInput.field("name", "at most 64 characters")
+    if name_en is not None:
+        name_en = name_en.strip()
+        if len(name_en) > 128:
+            raise InvalidInput.field("name_en", "at most 128 characters")
     unknown = sorted(set(time_limits or {}) - set(SEVERITIES.codes))
     if unknown:
         raise InvalidInput.field(["time_limits", unknown[0]], "not a severity")
@@ -78,7 +86,12 @@ def parse_terms(
     }
     accept = None if accept_within is None else duration_minutes(accept_within, "accept_within")
     return StationTerms(
-        name=name, department=department, calendar=calendar, accept_minutes=accept, limits=limits
+        name=name,
+        name_en=name_en,
+        department=department,
+        calendar=calendar,
+        accept_minutes=accept,
+        limits=limits,
     )
 
 
@@ -123,6 +136,7 @@ def _fields(station: Station) -> dict[str, str]:
     """What an administrator sets on a station, as the audit log writes it."""
     return {
         "name": station.name,
+        "name_en": station.name_en or "(none)",
         "department": station.department_code,
         "calendar": station.calendar_code,
         "accept_within": minutes_to_iso(station.accept_minutes),
@@ -134,6 +148,8 @@ def _apply(station: Station, terms: StationTerms) -> None:
     """Set what the terms give; leave the rest."""
     if terms.name is not None:
         station.name = terms.name
+    if terms.name_en is not None:
+        station.name_en = terms.name_en or None
     if terms.department is not None:
         station.department_code = terms.department
     if terms.calendar is not None:

@@ -19,7 +19,7 @@ from closeloop.console.pickers import station_names
 from closeloop.console.session import CSRF_FIELD
 from closeloop.console.web import language_of, redirect
 from closeloop.kit.errors import InvalidInput, NotFound
-from closeloop.organisation import business_settings, calendars, day_file
+from closeloop.organisation import business_settings, calendars, day_file, stewards
 from closeloop.organisation.calendar import WEEKDAYS
 from closeloop.organisation.calendars import DaysReport
 from closeloop.runtime import business
@@ -218,8 +218,9 @@ def _calendar_page(
 
 @router.get("/console/admin/calendars/{code}", response_class=HTMLResponse)
 def calendar_page(code: str, page: Page) -> HTMLResponse:
-    """One calendar: the weekly-hours form, its loaded years and all its exceptions."""
-    page.needs(PERMISSION)
+    """One calendar: the weekly-hours form, its loaded years and all its exceptions; the
+    administrator, or the head of the one station that follows it."""
+    stewards.require_calendar(page.session, page.actor, code)
     return _calendar_page(page, code)
 
 
@@ -228,7 +229,7 @@ def save_hours(code: str, page: Page, posted: Posted) -> Response:
     """Replace the calendar's weekly hours (several intervals a day); running deadlines at
     its stations move. Bad input shows the form again with what was typed."""
     page.check_csrf(posted.get(CSRF_FIELD))
-    page.needs(PERMISSION)
+    stewards.require_calendar(page.session, page.actor, code)
     _ = _gettext(page)
     calendars.calendar_detail(page.session, code)  # 404 for an unknown calendar
     week = WeekForm({d: posted.get(d, "")[:200] for d in WEEKDAYS})

@@ -1,0 +1,463 @@
+"""The organisation in the administration (工位与分类管理): stations — create, rename in Chinese
+and English, accept time and time limits typed as hours and minutes, calendar, members, the
+categories that suggest them, retire — and the category and cause trees — add, rename, move,
+retire.
+
+The administrator (`org.manage`) does all of it; a station's head (`org.station.own`) opens
+their own station's page and changes its members and calendar (organisation.stewards)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from closeloop.console import admin_org_views as views
+from closeloop.console import i18n
+from closeloop.console.admin_views import Gettext
+from closeloop.console.labels import N_
+from closeloop.console.page import Page, PageContext
+from closeloop.console.session import CSRF_FIELD
+from closeloop.console.web import language_of, redirect
+from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from closeloop.organisation import service, stations, stewards, taxonomy
+from closeloop.organisation.models import Category, Cause
+
+router = APIRouter(include_in_schema=False)
+
+STATIONS = "/console/admin/stations"
+TAXONOMY = "/console/admin/taxonomy"
+MANAGE = stewards.MANAGE
+CONFIRM = N_("Tick the box to confirm.")
+
+Text = Annotated[str, Form()]
+Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
+
+
+async def _posted(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value[:400] for key, value in form.items() if isinstance(value, str)}
+
+
+async def _posted_lists(request: Request) -> dict[str, list[str]]:
+    form = await request.form()
+    found: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            found.setdefault(key, []).append(value[:200])
+    return found
+
+
+Posted = Annotated[dict[str, str], Depends(_posted)]
+PostedLists = Annotated[dict[str, list[str]], Depends(_posted_lists)]
+
+
+def _gettext(page: PageContext) -> Gettext:
+    return i18n.translations(language_of(page.request, page.user)).gettext
+
+
+# -- stations ----------------------------------------------------------------------------------
+
+
+def _stations_page(
+    page: PageContext, form: views.StationForm | None = None, status_code: int = 200
+) -> HTMLResponse:
+    session = page.session
+    return page.render(
+        "admin_stations.html",
+        status_code=status_code,
+        rows=views.station_rows(session),
+        form=form or views.StationForm.blank(),
+        departments=views.department_choices(session),
+        calendars=views.calendar_choices(session),
+        limit_fields=views.LIMIT_FIELDS,
+        duration=lambda minutes: views.duration_text(_gettext(page), minutes),
+        created=page.request.query_params.get("created", ""),
+    )
+
+
+@router.get(STATIONS, response_class=HTMLResponse)
+def stations_page(page: Page) -> HTMLResponse:
+    """Every station with its status, time limits, calendar, members and the categories that
+    suggest it; the form that creates one."""
+    page.needs(MANAGE)
+    return _stations_page(page)
+
+
+@router.post(STATIONS, response_class=HTMLResponse)
+def create_station(page: Page, posted: Posted) -> Response:
+    """A new station; refused fields are named on the form, kept as typed."""
+    page.check_csrf(posted.get(CSRF_FIELD))
+    page.needs(MANAGE)
+    _ = _gettext(page)
+    form = views.StationForm({k: v for k, v in posted.items() if k != CSRF_FIELD})
+    code = form.values.get("code", "").strip()
+    terms = form.terms(_, creating=True)
+    if terms is not None:
+        try:
+            stations.create_station(page.work, code, terms)
+        except InvalidInput as exc:
+            form.refused(_, exc)
+        except Conflict:
+            form.problems["code"] = _(views.TAKEN)
+        else:
+            return redirect(f"{STATIONS}/{code}?saved=created")
+    return _stations_page(page, form, status_code=422)
+
+
+def _station_page(
+    page: PageContext,
+    code: str,
+    *,
+    form: views.StationForm | None = None,
+    problems: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    session, actor = page.session, page.actor
+    station = service.get_station(session, code)
+    stewards.require_station(actor, code)
+    row = next(r for r in views.station_rows(session) if r.code == code)
+    return page.render(
+        "admin_station.html",
+        status_code=status_code,
+        station=station,
+        row=row,
+        form=form or views.StationForm.of(station),
+        problems=problems or {},
+        manages=actor.can(MANAGE),
+        edits_calendar=stewards.may_edit_calendar(session, actor, station.calendar_code),
+        calendar_stations=stewards.calendar_stations(session, station.calendar_code),
+        members=views.members(session, code),
+        counts=views.ticket_counts(session, code),
+        history=views.history(session, "station", code),
+        calendars=views.calendar_choices(session),
+        categories=views.category_choices(session, code),
+        limit_fields=views.LIMIT_FIELDS,
+        duration=lambda minutes: views.duration_text(_gettext(page), minutes),
+        saved=page.request.query_params.get("saved", ""),
+    )
+
+
+@router.get(STATIONS + "/{code}", response_class=HTMLResponse)
+def station_page(code: str, page: Page) -> HTMLResponse:
+    """One station: its terms, calendar, members, the categories that suggest it and its
+    history; the administrator's forms, or its head's (members and calendar)."""
+    return _station_page(page, code)
+
+
+@router.post(STATIONS + "/{code}", response_class=HTMLResponse)
+def save_station(code: str, page: Page, posted: Posted) -> Response:
+    """Rename the station (Chinese and English) and set its accept time and time limits."""
+    page.check_csrf(posted.get(CSRF_FIELD))
+    page.needs(MANAGE)
+    _ = _gettext(page)
+    service.get_station(page.session, code)
+    form = views.StationForm({k: v for k, v in posted.items() if k != CSRF_FIELD})
+    terms = form.terms(_, creating=False)
+    if terms is not None:
+        try:
+            stations.update_station(page.work, code, terms)
+        except InvalidInput as exc:
+            form.refused(_, exc)
+        else:
+            return redirect(f"{STATIONS}/{code}?saved=terms")
+    return _station_page(page, code, form=form, status_code=422)
+
+
+@router.post(STATIONS + "/{code}/calendar", response_class=HTMLResponse)
+def choose_calendar(code: str, page: Page, csrf_token_: Csrf = "", calendar: Text = "") -> Response:
+    """The calendar the station follows (its running deadlines move onto it); the
+    administrator or the station's head."""
+    page.check_csrf(csrf_token_)
+    stewards.require_changes(page.actor, code, {"calendar"})
+    _ = _gettext(page)
+    try:
+        terms = stations.parse_terms(calendar=calendar.strip() or None)
+        if terms.calendar is None:
+            raise InvalidInput.field("calendar", "required")
+        stations.update_station(page.work, code, terms)
+    except InvalidInput:
+        problems = {"calendar": _(views.FIELD_MESSAGES["calendar"])}
+        return _station_page(page, code, problems=problems, status_code=422)
+    return redirect(f"{STATIONS}/{code}?saved=calendar")
+
+
+def _member_list(posted: dict[str, list[str]]) -> list[str]:
+    """The members kept (ticked) and the users added (one or more usernames, separated by
+    commas or spaces)."""
+    kept = [u.strip() for u in posted.get("member", []) if u.strip()]
+    added = " ".join(posted.get("add", [])).replace(",", " ").replace("，", " ").split()
+    return list(dict.fromkeys(kept + added))
+
+
+@router.post(STATIONS + "/{code}/members", response_class=HTMLResponse)
+def save_members(code: str, page: Page, posted: PostedLists) -> Response:
+    """Keep the ticked members and add the users typed; the administrator or the station's
+    head (who may not take another station's staff)."""
+    page.check_csrf(next(iter(posted.get(CSRF_FIELD, [])), None))
+    stewards.require_station(page.actor, code)
+    _ = _gettext(page)
+    wanted = _member_list(posted)
+    status, problem = 422, ""
+    try:
+        stewards.require_members(page.session, page.actor, code, wanted)
+        stations.set_members(page.work, code, wanted)
+    except InvalidInput as exc:
+        problem = _member_problem(_, views.field_reasons(exc).get("members", exc.detail))
+    except Conflict as exc:
+        status = 409
+        problem = _members_conflict(_, exc.detail)
+    except Forbidden as exc:
+        status = 403
+        name = exc.detail.split(" works at")[0]
+        problem = _(N_("%(name)s works at another station: an administrator or that "
+                       "station's head moves them.")) % {"name": name}  # fmt: skip
+    else:
+        return redirect(f"{STATIONS}/{code}?saved=members#members")
+    return _station_page(page, code, problems={"members": problem}, status_code=status)
+
+
+def _member_problem(_: Gettext, reason: str) -> str:
+    """`no user 'x'` or `'x' is not a username` in the page's language."""
+    found = re.search(r"'([^']*)'", reason)
+    name = found.group(1) if found else reason
+    if reason.startswith("no user"):
+        return _(N_("No user %(name)s.")) % {"name": name}
+    return _(N_("%(name)s is not a username.")) % {"name": name}
+
+
+def _members_conflict(_: Gettext, detail: str) -> str:
+    if "retired" in detail:
+        return _(N_("A retired station takes no new members."))
+    name = detail.split(" is station staff")[0]
+    return _(N_("%(name)s is station staff and must stay bound to a station: add them to "
+                "another station instead.")) % {"name": name}  # fmt: skip
+
+
+@router.post(STATIONS + "/{code}/categories", response_class=HTMLResponse)
+def suggest_for(code: str, page: Page, posted: Posted) -> Response:
+    """Make the station the dispatch picker's suggestion for a category (`add`), or stop it
+    (`remove`)."""
+    page.check_csrf(posted.get(CSRF_FIELD))
+    page.needs(MANAGE)
+    service.get_station(page.session, code)
+    added, removed = posted.get("add", "").strip(), posted.get("remove", "").strip()
+    try:
+        if removed:
+            node = service.get_node(page.session, Category, removed)
+            if node.station_code == code:
+                taxonomy.update_node(page.work, Category, removed, {"station": None})
+        elif added:
+            taxonomy.update_node(page.work, Category, added, {"station": code})
+        else:
+            raise InvalidInput.field("category", "required")
+    except (InvalidInput, NotFound):
+        problem = _gettext(page)(N_("Choose a category from the list."))
+        return _station_page(page, code, problems={"category": problem}, status_code=422)
+    return redirect(f"{STATIONS}/{code}?saved=categories#categories")
+
+
+@router.post(STATIONS + "/{code}/retire", response_class=HTMLResponse)
+def retire_station(code: str, page: Page, csrf_token_: Csrf = "", confirm: Text = "") -> Response:
+    """Retire the station once the box is ticked: it keeps its history and open tickets but
+    receives no more dispatches."""
+    page.check_csrf(csrf_token_)
+    page.needs(MANAGE)
+    service.get_station(page.session, code)
+    if confirm != "yes":
+        problems = {"confirm": _gettext(page)(CONFIRM)}
+        return _station_page(page, code, problems=problems, status_code=422)
+    with contextlib.suppress(Conflict):  # already retired: the page says so
+        stations.retire_station(page.work, code)
+    return redirect(f"{STATIONS}/{code}?saved=retired")
+
+
+# -- taxonomies --------------------------------------------------------------------------------
+
+
+def _model(tree: str) -> type[Category] | type[Cause]:
+    model = views.TAXONOMIES.get(tree)
+    if model is None:
+        raise NotFound(f"no taxonomy {tree!r}")
+    return model
+
+
+# The services are generic over the taxonomy (Category or Cause); a page holds either.
+
+
+def _nodes(page: PageContext, model: type[Category] | type[Cause]) -> list[Category | Cause]:
+    if model is Category:
+        return list(service.list_nodes(page.session, Category, retired=True))
+    return list(service.list_nodes(page.session, Cause, retired=True))
+
+
+def _node(page: PageContext, model: type[Category] | type[Cause], code: str) -> Category | Cause:
+    if model is Category:
+        return service.get_node(page.session, Category, code)
+    return service.get_node(page.session, Cause, code)
+
+
+def _add(page: PageContext, model: type[Category] | type[Cause], form: dict[str, str]) -> str:
+    """The new node's code."""
+    parent, name_en = form["parent"] or None, form["name_en"] or None
+    if model is Category:
+        return taxonomy.add_node(
+            page.work, Category, form["code"], form["name"], parent,
+            name_en=name_en, station=form["station"] or None,
+        ).code  # fmt: skip
+    return taxonomy.add_node(page.work, Cause, form["code"], form["name"], parent,
+                             name_en=name_en).code  # fmt: skip
+
+
+def _update(
+    page: PageContext, model: type[Category] | type[Cause], code: str,
+    changes: dict[str, str | None],
+) -> None:  # fmt: skip
+    if model is Category:
+        taxonomy.update_node(page.work, Category, code, changes)
+    else:
+        taxonomy.update_node(page.work, Cause, code, changes)
+
+
+def _retire(page: PageContext, model: type[Category] | type[Cause], code: str) -> None:
+    if model is Category:
+        taxonomy.retire_node(page.work, Category, code)
+    else:
+        taxonomy.retire_node(page.work, Cause, code)
+
+
+@router.get(TAXONOMY)
+def taxonomy_home(page: Page) -> Response:
+    """The taxonomies' first page: the categories."""
+    page.needs(MANAGE)
+    return redirect(f"{TAXONOMY}/categories")
+
+
+def _tree_page(
+    page: PageContext,
+    tree: str,
+    *,
+    form: dict[str, Any] | None = None,
+    problems: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    nodes = _nodes(page, _model(tree))
+    return page.render(
+        "admin_taxonomy.html",
+        status_code=status_code,
+        tree=tree,
+        trees=views.TREE_NAMES,
+        nodes=views.tree(nodes),
+        count=len(nodes),
+        retired=sum(1 for n in nodes if n.retired_at is not None),
+        parents=views.parent_choices(nodes),
+        stations=_working_stations(page),
+        form=form or views.node_form(),
+        problems=problems or {},
+        saved=page.request.query_params.get("saved", ""),
+    )
+
+
+def _working_stations(page: PageContext) -> list[tuple[str, str]]:
+    return [(s.code, s.name) for s in service.list_stations(page.session, retired=False)]
+
+
+@router.get(TAXONOMY + "/{tree}", response_class=HTMLResponse)
+def tree_page(tree: str, page: Page) -> HTMLResponse:
+    """A taxonomy's three levels with Chinese and English names, retired nodes greyed; the
+    form that adds a node."""
+    page.needs(MANAGE)
+    return _tree_page(page, tree)
+
+
+@router.post(TAXONOMY + "/{tree}", response_class=HTMLResponse)
+def add_node(tree: str, page: Page, posted: Posted) -> Response:
+    """A new node under the chosen parent (none: the top level)."""
+    page.check_csrf(posted.get(CSRF_FIELD))
+    page.needs(MANAGE)
+    model = _model(tree)
+    _ = _gettext(page)
+    form = {k: posted.get(k, "").strip() for k in ("code", "name", "name_en", "parent", "station")}
+    try:
+        added = _add(page, model, form)
+    except InvalidInput as exc:
+        problems = views.node_problems(_, exc)
+    except Conflict:
+        problems = {"code": _(views.NODE_TAKEN)}
+    else:
+        return redirect(f"{TAXONOMY}/{tree}?saved={added}#node-{added}")
+    return _tree_page(page, tree, form=form, problems=problems, status_code=422)
+
+
+def _node_page(
+    page: PageContext,
+    tree: str,
+    code: str,
+    *,
+    form: dict[str, Any] | None = None,
+    problems: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    model = _model(tree)
+    node = _node(page, model, code)
+    nodes = _nodes(page, model)
+    below = [n for n in nodes if n.parent == code]
+    return page.render(
+        "admin_taxonomy_node.html",
+        status_code=status_code,
+        tree=tree,
+        trees=views.TREE_NAMES,
+        node=node,
+        path=views.paths(nodes).get(code, node.name),
+        below=below,
+        leaf=service.is_leaf(page.session, model, code),
+        parents=views.parent_choices(nodes, moving=code),
+        stations=_working_stations(page),
+        form=form or views.node_form(node),
+        problems=problems or {},
+        history=views.history(page.session, "category" if model is Category else "cause", code),
+        saved=page.request.query_params.get("saved", ""),
+    )
+
+
+@router.get(TAXONOMY + "/{tree}/{code:path}", response_class=HTMLResponse)
+def node_page(tree: str, code: str, page: Page) -> HTMLResponse:
+    """One node: rename it, give its English name, move it under another parent, set the
+    station its tickets usually go to (categories), retire it; its history."""
+    page.needs(MANAGE)
+    return _node_page(page, tree, code)
+
+
+@router.post(TAXONOMY + "/{tree}/{code:path}", response_class=HTMLResponse)
+def change_node(tree: str, code: str, page: Page, posted: Posted) -> Response:
+    """Save the node's names, parent and station (`do=save`), or retire it once the box is
+    ticked (`do=retire`); its code, and the codes its tickets carry, stay."""
+    page.check_csrf(posted.get(CSRF_FIELD))
+    page.needs(MANAGE)
+    model = _model(tree)
+    _node(page, model, code)  # 404 for an unknown code
+    _ = _gettext(page)
+    if posted.get("do") == "retire":
+        if posted.get("confirm") != "yes":
+            return _node_page(page, tree, code, problems={"confirm": _(CONFIRM)}, status_code=422)
+        with contextlib.suppress(Conflict):  # already retired: the page says so
+            _retire(page, model, code)
+        return redirect(f"{TAXONOMY}/{tree}/{code}?saved=retired")
+    form = {k: posted.get(k, "").strip() for k in ("name", "name_en", "parent", "station")}
+    changes: dict[str, str | None] = {
+        "name": form["name"],
+        "name_en": form["name_en"],
+        "parent": form["parent"] or None,
+    }
+    if model is Category:
+        changes["station"] = form["station"] or None
+    try:
+        _update(page, model, code, changes)
+    except InvalidInput as exc:
+        shown = {**form, "code": code}
+        problems = views.node_problems(_, exc)
+        return _node_page(page, tree, code, form=shown, problems=problems, status_code=422)
+    return redirect(f"{TAXONOMY}/{tree}/{code}?saved=saved")
