@@ -156,7 +156,7 @@ def test_the_list_is_searched_by_text_role_station_and_state(
     assert _rows(client.get(f"{USERS}?q=WIRE").text) == ["wireless"]
     stations = _rows(client.get(f"{USERS}?role=station").text)
     assert "wireless" in stations and "field" in stations and "agent" not in stations
-    assert _rows(client.get(f"{USERS}?station=field").text) == ["field"]
+    assert _rows(client.get(f"{USERS}?station=field").text) == ["field", "field_head"]
     assert _rows(client.get(f"{USERS}?state=disabled").text) == []
     assert _post(client, f"{USERS}/agent2/disable", f"{USERS}/agent2").status_code == 303
     assert _rows(client.get(f"{USERS}?state=disabled").text) == ["agent2"]
