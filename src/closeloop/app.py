@@ -16,6 +16,7 @@ from closeloop.config import Settings, get_settings
 from closeloop.db.engine import Database
 from closeloop.http.admission import AdmissionControl
 from closeloop.http.middleware import HttpMetrics, RequestContextMiddleware
+from closeloop.http.openapi import describe_errors
 from closeloop.http.problems import install_problem_handlers
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.logs import configure_logging
@@ -66,6 +67,7 @@ def create_app(
 
     _operations(app)
     _modules(app)
+    describe_errors(app)
     return app
 
 
