@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from closeloop.auth.deps import require, work_requiring
 from closeloop.care import outages, outbox, rule_settings, subscriptions
+from closeloop.care.catalogue import CATALOGUE
 from closeloop.care.rules import OPT_OUT_RULES
 from closeloop.care.schemas import (
     CancelIn,
@@ -110,7 +111,7 @@ def opt_in(
 @router.get("/care/services", tags=["care"])
 def list_services(_actor: SubReader) -> list[ServiceOut]:
     """The value-added services on offer."""
-    return [ServiceOut.of(s) for s in subscriptions.CATALOGUE.values()]
+    return [ServiceOut.of(s) for s in CATALOGUE.values()]
 
 
 @router.get("/customers/{customer_id}/subscriptions", tags=["care"])
