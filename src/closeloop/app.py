@@ -17,6 +17,7 @@ from closeloop.http import metrics as farm
 from closeloop.http.admission import AdmissionControl
 from closeloop.http.headers import SecurityHeaders, cover_unexpected_errors
 from closeloop.http.middleware import HttpMetrics, RequestContextMiddleware
+from closeloop.http.openapi import describe_errors
 from closeloop.http.problems import install_problem_handlers
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.logs import configure_logging
@@ -70,6 +71,7 @@ def create_app(
     _operations(app)
     _modules(app)
     cover_unexpected_errors(app)
+    describe_errors(app)
     return app
 
 

@@ -21,6 +21,7 @@ from closeloop.auth.schemas import (
 from closeloop.auth.service import sign_in, sign_in_limits
 from closeloop.auth.tokens import revoke_token
 from closeloop.http.deps import RequestWork
+from closeloop.http.params import Cursor
 from closeloop.kit.actor import Actor
 from closeloop.kit.errors import Unauthenticated
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
@@ -29,7 +30,14 @@ from closeloop.runtime.work import Work
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
 
-@router.post("/auth/token", response_model=TokenOut)
+@router.post(
+    "/auth/token",
+    response_model=TokenOut,
+    responses={
+        401: {"description": "Wrong username or password"},
+        429: {"description": "Too many failed sign-ins; see Retry-After"},
+    },
+)
 def issue_token(body: TokenRequest, request: Request, work: RequestWork) -> TokenOut:
     """Exchange a username and password for a bearer token."""
     address = request.client.host if request.client else None
@@ -101,7 +109,7 @@ def list_audit(
     entity_id: str | None = None,
     actor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: str | None = None,
+    cursor: Cursor = None,
 ) -> AuditPage:
     """The audit log, newest first (admins)."""
     before = decode_id_cursor(cursor)

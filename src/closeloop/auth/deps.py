@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from closeloop.auth.tokens import actor_for_token
 from closeloop.http.deps import RequestWork
@@ -28,7 +29,17 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def current_work(request: Request, work: RequestWork) -> Work:
+# Declares the bearer scheme in the OpenAPI description; the token itself is checked below
+# (a missing or malformed header is our 401 problem, not FastAPI's own error).
+_BEARER = HTTPBearer(
+    bearerFormat="opaque",
+    description="A token from POST /api/v1/auth/token",
+    auto_error=False,
+)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
+
+
+def current_work(request: Request, work: RequestWork, _credentials: Credentials) -> Work:
     """The request's work, acting as the signed-in user (401 without a valid token)."""
     actor = actor_for_token(work.session, bearer_token(request), clock=work.clock)
     request.state.actor = actor

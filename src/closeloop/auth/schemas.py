@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
+from closeloop.auth.passwords import MIN_PASSWORD_LENGTH
+from closeloop.kit.fields import left_out_not_null
 from closeloop.kit.timefmt import Timestamp
+
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"  # 2–64 lowercase letters, digits, . _ -
+
+Password = Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)
 
 
 class TokenRequest(BaseModel):
@@ -50,9 +56,9 @@ class UserIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    username: str
-    password: str
-    roles: list[str]
+    username: str = Field(pattern=USERNAME_PATTERN, examples=["agent3"])
+    password: str = Password
+    roles: list[str] = Field(min_length=1)
     station: str | None = None
     display_name: str = ""
 
@@ -78,10 +84,10 @@ class UserPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    display_name: str | None = Field(default=None, max_length=64)
-    roles: list[str] | None = None
+    display_name: str | None = Field(None, max_length=64, json_schema_extra=left_out_not_null)
+    roles: list[str] | None = Field(None, min_length=1, json_schema_extra=left_out_not_null)
     station: str | None = Field(default=None, description="null unbinds the user's station")
-    disabled: bool | None = None
+    disabled: StrictBool | None = Field(None, json_schema_extra=left_out_not_null)
 
     @field_validator("display_name", "roles", "disabled", mode="before")
     @classmethod
@@ -97,7 +103,7 @@ class PasswordIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    password: str = Field(max_length=256)
+    password: str = Password
 
 
 class SignedOut(BaseModel):

@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from closeloop.auth import audit, throttle
 from closeloop.auth.models import Role, RolePermission, User, UserRole
 from closeloop.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from closeloop.auth.schemas import USERNAME_PATTERN
 from closeloop.auth.tokens import revoke_all
 from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+USERNAME = re.compile(USERNAME_PATTERN.removesuffix("$") + r"\Z")
 
 
 # Users are bound to a station by its code (a foreign key). Stations belong to `organisation`,

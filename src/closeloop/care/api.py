@@ -7,12 +7,14 @@ with a shape of closeloop.care.schemas.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from closeloop.auth.deps import require, work_requiring
 from closeloop.care import outages, outbox, rule_settings, subscriptions
+from closeloop.care.catalogue import CATALOGUE
+from closeloop.care.rules import OPT_OUT_RULES
 from closeloop.care.schemas import (
     CancelIn,
     NotificationPage,
@@ -29,6 +31,7 @@ from closeloop.care.schemas import (
 )
 from closeloop.customers.service import get_customer
 from closeloop.http.deps import AppClock, AppSettings, DbSession, writes_on_read
+from closeloop.http.params import Cursor
 from closeloop.kit.actor import Actor
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor
 from closeloop.runtime.work import Work
@@ -42,6 +45,12 @@ SubWriter = Annotated[Actor, Depends(require("subscriptions.write"))]
 OutageReader = Annotated[Actor, Depends(require("care.outages.read"))]
 OutageWriter = Annotated[Actor, Depends(require("care.outages"))]
 RuleEditor = Annotated[Actor, Depends(require("care.rules"))]
+
+# The rules a customer may decline, as the path declares and checks them.
+if TYPE_CHECKING:
+    OptOutRule = str
+else:
+    OptOutRule = Literal[OPT_OUT_RULES]
 
 
 # --- notifications and opt-outs ------------------------------------------------------------
@@ -57,7 +66,7 @@ def list_notifications(
     ticket_id: Annotated[int | None, Query(ge=1)] = None,
     status: str | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: str | None = None,
+    cursor: Cursor = None,
 ) -> NotificationPage:
     """Outbox entries, newest first; numbers masked unless the role may read personal data."""
     where = outbox.NotificationFilter(
@@ -78,7 +87,7 @@ def list_opt_outs(customer_id: str, session: DbSession, actor: OptOutActor) -> O
 
 @router.put("/customers/{customer_id}/opt-outs/{rule}", status_code=204, tags=["notifications"])
 def opt_out(
-    customer_id: str, rule: str, session: DbSession, actor: OptOutActor, clock: AppClock
+    customer_id: str, rule: OptOutRule, session: DbSession, actor: OptOutActor, clock: AppClock
 ) -> Response:
     """The customer declines notices of this rule."""
     customer = get_customer(session, actor, customer_id)
@@ -88,7 +97,7 @@ def opt_out(
 
 @router.delete("/customers/{customer_id}/opt-outs/{rule}", status_code=204, tags=["notifications"])
 def opt_in(
-    customer_id: str, rule: str, session: DbSession, actor: OptOutActor, clock: AppClock
+    customer_id: str, rule: OptOutRule, session: DbSession, actor: OptOutActor, clock: AppClock
 ) -> Response:
     """The customer wants notices of this rule again."""
     customer = get_customer(session, actor, customer_id)
@@ -102,7 +111,7 @@ def opt_in(
 @router.get("/care/services", tags=["care"])
 def list_services(_actor: SubReader) -> list[ServiceOut]:
     """The value-added services on offer."""
-    return [ServiceOut.of(s) for s in subscriptions.CATALOGUE.values()]
+    return [ServiceOut.of(s) for s in CATALOGUE.values()]
 
 
 @router.get("/customers/{customer_id}/subscriptions", tags=["care"])

@@ -9,25 +9,31 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
+from closeloop.care.catalogue import CATALOGUE, Service
 from closeloop.care.choices import OutageKind
 from closeloop.care.models import Notification, Outage, Subscription
 from closeloop.care.rules import RuleSettings
-
-if TYPE_CHECKING:  # subscriptions queues notices through outbox, which answers with these shapes
-    from closeloop.care.subscriptions import Service
+from closeloop.kit.timefmt import IsoInstant
 
 # --- request bodies ------------------------------------------------------------------------
 
 
-class SubscribeIn(BaseModel):
-    """Subscribe a customer to a value-added service."""
+# The catalogue's codes, as the body declares and checks them.
+if TYPE_CHECKING:
+    ServiceCode = str
+else:
+    ServiceCode = Literal[tuple(CATALOGUE)]
 
-    service: str = Field(min_length=1, max_length=32)
-    trial: bool = False
+
+class SubscribeIn(BaseModel):
+    """Subscribe a customer to a value-added service (one of the catalogue's codes)."""
+
+    service: ServiceCode
+    trial: StrictBool = False
 
 
 class CancelIn(BaseModel):
@@ -46,15 +52,15 @@ class OutageIn(BaseModel):
     cell_ids: list[Annotated[str, Field(min_length=1, max_length=32)]] = Field(
         default_factory=list, max_length=2000
     )
-    start: datetime
-    expected_end: datetime
+    start: IsoInstant
+    expected_end: IsoInstant
     description: str = Field(min_length=1, max_length=200)
 
 
 class RulePatch(BaseModel):
     """Switch a rule on or off and change its parameters."""
 
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
     params: dict[str, Any] | None = None
 
 

@@ -7,7 +7,6 @@ notice. Every change is audited.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
+from closeloop.care.catalogue import CATALOGUE
 from closeloop.care.models import Subscription
 from closeloop.care.outbox import Notice, notify_customer
 from closeloop.care.rules import SUBSCRIPTION
@@ -25,28 +25,6 @@ from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
 from closeloop.kit.ids import parse_id
 from closeloop.runtime.work import Work
-
-
-@dataclass(frozen=True)
-class Service:
-    """A value-added service on offer: code, name, monthly fee and free-trial days."""
-
-    code: str
-    name: str
-    monthly_fee: Decimal
-    trial_days: int
-
-
-CATALOGUE: dict[str, Service] = {
-    s.code: s
-    for s in (
-        Service("CRBT", "彩铃", Decimal("5.00"), 30),
-        Service("CALLER", "来电提醒", Decimal("3.00"), 0),
-        Service("NEWS", "手机报", Decimal("5.00"), 7),
-        Service("VIDEO", "视频会员", Decimal("15.00"), 7),
-        Service("CLOUD", "云盘50G", Decimal("10.00"), 30),
-    )
-}
 
 
 def list_subscriptions(session: Session, customer_id: int) -> list[Subscription]:

@@ -9,18 +9,18 @@ from fastapi.responses import JSONResponse
 
 from closeloop.auth.deps import work_requiring
 from closeloop.customers import service
-from closeloop.customers.rules import msisdn_problem
 from closeloop.customers.schemas import (
     ContactIn,
     CustomerIn,
     CustomerOut,
     CustomerPage,
+    Msisdn,
     PlanOut,
     Timeline,
 )
 from closeloop.customers.timeline import build_timeline
 from closeloop.http.deps import writes_on_read
-from closeloop.kit.errors import InvalidInput
+from closeloop.http.params import Cursor
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
 from closeloop.runtime.work import Work
 
@@ -49,20 +49,15 @@ def create_customer(body: CustomerIn, work: Writer) -> CustomerOut:
 @writes_on_read
 def list_customers(
     work: Reader,
-    msisdn: str | None = None,
+    msisdn: Annotated[Msisdn | None, Query(description="exact lookup by number")] = None,
     region: str | None = None,
     plan_code: str | None = None,
     limit: Limit = DEFAULT_LIMIT,
-    cursor: str | None = None,
+    cursor: Cursor = None,
 ) -> CustomerPage:
     """Exact lookup by number (`?msisdn=`), or a page of customers."""
     session, actor, clock = work.session, work.actor, work.clock
     if msisdn is not None:
-        problem = msisdn_problem(msisdn)
-        if problem:
-            raise InvalidInput.field(
-                ["query", "msisdn"], f"not a mainland mobile number: {problem}"
-            )
         found = service.find_by_msisdn(session, actor, msisdn)
         items = [service.customer_out(session, actor, found, clock=clock)] if found else []
         return CustomerPage(items=items, next_cursor=None)

@@ -7,7 +7,8 @@ from datetime import date
 
 # ASCII digits only ([0-9], not \d, which also matches full-width digits); \Z, not $, which
 # would let a trailing newline through.
-MSISDN = re.compile(r"^1[3-9][0-9]{9}\Z")
+MSISDN_PATTERN = r"^1[3-9][0-9]{9}$"  # as JSON Schema writes it (with length 11: no newline)
+MSISDN = re.compile(MSISDN_PATTERN.removesuffix("$") + r"\Z")
 ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]\Z")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from closeloop.customers.choices import Channel
-from closeloop.customers.rules import id_number_problem, msisdn_problem
-from closeloop.kit.timefmt import Timestamp
+from closeloop.customers.rules import MSISDN_PATTERN, id_number_problem, msisdn_problem
+from closeloop.kit.timefmt import IsoDate, Timestamp
+
+
+def _check_msisdn(value: str) -> str:
+    problem = msisdn_problem(value)
+    if problem:
+        raise ValueError(f"not a mainland mobile number: {problem}")
+    return value
+
+
+# A mainland mobile number (11 digits, 1[3-9]…): the check and its description in one type.
+Msisdn = Annotated[
+    str,
+    AfterValidator(_check_msisdn),
+    Field(
+        min_length=11, max_length=11, json_schema_extra={"pattern": MSISDN_PATTERN},
+        examples=["13812345678"],
+    ),
+]  # fmt: skip
 
 
 class PlanOut(BaseModel):
@@ -29,21 +47,13 @@ class CustomerIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    msisdn: str
+    msisdn: Msisdn
     name: str = Field(min_length=1, max_length=64)
     region: str = Field(min_length=1, max_length=32)
     plan_code: str = Field(min_length=1, max_length=32)
-    join_date: date | None = None
+    join_date: IsoDate | None = None
     id_number: str | None = None
     segment: str | None = Field(default=None, max_length=32)
-
-    @field_validator("msisdn")
-    @classmethod
-    def _msisdn(cls, value: str) -> str:
-        problem = msisdn_problem(value)
-        if problem:
-            raise ValueError(f"not a mainland mobile number: {problem}")
-        return value
 
     @field_validator("id_number")
     @classmethod

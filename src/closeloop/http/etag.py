@@ -9,7 +9,10 @@ here the header is only read and written.
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
+from fastapi import Header
+from pydantic import WithJsonSchema
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,7 +23,22 @@ IF_MATCH = "If-Match"
 
 # One tag: an optional weak prefix, then digits with optional quotes (lenient on purpose: a
 # client that drops or half-keeps the quotes still names a version).
-_TAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
+_VERSION_TAG = r'(?:W/)?"?([0-9]+)"?'
+_TAG = re.compile(rf"^{_VERSION_TAG}$")
+IF_MATCH_PATTERN = rf"^ *(?:\*|{_VERSION_TAG}) *$"
+
+# The If-Match header as a route declares it: the description says what the check enforces.
+IfMatch = Annotated[
+    str | None,
+    # absent is no condition; present, it must name a version (not "null")
+    WithJsonSchema({"type": "string", "pattern": IF_MATCH_PATTERN}),
+    Header(
+        alias=IF_MATCH,
+        pattern=IF_MATCH_PATTERN,
+        description='The version the change is meant for, e.g. `"3"` (412 when stale); '
+        "`*` or none: whatever version is current",
+    ),
+]
 
 
 def etag(version: int) -> str:

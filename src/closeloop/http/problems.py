@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from closeloop.kit.errors import PROBLEM_BASE, CloseLoopError
@@ -29,6 +31,38 @@ _HTTP_TITLES = {
 }
 
 
+class FieldError(BaseModel):
+    """One invalid field: where it is (e.g. `["body", "msisdn"]`) and what is wrong."""
+
+    loc: list[str | int]
+    msg: str
+
+
+class Problem(BaseModel):
+    """An error as application/problem+json (RFC 9457); some problems add members of their own
+    (a refused workflow action: `from_status`, `action`, `allowed`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=[PROBLEM_BASE + "not-found"])
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str
+    request_id: str | None = Field(None, description="quote it to the administrator")
+    errors: list[FieldError] | None = Field(None, description="the invalid fields (422)")
+    retry_after: int | None = Field(None, description="seconds to wait (429)")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at the request's path (its `Allow` header)."""
+    path = request.scope.get("path", "")
+    served: set[str] = set()
+    for route in iter_route_contexts(request.app.router.routes):  # with included routers'
+        if route.methods and route.path_regex.match(path):
+            served |= route.methods
+    return sorted(served)
+
+
 def problem_response(
     status: int, body: dict[str, Any], headers: dict[str, str] | None = None
 ) -> JSONResponse:
@@ -45,6 +79,15 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
         loc = [p for p in error.get("loc", ()) if p != "body" or len(error["loc"]) == 1]
         errors.append({"loc": loc, "msg": error.get("msg", "invalid")})
     return errors
+
+
+def http_error_headers(request: Request, exc: StarletteHTTPException) -> dict[str, str]:
+    """The headers of an HTTP error; a 405 allows every method served at the path, not only
+    those of the first route that matched it (a path's GET and POST may be two routes)."""
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    return headers
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -91,7 +134,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             "status": exc.status_code,
             "detail": str(exc.detail),
         }
-        return problem_response(exc.status_code, body, dict(exc.headers or {}))
+        return problem_response(exc.status_code, body, http_error_headers(request, exc))
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

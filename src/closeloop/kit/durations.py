@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+# At least one number; `T` only before hours or minutes; ASCII digits (as JSON Schema and
+# pydantic's regex engine read it: no look-arounds).
+_HOURS_MINUTES = r"(?:[0-9]+H(?:[0-9]+M)?|[0-9]+M)"
+DURATION_PATTERN = rf"^P(?:[0-9]+D(?:T{_HOURS_MINUTES})?|T{_HOURS_MINUTES})$"
+_WELL_FORMED = re.compile(DURATION_PATTERN.removesuffix("$") + r"\Z")
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
 
 
@@ -17,8 +22,8 @@ def minutes_to_iso(minutes: int) -> str:
 
 def iso_to_minutes(text: str) -> int:
     """Minutes in an ISO 8601 duration of days, hours and minutes."""
-    match = _DURATION.match(text)
-    if not match or text in ("P", "PT"):
+    match = _DURATION.match(text) if _WELL_FORMED.match(text) else None
+    if not match:
         raise ValueError(f"not an ISO 8601 duration of days/hours/minutes: {text!r}")
     days, hours, minutes = (int(g) if g else 0 for g in match.groups())
     return days * 1440 + hours * 60 + minutes

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 from typing import Annotated
 
-from pydantic import PlainSerializer
+from pydantic import BeforeValidator, PlainSerializer
 
 
 def iso(value: datetime) -> str:
@@ -14,3 +15,21 @@ def iso(value: datetime) -> str:
 
 
 Timestamp = Annotated[datetime, PlainSerializer(iso, return_type=str, when_used="json")]
+
+
+_ISO_DATE_START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_text(value: object) -> object:
+    """Dates and times come as ISO 8601 text: a number is not one (pydantic would read it as
+    seconds since 1970, which the description's `format` does not allow)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("expected ISO 8601 text, not a number")
+    if isinstance(value, str) and not _ISO_DATE_START.match(value):
+        raise ValueError("expected ISO 8601 text such as 2026-11-23 or 2026-11-23T10:00:00+08:00")
+    return value
+
+
+# Input dates and instants as the description declares them (format date / date-time).
+IsoDate = Annotated[date, BeforeValidator(iso_text)]
+IsoInstant = Annotated[datetime, BeforeValidator(iso_text)]

@@ -3,15 +3,15 @@ suggestions, usage; and the customer-facing self-service chat."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, get_args
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
 from closeloop.auth.deps import CurrentActor, require, work_requiring
 from closeloop.http.deps import AppClock, AppDatabase, AppSettings, DbSession, writes_on_read
-from closeloop.http.etag import parse_if_match, set_etag
+from closeloop.http.etag import IfMatch, parse_if_match, set_etag
+from closeloop.http.params import Cursor
 from closeloop.kit.actor import Actor
-from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from closeloop.knowledge import assist, schemas, service, versions
 from closeloop.knowledge.bot import chat
@@ -63,7 +63,11 @@ def search_articles(
     return schemas.SearchOut(items=items, took_ms=round(took, 2))
 
 
-@router.get("/suggest", response_model=schemas.SuggestOut)
+@router.get(
+    "/suggest",
+    response_model=schemas.SuggestOut,
+    responses={404: {"description": "No such ticket, or one the caller may not see"}},
+)
 @writes_on_read
 def suggest(
     work: Annotated[Work, Depends(work_requiring("kb.search"))],
@@ -73,14 +77,15 @@ def suggest(
     category: Annotated[str | None, Query(max_length=96)] = None,
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> schemas.SuggestOut:
-    """Suggestions for a ticket (`ticket_id`) or for text typed at intake (`q`, `category`)."""
+    """Suggestions for a ticket (`ticket_id`) or for text typed at intake (`q`, `category`);
+    none while neither is given."""
     session, actor, clock, today = work.session, work.actor, work.clock, work.today()
     if ticket_id:
         return assist.suggest_for_ticket(
             database, session, actor, ticket_id, today=today, limit=limit, clock=clock
         )
-    if not q:
-        raise InvalidInput.field(["query", "q"], "give ticket_id or q")
+    if not q:  # nothing typed yet: nothing to suggest
+        return schemas.SuggestOut(items=[], took_ms=0.0)
     return assist.suggest(
         database, session, actor, q, today=today, category=category, limit=limit, clock=clock
     )
@@ -110,7 +115,7 @@ def list_articles(
     status: ArticleStatus | None = None,
     category: Annotated[str | None, Query(max_length=96)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: str | None = None,
+    cursor: Cursor = None,
 ) -> schemas.ArticlePage:
     """Articles in id order (readers see published ones only)."""
     rows, next_cursor = service.list_articles(
@@ -146,7 +151,7 @@ def update_article(
     actor: Annotated[Actor, Depends(require("kb.draft"))],
     clock: AppClock,
     settings: AppSettings,
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: IfMatch = None,
 ) -> schemas.ArticleOut:
     """Change the working copy (back to draft; the live version keeps answering)."""
     article = service.load_article(session, actor, article_id, lock=True)
@@ -248,24 +253,44 @@ def rate_article(
     return Response(status_code=204)
 
 
-@router.post("/articles/{article_id}/{action}", response_model=schemas.ArticleOut)
-def workflow_action(
-    article_id: str,
-    action: ArticleAction,
-    response: Response,
-    session: DbSession,
-    actor: CurrentActor,
-    clock: AppClock,
-    settings: AppSettings,
-    body: Annotated[schemas.NoteBody | None, Body()] = None,
-) -> schemas.ArticleOut:
-    """One workflow step; 409 with the allowed actions when not possible now."""
-    article = service.load_article(session, actor, article_id, lock=True)
-    service.act(session, actor, article, action, note=body.note if body else "", clock=clock)
-    return _show(response, session, article, actor, clock, settings)
+def _workflow_route(action: ArticleAction) -> None:
+    """POST /articles/{id}/<action>: one route per action, so another word after the article
+    is no route at all (405 for the methods of the paths beside it, 404 otherwise)."""
+
+    def workflow_action(
+        article_id: str,
+        response: Response,
+        session: DbSession,
+        actor: CurrentActor,
+        clock: AppClock,
+        settings: AppSettings,
+        body: Annotated[schemas.NoteBody | None, Body()] = None,
+    ) -> schemas.ArticleOut:
+        article = service.load_article(session, actor, article_id, lock=True)
+        service.act(session, actor, article, action, note=body.note if body else "", clock=clock)
+        return _show(response, session, article, actor, clock, settings)
+
+    workflow_action.__name__ = f"{action}_article"
+    router.add_api_route(
+        f"/articles/{{article_id}}/{action}",
+        workflow_action,
+        methods=["POST"],
+        response_model=schemas.ArticleOut,
+        summary=f"Workflow step: {action}",
+        description="One workflow step; 409 with the allowed actions when not possible now.",
+    )
 
 
-@assist_router.post("/chat", response_model=schemas.ChatOut)
+for _action in get_args(ArticleAction):
+    _workflow_route(_action)
+
+
+_THROTTLED: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Too many messages from this address; see Retry-After"}
+}
+
+
+@assist_router.post("/chat", response_model=schemas.ChatOut, responses=_THROTTLED)
 def chat_message(
     body: schemas.ChatIn,
     request: Request,
@@ -279,7 +304,7 @@ def chat_message(
     return chat.converse(database, session, body, settings=settings, address=address, clock=clock)
 
 
-@assist_router.post("/feedback", status_code=204)
+@assist_router.post("/feedback", status_code=204, responses=_THROTTLED)
 def chat_feedback(
     body: schemas.ChatFeedbackIn,
     request: Request,

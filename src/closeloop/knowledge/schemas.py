@@ -4,14 +4,38 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
-from closeloop.kit.timefmt import Timestamp
+from closeloop.customers.schemas import Msisdn
+from closeloop.kit.timefmt import IsoDate, Timestamp
 
-CATEGORY = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
+CATEGORY_PATTERN = r"^[a-z0-9_]+(/[a-z0-9_]+)*$"
+CATEGORY = re.compile(CATEGORY_PATTERN.removesuffix("$") + r"\Z")
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+
+
+def _category_path(value: str) -> str:
+    if not CATEGORY.match(value):
+        raise ValueError("a category path such as signal/indoor (lower case, / between)")
+    return value
+
+
+# A category path (signal/indoor): the check and its description in one type.
+CategoryPath = Annotated[
+    str,
+    AfterValidator(_category_path),
+    Field(max_length=96, json_schema_extra={"pattern": CATEGORY_PATTERN}),
+]
 
 
 class _Body(BaseModel):
@@ -30,21 +54,14 @@ def _clean_list(values: list[str], what: str, limit: int) -> list[str]:
 class ArticleFields(_Body):
     """What an editor writes; every field optional so PATCH can change a few."""
 
-    category: str | None = Field(default=None, max_length=96)
+    category: CategoryPath | None = None
     question: str | None = Field(default=None, min_length=2, max_length=300)
     answer: str | None = Field(default=None, min_length=1, max_length=20000)
     similar_questions: list[str] | None = None
     tags: list[str] | None = None
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: IsoDate | None = None
+    valid_to: IsoDate | None = None
     script: dict[str, Any] | None = None
-
-    @field_validator("category")
-    @classmethod
-    def _category_path(cls, value: str | None) -> str | None:
-        if value is not None and not CATEGORY.match(value):
-            raise ValueError("a category path such as signal/indoor (lower case, / between)")
-        return value
 
     @field_validator("similar_questions")
     @classmethod
@@ -67,7 +84,7 @@ class ArticleIn(ArticleFields):
     """A new article (a draft): category, question and answer are required."""
 
     external_id: str | None = Field(default=None, max_length=64)
-    category: str = Field(max_length=96)
+    category: CategoryPath
     question: str = Field(min_length=2, max_length=300)
     answer: str = Field(min_length=1, max_length=20000)
 
@@ -101,7 +118,7 @@ class UseBody(_Body):
 class FeedbackBody(_Body):
     """Was the article helpful?"""
 
-    helpful: bool
+    helpful: StrictBool
     comment: str = Field(default="", max_length=1000)
 
 
@@ -203,7 +220,7 @@ class ChatIn(_Body):
     """A customer's message to the self-service bot (CONTRACT §4)."""
 
     message: str = Field(min_length=1, max_length=1000)
-    msisdn: str | None = Field(default=None, max_length=20)
+    msisdn: Msisdn | None = None
     session_id: str | None = Field(default=None, max_length=36)
 
 
@@ -224,4 +241,4 @@ class ChatFeedbackIn(_Body):
     """A bot user rates the last answer of their conversation."""
 
     session_id: str = Field(min_length=1, max_length=36)
-    helpful: bool
+    helpful: StrictBool

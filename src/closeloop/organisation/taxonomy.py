@@ -26,7 +26,11 @@ from closeloop.organisation.models import Category, Cause, Station
 from closeloop.organisation.service import T, get_node, subtree
 from closeloop.runtime.work import Work
 
-CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_-]*)*$")
+# A code is a path of parts (signal/indoor/weak). A part after the first is never `retire`: in
+# the API, `…/{code}/retire` retires the node, so `signal/retire` could not be told from it.
+_PART = r"[a-z0-9][a-z0-9_-]*"
+CODE_PATTERN = rf"{_PART}(?:/(?!retire$){_PART})*"
+CODE = re.compile(rf"^{CODE_PATTERN}\Z")
 MAX_LEVEL = 3
 CHANGEABLE = {
     Category: ("name", "name_en", "parent", "station"),

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
+from starlette.convertors import Convertor, register_url_convertor
 
 from closeloop.auth.deps import work_requiring
 from closeloop.organisation import service, taxonomy
@@ -19,6 +20,22 @@ from closeloop.organisation.service import T
 from closeloop.runtime.work import Work
 
 router = APIRouter(prefix="/api/v1/taxonomy", tags=["organisation"])
+
+
+class _NodeCode(Convertor[str]):
+    """A category or cause code in a path: parts separated by '/', never ending in `retire`
+    (so `POST …/signal/retire` retires `signal` and `PATCH …/signal/retire` is no route: 405)."""
+
+    regex = taxonomy.CODE_PATTERN
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("node_code", _NodeCode())
 
 Reader = Annotated[Work, Depends(work_requiring("org.read"))]
 Manager = Annotated[Work, Depends(work_requiring("org.manage"))]
@@ -84,7 +101,7 @@ def add_cause(body: NodeIn, work: Manager) -> dict[str, Any]:
 # the action after it (…/retire, …/station).
 
 
-@router.put("/categories/{code:path}/station")
+@router.put("/categories/{code:node_code}/station")
 def set_category_station(code: str, body: StationRefIn, work: Manager) -> dict[str, Any]:
     """The station the dispatch picker suggests for the category's tickets (null: none)."""
     return _detail(
@@ -92,31 +109,31 @@ def set_category_station(code: str, body: StationRefIn, work: Manager) -> dict[s
     )
 
 
-@router.post("/categories/{code:path}/retire")
+@router.post("/categories/{code:node_code}/retire")
 def retire_category(code: str, work: Manager) -> dict[str, Any]:
     """Retire a category and those under it: new tickets can no longer choose them."""
     return _detail(work.session, taxonomy.retire_node(work, Category, code))
 
 
-@router.post("/causes/{code:path}/retire")
+@router.post("/causes/{code:node_code}/retire")
 def retire_cause(code: str, work: Manager) -> dict[str, Any]:
     """Retire a cause and those under it: replies can no longer give them."""
     return _detail(work.session, taxonomy.retire_node(work, Cause, code))
 
 
-@router.get("/categories/{code:path}")
+@router.get("/categories/{code:node_code}")
 def get_category(code: str, work: Reader) -> dict[str, Any]:
     """One category in detail, retired or not."""
     return _detail(work.session, service.get_node(work.session, Category, code))
 
 
-@router.get("/causes/{code:path}")
+@router.get("/causes/{code:node_code}")
 def get_cause(code: str, work: Reader) -> dict[str, Any]:
     """One cause in detail, retired or not."""
     return _detail(work.session, service.get_node(work.session, Cause, code))
 
 
-@router.patch("/categories/{code:path}")
+@router.patch("/categories/{code:node_code}")
 def update_category(code: str, body: NodePatch, work: Manager) -> dict[str, Any]:
     """Rename a category, set its English name or suggested station, or move it under
     another parent (null: to the top level); its code, and its tickets' codes, stay."""
@@ -124,7 +141,7 @@ def update_category(code: str, body: NodePatch, work: Manager) -> dict[str, Any]
     return _detail(work.session, taxonomy.update_node(work, Category, code, changes))
 
 
-@router.patch("/causes/{code:path}")
+@router.patch("/causes/{code:node_code}")
 def update_cause(code: str, body: NodePatch, work: Manager) -> dict[str, Any]:
     """Rename a cause, set its English name, or move it under another parent (null: to the
     top level); its code, and the codes tickets were replied with, stay."""

@@ -6,16 +6,18 @@ FastAPI must see each body type as a real class, not a string naming a local var
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Response
 from pydantic import BaseModel, Field
 
 from closeloop.auth.deps import CurrentWork, work_requiring
-from closeloop.http.etag import ETAG, etag, if_match_version
+from closeloop.http.etag import ETAG, IfMatch, etag, parse_if_match
+from closeloop.http.params import CURSOR_FIELD
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from closeloop.runtime.work import Work
 from closeloop.tickets import schemas, service
 from closeloop.tickets.actions import perform
 from closeloop.tickets.queries import TicketFilter, list_tickets
+from closeloop.tickets.workflow import STATUSES
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 
@@ -48,19 +50,25 @@ def create_ticket(
     return _json(shown, ticket.version, 201, Location=f"/api/v1/tickets/{ticket.id}")
 
 
+_STATUS = "|".join(STATUSES)
+_STATUS_LIST = rf"^(?:{_STATUS})?(?:,(?:{_STATUS})?)*$"  # empty items are skipped
+
+
 class TicketQuery(BaseModel):
     """The query string of the ticket list: its filters, then the page asked for."""
 
-    status: str | None = Field(None, description="one status or several, comma-separated")
+    status: str | None = Field(
+        None, description="one status or several, comma-separated", pattern=_STATUS_LIST
+    )
     station: str | None = None
     overdue: bool | None = None
-    customer_id: str | None = None
+    customer_id: str | None = Field(None, pattern=r"^[0-9]+$")
     category: str | None = None
     severity: str | None = None
     assignee: str | None = None
     q: str | None = Field(None, max_length=200)
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    cursor: str | None = None
+    cursor: str | None = Field(None, **CURSOR_FIELD)
 
     def filter(self) -> TicketFilter:
         """The filters as the ticket queries take them (`status` split at commas)."""
@@ -96,7 +104,9 @@ def get_ticket(ticket_id: str, work: CurrentWork) -> Response:
     return _json(service.show(work.session, ticket, work.actor, work.now()), ticket.version)
 
 
-def _act(action: str, ticket_id: str, body: BaseModel, request: Request, work: Work) -> Response:
+def _act(
+    action: str, ticket_id: str, body: BaseModel, if_match: str | None, work: Work
+) -> Response:
     session, actor = work.session, work.actor
     ticket = perform(
         session,
@@ -104,7 +114,7 @@ def _act(action: str, ticket_id: str, body: BaseModel, request: Request, work: W
         ticket_id,
         action,
         body,
-        if_match=if_match_version(request),
+        if_match=parse_if_match(if_match),
         tz=work.tz,
         clock=work.clock,
     )
@@ -122,22 +132,22 @@ def _register(action: str, body_type: type[BaseModel], summary: str) -> None:
         # accept (and escalate) need nothing: a request without a body is `{}`.
         def endpoint(
             ticket_id: str,
-            request: Request,
             work: CurrentWork,
             body: Annotated[body_type | None, Body()] = None,  # type: ignore[valid-type]
+            if_match: IfMatch = None,
         ) -> Response:
             given = body if body is not None else body_type()
-            return _act(action, ticket_id, given, request, work)
+            return _act(action, ticket_id, given, if_match, work)
 
     else:
 
         def endpoint(  # type: ignore[misc]
             ticket_id: str,
             body: body_type,  # type: ignore[valid-type]
-            request: Request,
             work: CurrentWork,
+            if_match: IfMatch = None,
         ) -> Response:
-            return _act(action, ticket_id, body, request, work)
+            return _act(action, ticket_id, body, if_match, work)
 
     endpoint.__name__ = f"{action}_ticket"
     endpoint.__doc__ = summary

@@ -7,11 +7,13 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from closeloop.auth.deps import work_requiring
+from closeloop.http.params import Cursor
 from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor, id_page
+from closeloop.kit.timefmt import iso_text
 from closeloop.runtime.work import Work
 from closeloop.tickets import compensation
 from closeloop.tickets.reports import overtime_report
@@ -19,26 +21,27 @@ from closeloop.tickets.reports import overtime_report
 router = APIRouter(prefix="/api/v1", tags=["oversight"])
 
 
-def _instant(value: str, name: str, tz: ZoneInfo) -> datetime:
-    try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time(), tz)
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidInput.field(["query", name], "expected a date or ISO 8601 time") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+def _instant(value: date | datetime, tz: ZoneInfo) -> datetime:
+    """A date is its midnight in the time zone; a time without an offset is in it."""
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(), tz)
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+# A date (midnight in CLOSELOOP_TIMEZONE) or an ISO 8601 time: the query declares both.
+DateOrTime = Annotated[date | datetime, BeforeValidator(iso_text)]
 
 
 @router.get("/reports/overtime")
 def overtime(
     work: Annotated[Work, Depends(work_requiring("reports.read"))],
-    start: Annotated[str | None, Query(alias="from", description="date or time, inclusive")] = None,
-    end: Annotated[str | None, Query(alias="to", description="date or time, exclusive")] = None,
+    start: Annotated[DateOrTime | None, Query(alias="from", description="inclusive")] = None,
+    end: Annotated[DateOrTime | None, Query(alias="to", description="exclusive")] = None,
 ) -> dict[str, Any]:
     """Per station: dispatched, accepted late, finished late, overtime rate and minutes, returns."""
     now = work.now()
-    stop = _instant(end, "to", work.tz) if end else now
-    begin = _instant(start, "from", work.tz) if start else stop - timedelta(days=7)
+    stop = _instant(end, work.tz) if end else now
+    begin = _instant(start, work.tz) if start else stop - timedelta(days=7)
     if begin >= stop:
         raise InvalidInput.field(["query", "from"], "must be before `to`")
     return overtime_report(work.session, begin, stop, now)
@@ -64,7 +67,7 @@ def list_compensations(
     work: Annotated[Work, Depends(work_requiring("compensations.read"))],
     status: str | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    cursor: str | None = None,
+    cursor: Cursor = None,
 ) -> dict[str, Any]:
     """Compensation proposals for missed promises, newest first."""
     rows = compensation.list_compensations(

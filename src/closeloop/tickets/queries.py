@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from closeloop.kit.actor import Actor
@@ -59,10 +59,10 @@ def _by_overdue(f: TicketFilter, now: datetime) -> Conditions:
 def _by_customer(f: TicketFilter, _now: datetime) -> Conditions:
     if not f.customer_id:
         return []
-    customer = parse_id(f.customer_id)
-    if customer is None:
+    if not (f.customer_id.isascii() and f.customer_id.isdigit()):
         raise InvalidInput.field(["query", "customer_id"], "not a customer id")
-    return [Ticket.customer_id == customer]
+    customer = parse_id(f.customer_id)  # digits beyond any id: no such customer, no tickets
+    return [Ticket.customer_id == customer] if customer is not None else [false()]
 
 
 def _by_category(f: TicketFilter, _now: datetime) -> Conditions:

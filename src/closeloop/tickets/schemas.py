@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-from closeloop.customers.rules import msisdn_problem
+from closeloop.customers.schemas import Msisdn
 from closeloop.kit.timefmt import Timestamp
 from closeloop.tickets.choices import Channel, Satisfaction, Severity, TicketType
 
@@ -26,8 +26,20 @@ class Location(_Body):
 class TicketIn(_Body):
     """A new ticket for a customer given by id or number."""
 
-    customer_id: str | None = None
-    msisdn: str | None = None
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "required": ["customer_id"],
+                    "properties": {"customer_id": {"type": "string", "minLength": 1}},
+                },
+                {"required": ["msisdn"], "properties": {"msisdn": {"type": "string"}}},
+            ]
+        }
+    )
+
+    customer_id: str | None = Field(default=None, min_length=1)
+    msisdn: Msisdn | None = None
     channel: Channel
     type: TicketType
     category: str = Field(min_length=1, max_length=96)
@@ -40,8 +52,6 @@ class TicketIn(_Body):
     def _one_customer(self) -> TicketIn:
         if not self.customer_id and not self.msisdn:
             raise ValueError("give customer_id or msisdn")
-        if self.msisdn and msisdn_problem(self.msisdn):
-            raise ValueError(f"msisdn: not a mainland mobile number: {msisdn_problem(self.msisdn)}")
         return self
 
 
@@ -85,7 +95,7 @@ class ReplyBody(_Body):
 class CallbackBody(_Body):
     """callback (回访): whether the customer was reached and how satisfied they are."""
 
-    reached: bool
+    reached: StrictBool
     satisfaction: Satisfaction | None = None
     score: int | None = Field(default=None, ge=1, le=5)
     comment: str | None = Field(default=None, max_length=2000)

@@ -9,11 +9,14 @@ from typing import Any, TypeVar
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from closeloop.auth.deps import CurrentActor
 from closeloop.http.deps import DbSession
+from closeloop.http.openapi import ErrorFormat, use_error_format
+from closeloop.http.problems import http_error_headers
 from closeloop.kit.actor import Actor
 from closeloop.kit.errors import CloseLoopError, Forbidden
 from closeloop.tmf.models import TmfClient
@@ -25,10 +28,35 @@ MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
 
 
+# Every TMF operation may answer 400: bodies are read by hand (json_object), not declared.
+BAD_REQUEST: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed input: the body, a field or a query parameter"}
+}
+
+
+# The resource a POST or PATCH sends, read by hand (json_object) and checked as the TM Forum
+# specification says: the description says at least that a JSON object is required.
+JSON_OBJECT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+
 class BadRequest(CloseLoopError):
     """Malformed input on a TMF path (400, as the conformance kits expect)."""
 
     status, problem, title = 400, "bad-request", "Bad Request"
+
+
+class TmfError(BaseModel):
+    """The TM Forum Error body (TMF630): the status again as a string, a reason, a message."""
+
+    code: str
+    reason: str
+    message: str
+    status: str
 
 
 def tmf_error(status: int, reason: str, message: str, code: str | None = None) -> JSONResponse:
@@ -48,29 +76,32 @@ def install_tmf_error_handlers(app: FastAPI) -> None:
     Call after the problem+json handlers are installed: those stay the fallback.
     """
     native = dict(app.exception_handlers)
+    use_error_format(app, PREFIX, ErrorFormat("application/json", TmfError, 400))
 
-    def wrap(kind: type[Exception], render: Callable[[Any], JSONResponse]) -> None:
+    def wrap(kind: type[Exception], render: Callable[[Any, Request], JSONResponse]) -> None:
         fallback = native[kind]
 
         async def handler(request: Request, exc: Exception) -> Response:
             if request.url.path.startswith(PREFIX):
-                return render(exc)
+                return render(exc, request)
             return await fallback(request, exc)  # type: ignore[no-any-return]
 
         app.add_exception_handler(kind, handler)
 
-    def closeloop(exc: CloseLoopError) -> JSONResponse:
+    def closeloop(exc: CloseLoopError, _request: Request) -> JSONResponse:
         status = 400 if exc.status == 422 else exc.status
         reply = tmf_error(status, exc.title if status == exc.status else "Bad Request", exc.detail)
         reply.headers.update(exc.headers())
         return reply
 
-    def validation(exc: RequestValidationError) -> JSONResponse:
+    def validation(exc: RequestValidationError, _request: Request) -> JSONResponse:
         parts = [f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}" for e in exc.errors()]
         return tmf_error(400, "Bad Request", "; ".join(parts) or "invalid input")
 
-    def http(exc: StarletteHTTPException) -> JSONResponse:
-        return tmf_error(exc.status_code, "HTTP error", str(exc.detail))
+    def http(exc: StarletteHTTPException, request: Request) -> JSONResponse:
+        reply = tmf_error(exc.status_code, "HTTP error", str(exc.detail))
+        reply.headers.update(http_error_headers(request, exc))
+        return reply
 
     wrap(CloseLoopError, closeloop)
     wrap(RequestValidationError, validation)

@@ -22,6 +22,8 @@ from closeloop.kit.actor import Actor
 from closeloop.kit.errors import Conflict
 from closeloop.kit.ids import parse_id
 from closeloop.tmf.common import (
+    BAD_REQUEST,
+    JSON_OBJECT_BODY,
     BadRequest,
     base_url,
     expect,
@@ -36,7 +38,7 @@ from closeloop.tmf.events import emit, hub_router
 
 PREFIX = "/tmf-api/customerManagement/v4"
 API = "Customer"
-router = APIRouter(prefix=PREFIX, tags=["tmf"])
+router = APIRouter(prefix=PREFIX, tags=["tmf"], responses=BAD_REQUEST)
 hub = hub_router(PREFIX, API, "customers")
 Scoped = Depends(require_scope("customers"))
 
@@ -113,7 +115,7 @@ def get_customer(
     return select_fields(to_tmf(session, actor, customer, base_url(request)), fields)
 
 
-@router.post("/customer", status_code=201)
+@router.post("/customer", status_code=201, openapi_extra=JSON_OBJECT_BODY)
 async def create_customer(
     request: Request, session: DbSession, clock: AppClock, actor: Actor = Scoped
 ) -> JSONResponse:
@@ -144,7 +146,7 @@ async def create_customer(
     return JSONResponse(resource, status_code=201, headers={"Location": resource["href"]})
 
 
-@router.patch("/customer/{customer_id}")
+@router.patch("/customer/{customer_id}", openapi_extra=JSON_OBJECT_BODY)
 async def patch_customer(
     customer_id: str, request: Request, session: DbSession, clock: AppClock, actor: Actor = Scoped
 ) -> dict[str, Any]:

@@ -21,7 +21,14 @@ from closeloop.http.deps import AppClock, DbSession
 from closeloop.kit.actor import Actor
 from closeloop.kit.errors import NotFound
 from closeloop.kit.ids import parse_id
-from closeloop.tmf.common import BadRequest, expect, json_object, require_scope
+from closeloop.tmf.common import (
+    BAD_REQUEST,
+    JSON_OBJECT_BODY,
+    BadRequest,
+    expect,
+    json_object,
+    require_scope,
+)
 from closeloop.tmf.models import TmfDelivery, TmfEvent, TmfSubscription
 
 
@@ -78,10 +85,10 @@ def emit(
 
 def hub_router(prefix: str, api: str, scope: str) -> APIRouter:
     """POST/DELETE {prefix}/hub for one API (`api` names the resource, e.g. troubleTicket)."""
-    router = APIRouter(prefix=prefix, tags=["tmf"])
+    router = APIRouter(prefix=prefix, tags=["tmf"], responses=BAD_REQUEST)
     guard = Depends(require_scope(scope))
 
-    @router.post("/hub", status_code=201)
+    @router.post("/hub", status_code=201, openapi_extra=JSON_OBJECT_BODY)
     async def subscribe(
         request: Request, session: DbSession, clock: AppClock, actor: Actor = guard
     ) -> JSONResponse:

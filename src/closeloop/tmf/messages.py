@@ -25,6 +25,8 @@ from closeloop.kit.errors import Conflict, NotFound
 from closeloop.kit.ids import parse_id
 from closeloop.kit.masking import mask_msisdn
 from closeloop.tmf.common import (
+    BAD_REQUEST,
+    JSON_OBJECT_BODY,
     BadRequest,
     base_url,
     expect,
@@ -41,7 +43,7 @@ PREFIX = "/tmf-api/communicationManagement/v4"
 API = "CommunicationMessage"
 RULE = "tmf_message"
 UNSENT = choices.NOTIFICATION_STATUSES.tagged(choices.UNSENT)
-router = APIRouter(prefix=PREFIX, tags=["tmf"])
+router = APIRouter(prefix=PREFIX, tags=["tmf"], responses=BAD_REQUEST)
 hub = hub_router(PREFIX, API, "communication")
 Scoped = Depends(require_scope("communication"))
 STATE = choices.NOTIFICATION_STATUSES.attribute("tmf")  # the CommunicationMessage state of a status
@@ -136,7 +138,7 @@ def _receiver(session: Session, receivers: list[Any]) -> Customer | None:
     return None
 
 
-@router.post("/communicationMessage", status_code=201)
+@router.post("/communicationMessage", status_code=201, openapi_extra=JSON_OBJECT_BODY)
 async def post_message(
     request: Request, session: DbSession, clock: AppClock, actor: Actor = Scoped
 ) -> JSONResponse:

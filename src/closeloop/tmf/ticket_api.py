@@ -14,6 +14,8 @@ from closeloop.tickets import service
 from closeloop.tmf import ticket_mapping as tt
 from closeloop.tmf import ticket_service
 from closeloop.tmf.common import (
+    BAD_REQUEST,
+    JSON_OBJECT_BODY,
     BadRequest,
     base_url,
     json_object,
@@ -26,7 +28,7 @@ from closeloop.tmf.common import (
 from closeloop.tmf.events import hub_router
 
 PREFIX = "/tmf-api/troubleTicket/v4"
-router = APIRouter(prefix=PREFIX, tags=["tmf"])
+router = APIRouter(prefix=PREFIX, tags=["tmf"], responses=BAD_REQUEST)
 hub = hub_router(PREFIX, ticket_service.API, "tickets")
 _scope = require_scope("tickets")
 
@@ -70,7 +72,7 @@ def get_ticket(
     return select_fields(resource, parse_fields(request.query_params.get("fields")))
 
 
-@router.post("/troubleTicket", status_code=201)
+@router.post("/troubleTicket", status_code=201, openapi_extra=JSON_OBJECT_BODY)
 @router.post("/troubleTicket/", status_code=201, include_in_schema=False)
 async def create_ticket(
     request: Request,
@@ -86,7 +88,7 @@ async def create_ticket(
     return JSONResponse(resource, status_code=201, headers={"Location": resource["href"]})
 
 
-@router.patch("/troubleTicket/{ticket_id}")
+@router.patch("/troubleTicket/{ticket_id}", openapi_extra=JSON_OBJECT_BODY)
 async def patch_ticket(
     ticket_id: str,
     request: Request,

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from closeloop.config import Settings
 from closeloop.customers.models import Customer
-from closeloop.customers.rules import msisdn_problem
 from closeloop.db.engine import Database
 from closeloop.db.hits import TableHitLog
 from closeloop.kit.actor import Actor
@@ -162,8 +161,6 @@ def converse(
     clock: Clock = system_clock,
 ) -> ChatOut:
     """One customer message in, one bot reply out (the conversation is kept)."""
-    if body.msisdn and msisdn_problem(body.msisdn):
-        raise InvalidInput.field(["body", "msisdn"], "not a mainland mobile number")
     check_rate(session, address, settings.chat_rate_per_min, clock)
     row = _row(session, body, address, clock)
     conversation = load(row)
