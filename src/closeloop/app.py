@@ -15,6 +15,7 @@ from closeloop import __version__, modules
 from closeloop.config import Settings, get_settings
 from closeloop.db.engine import Database
 from closeloop.http.admission import AdmissionControl
+from closeloop.http.db_outage import install_outage_handler
 from closeloop.http.middleware import HttpMetrics, RequestContextMiddleware
 from closeloop.http.problems import install_problem_handlers
 from closeloop.kit.clock import Clock, system_clock
@@ -63,6 +64,7 @@ def create_app(
     app.add_middleware(AdmissionControl, limit=settings.requests_in_flight, metrics=metrics)
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     install_problem_handlers(app)
+    install_outage_handler(app)
 
     _operations(app)
     _modules(app)

@@ -103,6 +103,33 @@ def serve(
     )
 
 
+@app.command()
+def worker(
+    poll: Annotated[float, typer.Option(help="Seconds between looks for due jobs.")] = 5.0,
+) -> None:
+    """Run the background jobs (outbox, deadlines, summaries) in the foreground, for servers
+    started with CLOSELOOP_WORKER_ENABLED=false; any number may run at once, on any host."""
+    import signal
+
+    from closeloop.kit.clock import system_clock
+    from closeloop.kit.logs import configure_logging
+    from closeloop.worker.loop import WorkerThread
+
+    config = settings()
+    configure_logging(config.log_level, config.log_json)
+    loop = WorkerThread(database(), system_clock, config, poll_seconds=poll)
+
+    def stop(_signal: int, _frame: object) -> None:
+        loop.stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    stderr.print(f"CloseLoop worker on {_safe_url()} (every {poll:g} s; stop with Ctrl-C)")
+    loop.start()
+    while loop.is_alive():
+        loop.join(0.5)
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

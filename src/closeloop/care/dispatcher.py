@@ -5,8 +5,15 @@ A pass claims a batch of due notices (`pending`, or `failed` whose retry time ha
 commits; sends each through its channel outside any transaction, within the channel's rate
 limit; then records the outcome: `sent` with the channel's message id, `failed` with the next
 attempt after an exponential backoff, or `dead` after the last attempt or a permanent refusal.
-Receipts that arrive later turn `sent` into `delivered` or `undelivered`. A notice left in
-`sending` by a crashed worker is retried after STALE_SENDING (delivery is at least once).
+Receipts that arrive later turn `sent` into `delivered` or `undelivered`.
+
+A claim is a lease (`lease`, one minute by default): the claimer starts no send later than
+half the lease after its claim and hands what it did not start back to `pending`, and each
+transport gives up on one message within a quarter of it. So a notice still `sending` when its
+lease has run out belongs to a process that died, and the next pass retries it. Delivery is at
+least once: the only notice a crash can send twice is the one whose submit the channel had
+taken when the process died, before its `sent` was committed (benchmarks/crash.py measures
+that window).
 """
 
 from __future__ import annotations
@@ -25,8 +32,11 @@ from closeloop.config import Settings
 from closeloop.db.engine import Database
 from closeloop.kit.clock import Clock, system_clock
 
-STALE_SENDING = timedelta(minutes=10)
+LEASE = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
+# One pass keeps claiming while batches come back full, for at most this long (the job runs
+# every 10 s).
+PASS_SECONDS = 8.0
 
 
 class RateLimiter:
@@ -75,6 +85,8 @@ class Dispatcher:
     webhook_url: str = ""
     sleep: Callable[[float], None] = time.sleep
     limiters: dict[str, RateLimiter] = field(default_factory=dict)
+    lease: timedelta = LEASE
+    monotonic: Callable[[], float] = time.monotonic
 
     @classmethod
     def from_settings(cls, database: Database, settings: Settings) -> Dispatcher:
@@ -84,10 +96,13 @@ class Dispatcher:
         from closeloop.care.channels.webhook import WebhookTransport
 
         transports: dict[str, Transport] = {}
+        lease = timedelta(seconds=settings.delivery_lease_seconds)
+        # a transport gives up on one message within a quarter of the lease
+        timeout = min(10.0, lease.total_seconds() / 4)
         if settings.smpp_host:
             transports["sms"] = SmppTransport(
                 settings.smpp_host, settings.smpp_port, settings.smpp_system_id,
-                settings.smpp_password, settings.smpp_source_addr,
+                settings.smpp_password, settings.smpp_source_addr, timeout,
             )  # fmt: skip
         if settings.smtp_host:
             transports["email"] = SmtpTransport(
@@ -106,6 +121,7 @@ class Dispatcher:
                 "email": settings.smtp_rate_per_sec,
                 "webhook": settings.webhook_rate_per_sec,
             },
+            lease=lease,
         )
 
     def _limiter(self, channel: str) -> RateLimiter:
@@ -120,7 +136,7 @@ class Dispatcher:
                 update(Notification)
                 .where(
                     Notification.status == "sending",
-                    Notification.claimed_at < now - STALE_SENDING,
+                    Notification.claimed_at < now - self.lease,
                 )
                 .values(status="failed", send_after=now, last_error="interrupted while sending")
             )
@@ -214,15 +230,42 @@ class Dispatcher:
                     )  # fmt: skip
         return matched
 
+    def _release(self, rows: list[Notification]) -> None:
+        """Hand claimed notices whose send was never started back to `pending`."""
+        if not rows:
+            return
+        with self.database.unit_of_work() as session:
+            for n in rows:
+                session.execute(
+                    update(Notification)
+                    .where(Notification.id == n.id, Notification.status == "sending")
+                    .values(status="pending", claimed_at=None, attempts=n.attempts - 1)
+                )
+
+    def _send_batch(self, counts: dict[str, int]) -> bool:
+        """Claim a batch and send it within half the lease; whether more may be due."""
+        claimed = self.monotonic()
+        budget = self.lease.total_seconds() / 2
+        rows = self._claim(self.clock.now())
+        for i, n in enumerate(rows):
+            if self.monotonic() - claimed > budget:
+                self._release(rows[i:])
+                return True  # more is due
+            counts[self._send(n)] += 1
+        return len(rows) >= self.batch
+
     def run_once(self) -> dict[str, int]:
-        """One pass: send what is due, then collect receipts; counts by outcome."""
+        """One pass: send what is due (batch after batch while they come back full, for at
+        most PASS_SECONDS), collecting receipts after each; counts by outcome."""
         counts = {"sent": 0, "failed": 0, "dead": 0, "receipts": 0}
         if not self.transports:
             return counts
-        for n in self._claim(self.clock.now()):
-            counts[self._send(n)] += 1
-        counts["receipts"] = self.collect_receipts()
-        return counts
+        started = self.monotonic()
+        while True:
+            full = self._send_batch(counts)
+            counts["receipts"] += self.collect_receipts()
+            if not full or self.monotonic() - started > PASS_SECONDS:
+                return counts
 
     def close(self) -> None:
         """Close every transport."""

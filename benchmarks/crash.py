@@ -1,0 +1,393 @@
+"""Crash safety: kill -9 under a load of full ticket loops, on SQLite and on PostgreSQL.
+
+For each database: seeds the demo, starts a real SMS centre (the SMPP 3.4 peer of the tests,
+which records every submit_sm with its session and time) and real `closeloop serve` processes
+(SQLite: one server with its embedded worker; PostgreSQL: `--workers 2` and a separate
+`closeloop worker`), drives clients through full loops (create → escalate → dispatch → accept
+→ reply → callback) and starts `closeloop usage ingest` of a large file. At `--kills` random
+moments every CloseLoop process is killed with SIGKILL at once (the first kill lands inside the
+ingest), restarted, and the load carries on; the killed ingest's file is sent again. On
+PostgreSQL the database itself is then restarted under load (`pg_ctl stop -m fast`, a pause,
+start). After the load the outbox is left to drain, and the run checks:
+
+- tickets: every action the server acknowledged (2xx) is in its ticket's history; every ticket
+  stands in the status of its last event (nothing half-changed);
+- outbox: every notice due was delivered to the SMS centre; a notice the centre took twice is
+  allowed only when the first submit was the last of a session whose process was killed before
+  it could mark the notice sent (the window of one submit, measured on every notice: from the
+  centre's answer to the dispatcher writing `sent`);
+- ingest: after the crash and the re-sent file, records, usage sums and usage notices equal
+  those of a clean ingest of the same file into a copy of the database taken before the run;
+- PostgreSQL restart: while the database is down every request fails fast with 503
+  problem+json and Retry-After (no 500, no hanging request), and afterwards requests succeed
+  again without restarting CloseLoop.
+
+    .venv/bin/python -m benchmarks.crash [--seconds 45] [--kills 4] [--only sqlite|postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from sqlalchemy import create_engine, select, text
+
+from benchmarks.crash_checks import (
+    IngestTotals,
+    OutboxFigures,
+    TicketFigures,
+    ingest_totals,
+    outbox_figures,
+    ticket_figures,
+)
+from benchmarks.crash_farm import Answer, Farm, Load, environment, start_ingest
+from benchmarks.support import CLOSELOOP, run_cli
+from closeloop.customers.models import Customer, Plan
+from closeloop.kit.clock import system_clock
+from closeloop.tickets.models import Ticket
+from tests.care.smpp_server import SmppServer
+from tests.pg_cluster import PgCluster
+
+console = Console(stderr=True)
+LEASE_SECONDS = 16  # the dispatcher's claim (CLOSELOOP_DELIVERY_LEASE_SECONDS) in this run
+OUTAGE_BOUND = 5.0  # a request during the database outage must be answered within this
+
+
+@dataclass
+class Run:
+    """What one database's run saw."""
+
+    name: str
+    kills: list[float] = field(default_factory=list)
+    restart_seconds: list[float] = field(default_factory=list)
+    ingest_killed: bool = False
+    ingest_resent_ok: bool = False
+    outage: tuple[float, float] | None = None
+    loops_after_last_kill: int = 0
+    drained: bool = False
+
+
+def usage_file(path: Path, engine_url: str, records: int, rng: random.Random) -> None:
+    """A usage CSV of the demo customers over the last five days, in time order."""
+    engine = create_engine(engine_url)
+    with engine.connect() as conn:
+        plans = dict(
+            conn.execute(
+                select(Customer.msisdn, Plan.data_mb).join(Plan, Plan.id == Customer.plan_id)
+            ).all()
+        )
+    engine.dispose()
+    numbers = sorted(plans)
+    # the share of its plan's data a customer uses in this file
+    data = {n: rng.uniform(0.0, 1.2) * plans[n] for n in numbers}
+    travellers = set(rng.sample(numbers, len(numbers) // 20))
+    now = system_clock.now()
+    start = now - timedelta(days=5)
+    span = (now - start).total_seconds()
+    times = sorted(rng.uniform(0, span) for _ in range(records))
+    lines = ["record_id,msisdn,event_time,usage_type,amount,roaming_country"]
+    for i, offset in enumerate(times):
+        msisdn = rng.choice(numbers)
+        at = (start + timedelta(seconds=offset)).isoformat(timespec="seconds")
+        kind = rng.choices(("data", "voice", "sms"), (80, 15, 5))[0]
+        country = rng.choice(("HK", "JP")) if msisdn in travellers and rng.random() < 0.05 else ""
+        amount = data[msisdn] * 2 / (0.8 * records / len(numbers)) * rng.random()
+        if kind != "data" or country:
+            amount = rng.uniform(0.1, 3)
+        lines.append(f"CR{i:08d},{msisdn},{at},{kind},{amount:.3f},{country}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def clone(url: str, name: str) -> str:
+    """A copy of the database as it is now, under `name`; its URL."""
+    if url.startswith("sqlite"):
+        source = url.removeprefix("sqlite:///")
+        target = str(Path(source).with_name(f"{name}.db"))
+        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        return f"sqlite:///{target}"
+    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {url.rsplit('/', 1)[1]}"))
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def plan(rng: random.Random, seconds: float, kills: int, first: float) -> list[float]:
+    """Kill moments (seconds into the load): the first inside the ingest, the rest spread
+    over the first 70 % of the load at least 5 s apart."""
+    moments = [first]
+    for _ in range(kills - 1):
+        for _attempt in range(50):
+            t = rng.uniform(0.1, 0.7) * seconds
+            if all(abs(t - m) >= 5 for m in moments):
+                moments.append(t)
+                break
+    return sorted(moments)
+
+
+async def drive(
+    run: Run, farm: Farm, load: Load, args: argparse.Namespace, extra: dict[str, object]
+) -> None:
+    """The load with its kills (and the PostgreSQL restart) under a progress bar."""
+    rng: random.Random = extra["rng"]  # type: ignore[assignment]
+    cluster: PgCluster | None = extra.get("cluster")  # type: ignore[assignment]
+    usage: Path = extra["usage"]  # type: ignore[assignment]
+    clean_seconds: float = extra["clean_seconds"]  # type: ignore[assignment]
+    await load.prepare()
+    runner = asyncio.create_task(load.run())
+    ingest = start_ingest(farm.env, usage)
+    first = min(rng.uniform(0.3, 0.7) * clean_seconds, 0.5 * args.seconds)
+    moments = plan(rng, args.seconds, args.kills, first)
+    outage_at = 0.8 * args.seconds if cluster is not None else None
+    started = time.monotonic()
+    loops_at_kill = 0
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(run.name, total=args.seconds)
+        while (elapsed := time.monotonic() - started) < args.seconds:
+            bar.update(
+                task,
+                completed=elapsed,
+                description=f"[{run.name}] loops {load.loops}, acknowledged "
+                f"{len(load.acknowledged)}, kills {len(run.kills)}/{args.kills}",
+            )
+            if moments and elapsed >= moments[0]:
+                moments.pop(0)
+                running = ingest.poll() is None
+                run.kills.append(time.time())
+                farm.kill()
+                if running and not run.ingest_killed:
+                    os.killpg(ingest.pid, 9)
+                    ingest.wait()
+                    run.ingest_killed = True
+                run.restart_seconds.append(await asyncio.to_thread(farm.start))
+                loops_at_kill = load.loops
+                if run.ingest_killed and ingest.returncode == -9:
+                    ingest = start_ingest(farm.env, usage)  # the same file, sent again
+            if outage_at is not None and cluster is not None and elapsed >= outage_at:
+                outage_at = None
+                down = time.time()
+                await asyncio.to_thread(cluster.stop_server, "fast")
+                await asyncio.sleep(args.pause)
+                await asyncio.to_thread(cluster.start_server)
+                run.outage = (down, time.time())
+            await asyncio.sleep(0.2)
+    load.stopping = True
+    await runner
+    run.loops_after_last_kill = load.loops - loops_at_kill
+    _, errors = await asyncio.to_thread(ingest.communicate)
+    run.ingest_resent_ok = ingest.returncode == 0
+    if ingest.returncode != 0:
+        console.print(f"[{run.name}] ingest failed: {errors.decode()[-500:]}")
+
+
+def drain(url: str, timeout: float) -> bool:
+    """Wait until no SMS notice that is due waits to be sent; whether that happened."""
+    from closeloop.care.models import Notification
+
+    engine = create_engine(url)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                waiting = conn.scalar(
+                    select(Notification.id)
+                    .where(
+                        Notification.channel == "sms",
+                        Notification.status.in_(("pending", "sending", "failed")),
+                        Notification.send_after <= system_clock.now(),
+                    )
+                    .limit(1)
+                )
+            if waiting is None:
+                return True
+            time.sleep(1)
+        return False
+    finally:
+        engine.dispose()
+
+
+def measure(name: str, url: str, args: argparse.Namespace, cluster: PgCluster | None) -> bool:
+    """One database's run; whether it passed."""
+    rng = random.Random(args.seed)
+    run = Run(name)
+    console.print(f"[{name}] seeding the demo…")
+    run_cli(url, "seed", "--demo")
+    reference = clone(url, "crash_reference")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        first_ticket = (conn.scalar(select(Ticket.id).order_by(Ticket.id.desc())) or 0) + 1
+    with tempfile.TemporaryDirectory() as tmp:
+        usage = Path(tmp) / "usage.csv"
+        usage_file(usage, url, args.records, rng)
+        peer = SmppServer().start()
+        env = environment(url, peer.port, LEASE_SECONDS, embedded_worker=cluster is None)
+        console.print(f"[{name}] clean ingest of {args.records:,} records into a copy…")
+        clean_started = time.perf_counter()
+        subprocess.run(
+            [*CLOSELOOP, "usage", "ingest", str(usage)],
+            env={**env, "CLOSELOOP_DATABASE_URL": reference},
+            check=True,
+            capture_output=True,
+        )
+        clean_seconds = time.perf_counter() - clean_started
+        farm = Farm(env, workers=2 if cluster else 1, separate_worker=cluster is not None)
+        farm.start()
+        load = Load(farm.base, args.clients)
+        extra = {"rng": rng, "cluster": cluster, "usage": usage, "clean_seconds": clean_seconds}
+        try:
+            asyncio.run(drive(run, farm, load, args, extra))
+            console.print(f"[{name}] load over; letting the outbox drain…")
+            run.drained = drain(url, LEASE_SECONDS + 45)
+        finally:
+            farm.stop()
+            peer.stop()
+    tickets = ticket_figures(engine, load.acknowledged, first_ticket)
+    outbox = outbox_figures(engine, peer.submitted, run.kills, time.time())
+    crashed = ingest_totals(engine)
+    reference_engine = create_engine(reference)
+    clean = ingest_totals(reference_engine)
+    reference_engine.dispose()
+    engine.dispose()
+    return report(run, load, tickets, outbox, (clean, crashed))
+
+
+def _outage_rows(run: Run, answers: list[Answer]) -> tuple[list[tuple[str, str, bool]], bool]:
+    if run.outage is None:
+        return [], True
+    down, up = run.outage
+    during = [a for a in answers if down <= a.at <= up]
+    failed = [a for a in during if not 200 <= a.status < 300]
+    proper = [
+        a for a in failed
+        if a.status == 503 and a.retry_after and a.problem.endswith("database-unavailable")
+    ]  # fmt: skip
+    errors = sum(1 for a in failed if a.status == 500)
+    slowest = max((a.seconds for a in during), default=0.0)
+    back = [a.at - up for a in answers if a.at > up and 200 <= a.status < 300]
+    later = [a for a in answers if a.at > up + 5 and not 200 <= a.status < 300]
+    rows = [
+        ("database down (pg_ctl stop -m fast … start)", f"{up - down:.1f} s", True),
+        ("requests while down: answered / failed", f"{len(during)} / {len(failed)}", True),
+        ("  failed with 503 problem+json + Retry-After", f"{len(proper)}", len(proper) == len(failed)),
+        ("  500 answers", f"{errors}", errors == 0),
+        ("  slowest answer while down", f"{slowest:.2f} s", slowest < OUTAGE_BOUND),
+        ("first success after restart", f"{min(back):.2f} s" if back else "never", bool(back)),
+        ("failed requests from 5 s after restart", f"{len(later)}", not later),
+    ]  # fmt: skip
+    return rows, all(ok for _, _, ok in rows)
+
+
+def report(
+    run: Run,
+    load: Load,
+    tickets: TicketFigures,
+    outbox: OutboxFigures,
+    ingest: tuple[IngestTotals, IngestTotals],
+) -> bool:
+    """Print the table of one database; whether everything held."""
+    clean, crashed = ingest
+    missing, twice = clean.notices - crashed.notices, crashed.notices - clean.notices
+    same_totals = clean.records == crashed.records and clean.sums == crashed.sums
+    gap = f"max {max(outbox.kill_gap_ms):.0f} ms" if outbox.kill_gap_ms else "—"
+    rows: list[tuple[str, str, bool]] = [
+        ("kills (SIGKILL of every CloseLoop process)", f"{len(run.kills)}", True),
+        ("restart to first answer", f"max {max(run.restart_seconds, default=0):.1f} s", True),
+        ("full loops / loops after the last kill", f"{load.loops} / {run.loops_after_last_kill}",
+         run.loops_after_last_kill > 0),
+        ("acknowledged actions / tickets", f"{tickets.acknowledged} / {tickets.tickets}", True),
+        ("  lost (acknowledged, not in history)", f"{len(tickets.lost)}", not tickets.lost),
+        ("  half-changed tickets", f"{len(tickets.half_changed)}", not tickets.half_changed),
+        ("notices due / delivered", f"{outbox.due} / {outbox.delivered}", True),
+        ("  outbox drained", "yes" if run.drained else "no", run.drained),
+        ("  lost (due, never delivered)", f"{outbox.lost + outbox.phantom}",
+         outbox.lost + outbox.phantom == 0),
+        ("  kills during delivery (a submit < 1 s before)", f"{outbox.kills_during_delivery}",
+         True),
+        ("  submits / sent twice", f"{outbox.submits} / {outbox.duplicated}", True),
+        ("  sent twice within one submit's window", f"{outbox.in_window} (kill {gap} after)",
+         True),
+        ("  sent twice beyond that window", f"{outbox.beyond_window}", outbox.beyond_window == 0),
+        ("  window: centre's answer → `sent` written (ms)", outbox.window(), True),
+        ("ingest killed mid-file, then re-sent", "yes" if run.ingest_killed else "no",
+         run.ingest_killed and run.ingest_resent_ok),
+        ("  records clean / crashed + re-sent", f"{clean.records:,} / {crashed.records:,}",
+         same_totals),
+        ("  usage notices clean / crashed + re-sent",
+         f"{len(clean.notices)} / {len(crashed.notices)}", not missing and not twice),
+        ("  usage notices missing / twice", f"{len(missing)} / {len(twice)}",
+         not missing and not twice),
+    ]  # fmt: skip
+    outage, outage_ok = _outage_rows(run, load.answers)
+    rows += outage
+    passed = all(ok for _, _, ok in rows) and outage_ok
+    table = Table(title=f"crash safety on {run.name}: {'PASS' if passed else 'FAIL'}")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_column("", justify="center")
+    for label, value, ok in rows:
+        table.add_row(label, value, "ok" if ok else "[red]FAIL[/red]")
+    Console(width=120).print(table)
+    if outbox.undelivered:
+        print(f"undelivered notices by status: {dict(outbox.undelivered.most_common(5))}")
+    if tickets.lost:
+        print(f"lost actions (first 10): {tickets.lost[:10]}")
+    if tickets.half_changed:
+        print(f"half-changed tickets (first 10): {tickets.half_changed[:10]}")
+    return passed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=45, help="load per database")
+    parser.add_argument("--kills", type=int, default=4, help="kills per database")
+    parser.add_argument("--only", choices=("sqlite", "postgres"))
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--records", type=int, default=300_000, help="usage records to ingest")
+    parser.add_argument("--pause", type=float, default=3.0, help="PostgreSQL down this long")
+    parser.add_argument("--seed", type=int, default=None, help="random seed (kill moments)")
+    args = parser.parse_args()
+    if args.seconds < 20 or args.kills < 1:
+        parser.error("give at least --seconds 20 and --kills 1")
+    os.environ["CLOSELOOP_QUIET_HOURS"] = ""  # the demo's notices are due now too
+    results: dict[str, bool] = {}
+    if args.only in (None, "sqlite"):
+        tmp = tempfile.mkdtemp(prefix="closeloop-crash-")
+        try:
+            results["sqlite"] = measure("sqlite", f"sqlite:///{tmp}/crash.db", args, None)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if args.only in (None, "postgres"):
+        cluster = PgCluster()
+        base = cluster.start()
+        try:
+            admin = create_engine(base, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text("CREATE DATABASE crash"))
+            admin.dispose()
+            url = base.rsplit("/", 1)[0] + "/crash"
+            results["postgresql"] = measure("postgresql", url, args, cluster)
+        finally:
+            cluster.stop()
+    verdict = all(results.values())
+    print(" · ".join(f"{k} {'PASS' if v else 'FAIL'}" for k, v in results.items()))
+    sys.exit(0 if verdict else 1)
+
+
+if __name__ == "__main__":
+    main()
