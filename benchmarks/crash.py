@@ -143,23 +143,48 @@ def plan(rng: random.Random, seconds: float, kills: int, first: float) -> list[f
 async def drive(
     run: Run, farm: Farm, load: Load, args: argparse.Namespace, extra: dict[str, object]
 ) -> None:
-    """The load with its kills (and the PostgreSQL restart) under a progress bar."""
+    """The load with its kills (and the PostgreSQL restart); no process outlives it."""
+    usage: Path = extra["usage"]  # type: ignore[assignment]
+    await load.prepare()
+    runner = asyncio.create_task(load.run())
+    ingests = [start_ingest(farm.env, usage)]
+    try:
+        await _drive(run, farm, load, args, extra, ingests)
+    finally:
+        load.stopping = True
+        for process in ingests:
+            if process.poll() is None:
+                os.killpg(process.pid, 9)
+                process.wait()
+        await runner
+
+
+async def _drive(
+    run: Run,
+    farm: Farm,
+    load: Load,
+    args: argparse.Namespace,
+    extra: dict[str, object],
+    ingests: list[subprocess.Popen[bytes]],
+) -> None:
+    """The kills (the first inside the ingest) and the PostgreSQL restart, under a progress
+    bar, until the load's time is up; then the re-sent ingest's end."""
     rng: random.Random = extra["rng"]  # type: ignore[assignment]
     cluster: PgCluster | None = extra.get("cluster")  # type: ignore[assignment]
     usage: Path = extra["usage"]  # type: ignore[assignment]
     clean_seconds: float = extra["clean_seconds"]  # type: ignore[assignment]
-    await load.prepare()
-    runner = asyncio.create_task(load.run())
-    ingest = start_ingest(farm.env, usage)
+    ingest = ingests[0]
     first = min(rng.uniform(0.3, 0.7) * clean_seconds, 0.5 * args.seconds)
     moments = plan(rng, args.seconds, args.kills, first)
-    outage_at = 0.8 * args.seconds if cluster is not None else None
+    outage_at = 0.75 * args.seconds if cluster is not None else None
     started = time.monotonic()
     loops_at_kill = 0
     columns = (TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(run.name, total=args.seconds)
-        while (elapsed := time.monotonic() - started) < args.seconds:
+        while (elapsed := time.monotonic() - started) < args.seconds or _outage_pending(
+            run, outage_at
+        ):
             bar.update(
                 task,
                 completed=elapsed,
@@ -179,6 +204,7 @@ async def drive(
                 loops_at_kill = load.loops
                 if run.ingest_killed and ingest.returncode == -9:
                     ingest = start_ingest(farm.env, usage)  # the same file, sent again
+                    ingests.append(ingest)
             if outage_at is not None and cluster is not None and elapsed >= outage_at:
                 outage_at = None
                 down = time.time()
@@ -188,12 +214,19 @@ async def drive(
                 run.outage = (down, time.time())
             await asyncio.sleep(0.2)
     load.stopping = True
-    await runner
     run.loops_after_last_kill = load.loops - loops_at_kill
     _, errors = await asyncio.to_thread(ingest.communicate)
     run.ingest_resent_ok = ingest.returncode == 0
     if ingest.returncode != 0:
         console.print(f"[{run.name}] ingest failed: {errors.decode()[-500:]}")
+
+
+def _outage_pending(run: Run, outage_at: float | None) -> bool:
+    """Whether the PostgreSQL restart is still to come, or came less than 10 s ago (the load
+    goes on until the recovery has been seen)."""
+    if outage_at is not None:
+        return True
+    return run.outage is not None and time.time() - run.outage[1] < 10
 
 
 def drain(url: str, timeout: float) -> bool:
@@ -229,7 +262,7 @@ def measure(name: str, url: str, args: argparse.Namespace, cluster: PgCluster | 
     console.print(f"[{name}] seeding the demo…")
     run_cli(url, "seed", "--demo")
     reference = clone(url, "crash_reference")
-    engine = create_engine(url)
+    engine = create_engine(url, pool_pre_ping=True)  # PostgreSQL restarts in between
     with engine.connect() as conn:
         first_ticket = (conn.scalar(select(Ticket.id).order_by(Ticket.id.desc())) or 0) + 1
     with tempfile.TemporaryDirectory() as tmp:
@@ -246,11 +279,16 @@ def measure(name: str, url: str, args: argparse.Namespace, cluster: PgCluster | 
             capture_output=True,
         )
         clean_seconds = time.perf_counter() - clean_started
-        farm = Farm(env, workers=2 if cluster else 1, separate_worker=cluster is not None)
-        farm.start()
+        farm = Farm(
+            env,
+            workers=2 if cluster else 1,
+            separate_worker=cluster is not None,
+            log=Path(tmp) / "closeloop.log",
+        )
         load = Load(farm.base, args.clients)
         extra = {"rng": rng, "cluster": cluster, "usage": usage, "clean_seconds": clean_seconds}
         try:
+            farm.start()
             asyncio.run(drive(run, farm, load, args, extra))
             console.print(f"[{name}] load over; letting the outbox drain…")
             run.drained = drain(url, LEASE_SECONDS + 45)

@@ -78,6 +78,7 @@ class Farm:
     env: dict[str, str]
     workers: int
     separate_worker: bool
+    log: Path | None = None  # the processes' stderr, appended
     port: int = field(default_factory=free_port)
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
@@ -87,15 +88,18 @@ class Farm:
         return f"http://127.0.0.1:{self.port}"
 
     def _spawn(self, *args: str) -> None:
+        log = self.log.open("ab") if self.log else subprocess.DEVNULL
         self.processes.append(
             subprocess.Popen(
                 [*CLOSELOOP, *args],
                 env=self.env,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=log,
                 start_new_session=True,
             )
         )
+        if not isinstance(log, int):
+            log.close()
 
     def start(self) -> float:
         """Start everything and wait until the server answers; seconds it took."""
@@ -103,13 +107,14 @@ class Farm:
         self._spawn("serve", "--port", str(self.port), "--workers", str(self.workers))
         if self.separate_worker:
             self._spawn("worker", "--poll", "1")
-        for _ in range(600):
+        while time.perf_counter() - started < 120:
             try:
                 if httpx.get(f"{self.base}/healthz", timeout=1).status_code == 200:
                     return time.perf_counter() - started
             except httpx.HTTPError:
                 time.sleep(0.05)
-        raise RuntimeError("the server did not come up within a minute")
+        tail = self.log.read_text(errors="replace")[-2000:] if self.log else ""
+        raise RuntimeError(f"the server did not come up within two minutes\n{tail}")
 
     def kill(self) -> None:
         """kill -9 of every process (server master, its workers, the job worker)."""

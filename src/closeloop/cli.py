@@ -79,6 +79,13 @@ def seed(
         stderr.print(f"  {username:<11} {','.join(roles)}{where} — {name}")
 
 
+# With --workers N uvicorn replaces a worker process that does not answer its health check
+# within this long. A new worker answers only once it has imported the application, which takes
+# 2 s of CPU: on a busy machine (a restart after a crash, under load) that took over 10 s, and
+# with uvicorn's 5 s default the workers were replaced over and over and never served.
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -100,6 +107,7 @@ def serve(
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 

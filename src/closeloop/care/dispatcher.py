@@ -18,6 +18,7 @@ that window).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,8 +26,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from closeloop.care.channels import DeliveryError, Message, Transport
+from closeloop.care.channels import DeliveryError, Message, Receipt, Transport
 from closeloop.care.models import DeliveryReceipt, Notification
 from closeloop.config import Settings
 from closeloop.db.engine import Database
@@ -37,6 +39,9 @@ MAX_BACKOFF = timedelta(hours=6)
 # One pass keeps claiming while batches come back full, for at most this long (the job runs
 # every 10 s).
 PASS_SECONDS = 8.0
+RETRY_WRITE_SECONDS = 1.0
+
+log = logging.getLogger("closeloop.care.dispatcher")
 
 
 class RateLimiter:
@@ -87,6 +92,9 @@ class Dispatcher:
     limiters: dict[str, RateLimiter] = field(default_factory=dict)
     lease: timedelta = LEASE
     monotonic: Callable[[], float] = time.monotonic
+    # receipts the database could not take yet, by channel
+    held_receipts: dict[str, list[Receipt]] = field(default_factory=dict)
+    _lease_ends: float = field(default=0.0, init=False, repr=False)
 
     @classmethod
     def from_settings(cls, database: Database, settings: Settings) -> Dispatcher:
@@ -167,6 +175,22 @@ class Dispatcher:
         return Message(n.id, n.channel, address or "", n.text, n.rule, fields)
 
     def _record(self, n: Notification, values: dict[str, Any], receipt: str, detail: str) -> None:
+        """Write a send's outcome. The channel has the message already: while the database
+        cannot be reached (it restarts), keep trying until the claim's lease runs out, or the
+        next claimer would send the notice again."""
+        while True:
+            try:
+                self._write_outcome(n, values, receipt, detail)
+                return
+            except (OperationalError, InterfaceError) as exc:
+                if self.monotonic() >= self._lease_ends:
+                    raise
+                log.warning("outcome of notice %s not written yet (%s); retrying", n.id, exc)
+                self.sleep(RETRY_WRITE_SECONDS)
+
+    def _write_outcome(
+        self, n: Notification, values: dict[str, Any], receipt: str, detail: str
+    ) -> None:
         now = self.clock.now()
         with self.database.unit_of_work() as session:
             session.execute(update(Notification).where(Notification.id == n.id).values(**values))
@@ -204,30 +228,40 @@ class Dispatcher:
         """Record the delivery receipts the transports received; how many matched."""
         matched = 0
         for channel, transport in self.transports.items():
-            receipts = transport.receipts()
+            receipts = self.held_receipts.pop(channel, []) + transport.receipts()
             if not receipts:
                 continue
-            now = self.clock.now()
-            with self.database.unit_of_work() as session:
-                for receipt in receipts:
-                    n = session.scalar(
-                        select(Notification).where(
-                            Notification.channel == channel,
-                            Notification.external_id == receipt.external_id,
-                        )
+            try:
+                matched += self._record_receipts(channel, receipts)
+            except (OperationalError, InterfaceError):
+                self.held_receipts[channel] = receipts  # kept for the next pass
+                raise
+        return matched
+
+    def _record_receipts(self, channel: str, receipts: list[Receipt]) -> int:
+        """Mark the notices the receipts are about delivered or undelivered; how many."""
+        matched = 0
+        now = self.clock.now()
+        with self.database.unit_of_work() as session:
+            for receipt in receipts:
+                n = session.scalar(
+                    select(Notification).where(
+                        Notification.channel == channel,
+                        Notification.external_id == receipt.external_id,
                     )
-                    if n is None:
-                        continue
-                    matched += 1
-                    n.status = "delivered" if receipt.delivered else "undelivered"
-                    n.delivered_at = now if receipt.delivered else None
-                    session.add(
-                        DeliveryReceipt(
-                            notification_id=n.id, channel=channel, status=n.status,
-                            external_id=receipt.external_id, detail=receipt.detail,
-                            received_at=now,
-                        )
-                    )  # fmt: skip
+                )
+                if n is None:
+                    continue
+                matched += 1
+                n.status = "delivered" if receipt.delivered else "undelivered"
+                n.delivered_at = now if receipt.delivered else None
+                session.add(
+                    DeliveryReceipt(
+                        notification_id=n.id, channel=channel, status=n.status,
+                        external_id=receipt.external_id, detail=receipt.detail,
+                        received_at=now,
+                    )
+                )  # fmt: skip
         return matched
 
     def _release(self, rows: list[Notification]) -> None:
@@ -245,6 +279,7 @@ class Dispatcher:
     def _send_batch(self, counts: dict[str, int]) -> bool:
         """Claim a batch and send it within half the lease; whether more may be due."""
         claimed = self.monotonic()
+        self._lease_ends = claimed + self.lease.total_seconds()
         budget = self.lease.total_seconds() / 2
         rows = self._claim(self.clock.now())
         for i, n in enumerate(rows):
