@@ -45,6 +45,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from sqlalchemy import create_engine, select, text
+from tests.care.smpp_server import SmppServer
+from tests.pg_cluster import PgCluster
 
 from benchmarks.crash_checks import (
     IngestTotals,
@@ -59,8 +61,6 @@ from benchmarks.support import CLOSELOOP, run_cli
 from closeloop.customers.models import Customer, Plan
 from closeloop.kit.clock import system_clock
 from closeloop.tickets.models import Ticket
-from tests.care.smpp_server import SmppServer
-from tests.pg_cluster import PgCluster
 
 console = Console(stderr=True)
 LEASE_SECONDS = 16  # the dispatcher's claim (CLOSELOOP_DELIVERY_LEASE_SECONDS) in this run
@@ -79,6 +79,17 @@ class Run:
     outage: tuple[float, float] | None = None
     loops_after_last_kill: int = 0
     drained: bool = False
+
+
+@dataclass
+class Scenario:
+    """What a run is given: its random source, the cluster to restart (PostgreSQL), the usage
+    file and how long a clean ingest of it took."""
+
+    rng: random.Random
+    cluster: PgCluster | None
+    usage: Path
+    clean_seconds: float
 
 
 def usage_file(path: Path, engine_url: str, records: int, rng: random.Random) -> None:
@@ -141,15 +152,14 @@ def plan(rng: random.Random, seconds: float, kills: int, first: float) -> list[f
 
 
 async def drive(
-    run: Run, farm: Farm, load: Load, args: argparse.Namespace, extra: dict[str, object]
+    run: Run, farm: Farm, load: Load, args: argparse.Namespace, scenario: Scenario
 ) -> None:
     """The load with its kills (and the PostgreSQL restart); no process outlives it."""
-    usage: Path = extra["usage"]  # type: ignore[assignment]
     await load.prepare()
     runner = asyncio.create_task(load.run())
-    ingests = [start_ingest(farm.env, usage)]
+    ingests = [start_ingest(farm.env, scenario.usage)]
     try:
-        await _drive(run, farm, load, args, extra, ingests)
+        await _drive(run, (farm, load), args, scenario, ingests)
     finally:
         load.stopping = True
         for process in ingests:
@@ -161,18 +171,16 @@ async def drive(
 
 async def _drive(
     run: Run,
-    farm: Farm,
-    load: Load,
+    processes: tuple[Farm, Load],
     args: argparse.Namespace,
-    extra: dict[str, object],
+    scenario: Scenario,
     ingests: list[subprocess.Popen[bytes]],
 ) -> None:
     """The kills (the first inside the ingest) and the PostgreSQL restart, under a progress
     bar, until the load's time is up; then the re-sent ingest's end."""
-    rng: random.Random = extra["rng"]  # type: ignore[assignment]
-    cluster: PgCluster | None = extra.get("cluster")  # type: ignore[assignment]
-    usage: Path = extra["usage"]  # type: ignore[assignment]
-    clean_seconds: float = extra["clean_seconds"]  # type: ignore[assignment]
+    farm, load = processes
+    rng, cluster, usage = scenario.rng, scenario.cluster, scenario.usage
+    clean_seconds = scenario.clean_seconds
     ingest = ingests[0]
     first = min(rng.uniform(0.3, 0.7) * clean_seconds, 0.5 * args.seconds)
     moments = plan(rng, args.seconds, args.kills, first)
@@ -286,10 +294,10 @@ def measure(name: str, url: str, args: argparse.Namespace, cluster: PgCluster | 
             log=Path(tmp) / "closeloop.log",
         )
         load = Load(farm.base, args.clients)
-        extra = {"rng": rng, "cluster": cluster, "usage": usage, "clean_seconds": clean_seconds}
+        scenario = Scenario(rng, cluster, usage, clean_seconds)
         try:
             farm.start()
-            asyncio.run(drive(run, farm, load, args, extra))
+            asyncio.run(drive(run, farm, load, args, scenario))
             console.print(f"[{name}] load over; letting the outbox drain…")
             run.drained = drain(url, LEASE_SECONDS + 45)
         finally:
@@ -322,7 +330,8 @@ def _outage_rows(run: Run, answers: list[Answer]) -> tuple[list[tuple[str, str, 
     rows = [
         ("database down (pg_ctl stop -m fast … start)", f"{up - down:.1f} s", True),
         ("requests while down: answered / failed", f"{len(during)} / {len(failed)}", True),
-        ("  failed with 503 problem+json + Retry-After", f"{len(proper)}", len(proper) == len(failed)),
+        ("  failed with 503 problem+json + Retry-After", f"{len(proper)}",
+         len(proper) == len(failed)),
         ("  500 answers", f"{errors}", errors == 0),
         ("  slowest answer while down", f"{slowest:.2f} s", slowest < OUTAGE_BOUND),
         ("first success after restart", f"{min(back):.2f} s" if back else "never", bool(back)),

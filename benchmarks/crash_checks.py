@@ -9,11 +9,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, func, select
+from tests.care.smpp_server import Submitted
 
 from benchmarks.support import percentile
 from closeloop.care.models import DeliveryReceipt, Notification, UsageMonth, UsageRecordSeen
 from closeloop.tickets.models import Ticket, TicketEvent
-from tests.care.smpp_server import Submitted
 
 USAGE_RULES = ("data_threshold", "roaming_arrival", "roaming_data")
 UDH = 0x40

@@ -4,6 +4,7 @@ the load of full ticket loops that records every acknowledged action."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -119,10 +120,8 @@ class Farm:
     def kill(self) -> None:
         """kill -9 of every process (server master, its workers, the job worker)."""
         for process in self.processes:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             process.wait()
         self.processes.clear()
 
@@ -204,7 +203,7 @@ class Load:
             status, reply = await asyncio.wait_for(
                 client.request("POST", path, body, self.auth[who]), REQUEST_TIMEOUT
             )
-        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError):
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
             await _drop(client)
             self.answers.append(Answer(at, time.perf_counter() - started, 0))
             return None

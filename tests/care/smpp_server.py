@@ -89,9 +89,7 @@ class SmppServer:
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as SMS centres do
             self.connections.append(conn)
             self.sessions += 1
-            threading.Thread(
-                target=self._session, args=(conn, self.sessions), daemon=True
-            ).start()
+            threading.Thread(target=self._session, args=(conn, self.sessions), daemon=True).start()
 
     def _read(self, conn: socket.socket, size: int) -> bytes:
         data = b""

@@ -131,7 +131,7 @@ def test_a_sends_outcome_is_written_once_the_database_is_back(
             raise outage.pop()
         write(*args)
 
-    dispatcher._write_outcome = flaky  # type: ignore[method-assign]
+    dispatcher._write_outcome = flaky  # type: ignore[method-assign,assignment]
     try:
         assert dispatcher.run_once()["sent"] == 1
     finally:
@@ -151,7 +151,7 @@ def test_a_sends_outcome_gives_up_when_the_lease_has_run_out(
     def down(*_args: Any) -> None:
         raise OperationalError("UPDATE notifications", {}, Exception("server closed"))
 
-    dispatcher._write_outcome = down  # type: ignore[method-assign]
+    dispatcher._write_outcome = down  # type: ignore[method-assign,assignment]
     try:
         with pytest.raises(OperationalError):
             dispatcher.run_once()
