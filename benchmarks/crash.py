@@ -169,6 +169,62 @@ async def drive(
         await runner
 
 
+@dataclass
+class Schedule:
+    """When the kills and the PostgreSQL restart come, and when the load may end: not before
+    its time is up, every kill and the restart are done, and the last restart (of CloseLoop or
+    of PostgreSQL) is 10 s behind, so the run shows the load carrying on."""
+
+    moments: list[float]
+    outage_at: float | None
+    started: float = field(default_factory=time.monotonic)
+    settled: float = field(default_factory=time.monotonic)
+
+    def elapsed(self) -> float:
+        """Seconds into the load."""
+        return time.monotonic() - self.started
+
+    def kill_due(self) -> bool:
+        """Whether the next kill is due."""
+        return bool(self.moments) and self.elapsed() >= self.moments[0]
+
+    def outage_due(self) -> bool:
+        """Whether PostgreSQL is to restart now (after every kill, 5 s after the last)."""
+        if self.outage_at is None or self.moments or self.elapsed() < self.outage_at:
+            return False
+        return time.monotonic() - self.settled >= 5
+
+    def over(self, seconds: float) -> bool:
+        """Whether the load may end."""
+        if self.elapsed() < seconds or self.moments or self.outage_at is not None:
+            return False
+        return time.monotonic() - self.settled >= 10
+
+
+async def _kill(run: Run, farm: Farm, ingests: list[subprocess.Popen[bytes]], usage: Path) -> None:
+    """SIGKILL of every CloseLoop process (and of the ingest, the first time it runs), the
+    restart, and the killed ingest's file sent again."""
+    ingest = ingests[-1]
+    running = ingest.poll() is None
+    run.kills.append(time.time())
+    farm.kill()
+    if running and not run.ingest_killed:
+        os.killpg(ingest.pid, 9)
+        ingest.wait()
+        run.ingest_killed = True
+    run.restart_seconds.append(await asyncio.to_thread(farm.start))
+    if running and ingest.returncode == -9:
+        ingests.append(start_ingest(farm.env, usage))
+
+
+async def _restart_postgres(run: Run, cluster: PgCluster, pause: float) -> None:
+    down = time.time()
+    await asyncio.to_thread(cluster.stop_server, "fast")
+    await asyncio.sleep(pause)
+    await asyncio.to_thread(cluster.start_server)
+    run.outage = (down, time.time())
+
+
 async def _drive(
     run: Run,
     processes: tuple[Farm, Load],
@@ -177,64 +233,40 @@ async def _drive(
     ingests: list[subprocess.Popen[bytes]],
 ) -> None:
     """The kills (the first inside the ingest) and the PostgreSQL restart, under a progress
-    bar, until the load's time is up; then the re-sent ingest's end."""
+    bar, until the load may end; then the re-sent ingest's end."""
     farm, load = processes
-    rng, cluster, usage = scenario.rng, scenario.cluster, scenario.usage
-    clean_seconds = scenario.clean_seconds
-    ingest = ingests[0]
-    first = min(rng.uniform(0.3, 0.7) * clean_seconds, 0.5 * args.seconds)
-    moments = plan(rng, args.seconds, args.kills, first)
-    outage_at = 0.75 * args.seconds if cluster is not None else None
-    started = time.monotonic()
+    first = min(scenario.rng.uniform(0.3, 0.7) * scenario.clean_seconds, 0.5 * args.seconds)
+    schedule = Schedule(
+        plan(scenario.rng, args.seconds, args.kills, first),
+        0.75 * args.seconds if scenario.cluster is not None else None,
+    )
     loops_at_kill = 0
     columns = (TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(run.name, total=args.seconds)
-        while (elapsed := time.monotonic() - started) < args.seconds or _outage_pending(
-            run, outage_at
-        ):
+        while not schedule.over(args.seconds):
             bar.update(
                 task,
-                completed=elapsed,
+                completed=min(schedule.elapsed(), args.seconds),
                 description=f"[{run.name}] loops {load.loops}, acknowledged "
                 f"{len(load.acknowledged)}, kills {len(run.kills)}/{args.kills}",
             )
-            if moments and elapsed >= moments[0]:
-                moments.pop(0)
-                running = ingest.poll() is None
-                run.kills.append(time.time())
-                farm.kill()
-                if running and not run.ingest_killed:
-                    os.killpg(ingest.pid, 9)
-                    ingest.wait()
-                    run.ingest_killed = True
-                run.restart_seconds.append(await asyncio.to_thread(farm.start))
-                loops_at_kill = load.loops
-                if run.ingest_killed and ingest.returncode == -9:
-                    ingest = start_ingest(farm.env, usage)  # the same file, sent again
-                    ingests.append(ingest)
-            if outage_at is not None and cluster is not None and elapsed >= outage_at:
-                outage_at = None
-                down = time.time()
-                await asyncio.to_thread(cluster.stop_server, "fast")
-                await asyncio.sleep(args.pause)
-                await asyncio.to_thread(cluster.start_server)
-                run.outage = (down, time.time())
+            if schedule.kill_due():
+                schedule.moments.pop(0)
+                await _kill(run, farm, ingests, scenario.usage)
+                schedule.settled, loops_at_kill = time.monotonic(), load.loops
+            if schedule.outage_due() and scenario.cluster is not None:
+                schedule.outage_at = None
+                await _restart_postgres(run, scenario.cluster, args.pause)
+                schedule.settled = time.monotonic()
             await asyncio.sleep(0.2)
     load.stopping = True
     run.loops_after_last_kill = load.loops - loops_at_kill
+    ingest = ingests[-1]
     _, errors = await asyncio.to_thread(ingest.communicate)
     run.ingest_resent_ok = ingest.returncode == 0
     if ingest.returncode != 0:
         console.print(f"[{run.name}] ingest failed: {errors.decode()[-500:]}")
-
-
-def _outage_pending(run: Run, outage_at: float | None) -> bool:
-    """Whether the PostgreSQL restart is still to come, or came less than 10 s ago (the load
-    goes on until the recovery has been seen)."""
-    if outage_at is not None:
-        return True
-    return run.outage is not None and time.time() - run.outage[1] < 10
 
 
 def drain(url: str, timeout: float) -> bool:
