@@ -422,6 +422,8 @@ def report(
     for label, value, ok in rows:
         table.add_row(label, value, "ok" if ok else "[red]FAIL[/red]")
     Console(width=120).print(table)
+    for line in outbox.unexplained[:10]:
+        print(f"sent twice beyond the window: {line}")
     if outbox.undelivered:
         print(f"undelivered notices by status: {dict(outbox.undelivered.most_common(5))}")
     if tickets.lost:

@@ -104,6 +104,7 @@ class OutboxFigures:
     kill_gap_ms: list[float] = field(default_factory=list)
     kills_during_delivery: int = 0
     undelivered: Counter[str] = field(default_factory=Counter)  # status: last error
+    unexplained: list[str] = field(default_factory=list)  # duplicates beyond the window
 
     @property
     def beyond_window(self) -> int:
@@ -155,23 +156,29 @@ def outbox_figures(
     last_of_session = {m.session: m for m in sent}  # the last message of each session
     kills = sorted(kills)
     window_keys: Counter[tuple[str, str]] = Counter()
+    unrecorded: dict[tuple[str, str], list[str]] = {}
     for m in sent:
         at = recorded.get(m.message_id)
         if at is not None:
             figures.window_ms.append((at.timestamp() - m.at) * 1000)
             continue
         after = bisect.bisect_left(kills, m.at)
-        if (
-            last_of_session[m.session] is m
-            and after < len(kills)
-            and kills[after] - m.at < KILL_WITHIN
-        ):
+        gap = kills[after] - m.at if after < len(kills) else float("inf")
+        last = last_of_session[m.session] is m
+        if last and gap < KILL_WITHIN:
             window_keys[(m.destination, m.text)] += 1
-            figures.kill_gap_ms.append((kills[after] - m.at) * 1000)
+            figures.kill_gap_ms.append(gap * 1000)
+        else:
+            unrecorded.setdefault((m.destination, m.text), []).append(
+                f"submit {m.message_id} at {m.at:.3f} in session {m.session} "
+                f"(last of it: {last}; next kill {gap:.1f} s later)"
+            )
     for key, n in seen.items():
         extra = max(0, n - expected[key])
         figures.duplicated += extra
         figures.in_window += min(extra, window_keys[key])
+        if extra > window_keys[key]:
+            figures.unexplained.append(f"{key[0]} {key[1][:30]}…: {unrecorded.get(key)}")
     figures.kills_during_delivery = sum(1 for k in kills if any(0 <= k - m.at <= 1.0 for m in sent))
     return figures
 
