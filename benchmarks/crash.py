@@ -335,6 +335,9 @@ def measure(name: str, url: str, args: argparse.Namespace, cluster: PgCluster | 
         finally:
             farm.stop()
             peer.stop()
+            written = Path(tmp) / "closeloop.log"
+            log = written.read_text(errors="replace").splitlines() if written.exists() else []
+    warnings = [line for line in log if "dispatch" in line or "outcome" in line]
     tickets = ticket_figures(engine, load.acknowledged, first_ticket)
     outbox = outbox_figures(engine, peer.submitted, run.kills, time.time())
     crashed = ingest_totals(engine)
@@ -342,7 +345,10 @@ def measure(name: str, url: str, args: argparse.Namespace, cluster: PgCluster | 
     clean = ingest_totals(reference_engine)
     reference_engine.dispose()
     engine.dispose()
-    return report(run, load, tickets, outbox, (clean, crashed))
+    passed = report(run, load, tickets, outbox, (clean, crashed))
+    if outbox.unexplained:
+        print("the dispatcher's warnings (last 20):", *warnings[-20:], sep="\n  ")
+    return passed
 
 
 def _outage_rows(run: Run, answers: list[Answer]) -> tuple[list[tuple[str, str, bool]], bool]:

@@ -178,9 +178,24 @@ def outbox_figures(
         figures.duplicated += extra
         figures.in_window += min(extra, window_keys[key])
         if extra > window_keys[key]:
-            figures.unexplained.append(f"{key[0]} {key[1][:30]}…: {unrecorded.get(key)}")
+            figures.unexplained.append(
+                f"{key[0]} {key[1][:30]}…: {unrecorded.get(key)}; "
+                f"outbox receipts: {_receipts_of(engine, key)}"
+            )
     figures.kills_during_delivery = sum(1 for k in kills if any(0 <= k - m.at <= 1.0 for m in sent))
     return figures
+
+
+def _receipts_of(engine: Engine, key: tuple[str, str]) -> list[tuple[str, str | None, str]]:
+    """What the outbox recorded of the notice with this destination and text."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(DeliveryReceipt.status, DeliveryReceipt.external_id, DeliveryReceipt.detail)
+            .join(Notification, Notification.id == DeliveryReceipt.notification_id)
+            .where(Notification.msisdn == key[0].removeprefix("86"), Notification.text == key[1])
+            .order_by(DeliveryReceipt.id)
+        ).all()
+    return [(status, external, (detail or "")[:80]) for status, external, detail in rows]
 
 
 @dataclass(frozen=True)

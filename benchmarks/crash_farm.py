@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.http_client import Connection
+from benchmarks.http_client import Connection, HttpError
 from benchmarks.support import CLOSELOOP, free_port
 
 PASSWORD = "closeloop-demo"
@@ -56,7 +56,7 @@ def environment(url: str, smpp_port: int, lease: int, embedded_worker: bool) -> 
     return {
         **os.environ,
         "CLOSELOOP_DATABASE_URL": url,
-        "CLOSELOOP_LOG_LEVEL": "ERROR",
+        "CLOSELOOP_LOG_LEVEL": "WARNING",
         "CLOSELOOP_SECRET_KEY": "crash-benchmark-secret-of-enough-length",
         "CLOSELOOP_WORKER_ENABLED": "true" if embedded_worker else "false",
         "CLOSELOOP_QUIET_HOURS": "",  # every notice is due at once, whatever the hour
@@ -203,7 +203,7 @@ class Load:
             status, reply = await asyncio.wait_for(
                 client.request("POST", path, body, self.auth[who]), REQUEST_TIMEOUT
             )
-        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, HttpError):
             await _drop(client)
             self.answers.append(Answer(at, time.perf_counter() - started, 0))
             return None
