@@ -52,6 +52,7 @@ class SmppServer:
     binds: list[str] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
     undeliverable: set[str] = field(default_factory=set)
+    unanswered: int = 0  # the next submits are taken but never answered (a stalled centre)
 
     def __post_init__(self) -> None:
         self.sock = socket.create_server(("127.0.0.1", 0))
@@ -161,6 +162,10 @@ class SmppServer:
                     destination, data_coding, esm_class, message, message_id, session, time.time()
                 )
             )
+        with self.lock:
+            if self.unanswered:
+                self.unanswered -= 1
+                return
         conn.sendall(_pdu(SUBMIT_SM | RESP, 0, sequence, message_id.encode() + b"\0"))
         if registered:
             stat = "UNDELIV" if destination in self.undeliverable else "DELIVRD"

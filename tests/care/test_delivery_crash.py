@@ -158,3 +158,22 @@ def test_a_sends_outcome_gives_up_when_the_lease_has_run_out(
     finally:
         dispatcher.close()
     assert _get(database, queued).status == "sending"  # retried after the lease, by anyone
+
+
+def test_a_submit_the_centre_took_but_did_not_answer_is_not_sent_again_at_once(
+    database: Database, clock: FixedClock, care: CareSetup, smsc: SmppServer
+) -> None:
+    first = _queue(database, clock, care)
+    transport = SmppTransport("127.0.0.1", smsc.port, "closeloop", "secret", "10000", timeout=0.5)
+    dispatcher = Dispatcher(database, {"sms": transport}, clock, sleep=lambda _s: None)
+    try:
+        dispatcher.run_once()  # the session is open now
+        assert _get(database, first).status in SENT
+        stalled = _queue(database, clock, care, text=TEXT + "（二）")
+        smsc.unanswered = 1
+        assert dispatcher.run_once()["failed"] == 1
+    finally:
+        dispatcher.close()
+    assert _get(database, stalled).status == "failed"  # retried after the backoff, not at once
+    texts = [s.short_message.decode("utf-16-be") for s in smsc.submitted]
+    assert texts == [TEXT, TEXT + "（二）"]
