@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import multiprocessing
 import os
 import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
+from tests.care.smpp_server import SmppServer, Submitted
 
 from benchmarks.http_client import Connection, HttpError
 from benchmarks.support import CLOSELOOP, free_port
@@ -139,6 +142,33 @@ class Farm:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
         self.processes.clear()
+
+
+class SmsCentre:
+    """The SMPP peer of the tests in a process of its own, as an SMS centre is: the load
+    generator's threads never starve it into answering late. Its submits come back at stop."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork")  # no threads are running yet
+        self._pipe, child = context.Pipe()
+        self.process = context.Process(target=_centre, args=(child,), daemon=True)
+        self.process.start()
+        self.port: int = self._pipe.recv()
+
+    def stop(self) -> list[Submitted]:
+        """Stop it; every submit_sm it took."""
+        self._pipe.send("stop")
+        submitted: list[Submitted] = self._pipe.recv()
+        self.process.join(timeout=10)
+        return submitted
+
+
+def _centre(pipe: Any) -> None:
+    server = SmppServer().start()
+    pipe.send(server.port)
+    pipe.recv()
+    server.stop()
+    pipe.send(server.submitted)
 
 
 def start_ingest(env: dict[str, str], path: Path) -> subprocess.Popen[bytes]:
