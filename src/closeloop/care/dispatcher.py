@@ -10,10 +10,12 @@ Receipts that arrive later turn `sent` into `delivered` or `undelivered`.
 A claim is a lease (`lease`, one minute by default): the claimer starts no send later than
 half the lease after its claim and hands what it did not start back to `pending`, and each
 transport gives up on one message within a quarter of it. So a notice still `sending` when its
-lease has run out belongs to a process that died, and the next pass retries it. Delivery is at
-least once: the only notice a crash can send twice is the one whose submit the channel had
-taken when the process died, before its `sent` was committed (benchmarks/crash.py measures
-that window).
+lease has run out belongs to a process that died, and the next pass retries it. While the
+database cannot be reached, a send's outcome is written again every second until the lease
+runs out. Delivery is at least once: the only notice a crash can send twice is the one whose
+submit the channel had taken when the process died, before its `sent` was committed
+(benchmarks/crash.py measures that window); outside crashes, a submit the channel took but did
+not answer within the transport's timeout is retried and may arrive twice.
 """
 
 from __future__ import annotations
