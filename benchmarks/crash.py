@@ -391,7 +391,8 @@ def report(
     clean, crashed = ingest
     missing, twice = clean.notices - crashed.notices, crashed.notices - clean.notices
     same_totals = clean.records == crashed.records and clean.sums == crashed.sums
-    gap = f"max {max(outbox.kill_gap_ms):.0f} ms" if outbox.kill_gap_ms else "—"
+    gaps = outbox.kill_gap_ms
+    gap = f"{min(gaps):+.0f}…{max(gaps):+.0f} ms" if gaps else "—"
     rows: list[tuple[str, str, bool]] = [
         ("kills (SIGKILL of every CloseLoop process)", f"{len(run.kills)}", True),
         ("restart to first answer", f"max {max(run.restart_seconds, default=0):.1f} s", True),
@@ -407,7 +408,7 @@ def report(
         ("  kills during delivery (a submit < 1 s before)", f"{outbox.kills_during_delivery}",
          True),
         ("  submits / sent twice", f"{outbox.submits} / {outbox.duplicated}", True),
-        ("  sent twice within one submit's window", f"{outbox.in_window} (kill {gap} after)",
+        ("  sent twice within one submit's window", f"{outbox.in_window} (kill {gap} from it)",
          True),
         ("  sent twice beyond that window", f"{outbox.beyond_window}", outbox.beyond_window == 0),
         ("  window: centre's answer → `sent` written (ms)", outbox.window(), True),

@@ -4,7 +4,6 @@ crashed-then-resent usage ingest against a clean one."""
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -17,8 +16,9 @@ from closeloop.tickets.models import Ticket, TicketEvent
 
 USAGE_RULES = ("data_threshold", "roaming_arrival", "roaming_data")
 UDH = 0x40
-# A submit the outbox has no record of counts as cut off by a kill when the process died
-# within this many seconds after the centre took it (the measured window is milliseconds).
+# A submit the outbox has no record of counts as cut off by a kill when it was the last of its
+# SMPP session and a kill came within this many seconds of the centre's taking it (the window
+# measured on every other notice is milliseconds).
 KILL_WITHIN = 5.0
 
 
@@ -162,16 +162,17 @@ def outbox_figures(
         if at is not None:
             figures.window_ms.append((at.timestamp() - m.at) * 1000)
             continue
-        after = bisect.bisect_left(kills, m.at)
-        gap = kills[after] - m.at if after < len(kills) else float("inf")
+        # the kill nearest the centre's taking it: the centre may read a submit the process
+        # wrote just before it died a moment after the kill
+        gap = min((k - m.at for k in kills), key=abs, default=float("inf"))
         last = last_of_session[m.session] is m
-        if last and gap < KILL_WITHIN:
+        if last and abs(gap) < KILL_WITHIN:
             window_keys[(m.destination, m.text)] += 1
             figures.kill_gap_ms.append(gap * 1000)
         else:
             unrecorded.setdefault((m.destination, m.text), []).append(
                 f"submit {m.message_id} at {m.at:.3f} in session {m.session} "
-                f"(last of it: {last}; next kill {gap:.1f} s later)"
+                f"(last of it: {last}; nearest kill {gap:+.1f} s from it)"
             )
     for key, n in seen.items():
         extra = max(0, n - expected[key])

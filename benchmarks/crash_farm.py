@@ -121,10 +121,12 @@ class Farm:
         raise RuntimeError(f"the server did not come up within two minutes\n{tail}")
 
     def kill(self) -> None:
-        """kill -9 of every process (server master, its workers, the job worker)."""
+        """kill -9 of every process (server master, its workers, the job worker) at once:
+        every group is signalled before any is waited for."""
         for process in self.processes:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
+        for process in self.processes:
             process.wait()
         self.processes.clear()
 
