@@ -8,6 +8,7 @@ connection, reads the whole response (Content-Length or chunked) and decodes its
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ class Connection:
         self._host_header = f"Host: {parts.netloc}\r\n".encode()
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
+        self.headers: dict[str, str] = {}  # of the last response, names in lower case
 
     async def _open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         if self._reader is None or self._writer is None:
@@ -37,7 +39,8 @@ class Connection:
         """Close the connection (it reopens on the next request)."""
         if self._writer is not None:
             self._writer.close()
-            await self._writer.wait_closed()
+            with contextlib.suppress(OSError):  # the server went away meanwhile
+                await self._writer.wait_closed()
         self._reader = self._writer = None
 
     async def request(
@@ -53,23 +56,28 @@ class Connection:
             head.append(b"Content-Type: application/json\r\n")
         head.append(b"Content-Length: %d\r\n\r\n" % len(payload))
         writer.write(b"".join(head) + payload)
-        status, raw, keep_alive = await _read_response(reader)
+        status, raw, keep_alive, self.headers = await _read_response(reader)
         if not keep_alive:
             await self.close()
         return status, json.loads(raw) if raw else None
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
-    """Status, body and whether the connection stays open, of the next response."""
+async def _read_response(
+    reader: asyncio.StreamReader,
+) -> tuple[int, bytes, bool, dict[str, str]]:
+    """Status, body, whether the connection stays open and the headers of the next response."""
     lines = (await reader.readuntil(b"\r\n\r\n")).split(b"\r\n")
     fields = lines[0].split(b" ", 2)
     if len(fields) < 2 or not fields[0].startswith(b"HTTP/1."):
         raise HttpError(f"not an HTTP/1.x status line: {lines[0][:80]!r}")
     status = int(fields[1])
     length, chunked, keep_alive = 0, False, True
+    headers: dict[str, str] = {}
     for line in lines[1:]:
         name, _, value = line.partition(b":")
         name = name.strip().lower()
+        if name:
+            headers[name.decode("latin-1")] = value.strip().decode("latin-1")
         if name == b"content-length":
             length = int(value)
         elif name == b"transfer-encoding":
@@ -77,8 +85,9 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool
         elif name == b"connection":
             keep_alive = value.strip().lower() != b"close"
     if chunked:
-        return status, await _read_chunks(reader), keep_alive
-    return status, await reader.readexactly(length) if length else b"", keep_alive
+        return status, await _read_chunks(reader), keep_alive, headers
+    body = await reader.readexactly(length) if length else b""
+    return status, body, keep_alive, headers
 
 
 async def _read_chunks(reader: asyncio.StreamReader) -> bytes:

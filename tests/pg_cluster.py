@@ -61,21 +61,29 @@ class PgCluster:
         # Another process (a parallel test worker) may take the free port before the server
         # binds it: then try another one.
         for attempt in range(3):
-            options = (
-                f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-            )
             try:
-                self._run(
-                    "pg_ctl", "-D", str(data), "-o", options, "-l", str(self.root / "log"),
-                    "-w", "start",
-                )  # fmt: skip
+                self.start_server()
                 break
             except subprocess.CalledProcessError:
                 if attempt == 2:
                     raise
                 self.port = _free_port()
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start_server(self) -> None:
+        """Start the server of the initialised cluster (again, after stop_server)."""
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl", "-D", str(self.root / "data"), "-o", options, "-l", str(self.root / "log"),
+            "-w", "start",
+        )  # fmt: skip
+
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stop the server, keeping its files (pg_ctl stop -m `mode`)."""
+        self._run("pg_ctl", "-D", str(self.root / "data"), "-m", mode, "-w", "stop")
 
     def stop(self) -> None:
         """Stop the server and delete its files."""

@@ -15,6 +15,7 @@ from closeloop.config import Settings, get_settings
 from closeloop.db.engine import Database
 from closeloop.http import metrics as farm
 from closeloop.http.admission import AdmissionControl
+from closeloop.http.db_outage import install_outage_handler
 from closeloop.http.headers import SecurityHeaders, cover_unexpected_errors
 from closeloop.http.middleware import HttpMetrics, RequestContextMiddleware
 from closeloop.http.openapi import describe_errors
@@ -67,6 +68,7 @@ def create_app(
     app.add_middleware(RequestContextMiddleware, metrics=metrics)
     app.add_middleware(SecurityHeaders)  # outermost: also on answers the others make
     install_problem_handlers(app)
+    install_outage_handler(app)
 
     _operations(app)
     _modules(app)

@@ -80,6 +80,13 @@ def seed(
         stderr.print(f"  {username:<11} {','.join(roles)}{where} — {name}")
 
 
+# With --workers N uvicorn replaces a worker process that does not answer its health check
+# within this long. A new worker answers only once it has imported the application, which takes
+# 2 s of CPU: on a busy machine (a restart after a crash, under load) that took over 10 s, and
+# with uvicorn's 5 s default the workers were replaced over and over and never served.
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
 @app.command()
 @reports_errors
 def backup(
@@ -128,7 +135,35 @@ def serve(
             log_config=None,
             access_log=False,
             proxy_headers=True,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         )
+
+
+@app.command()
+def worker(
+    poll: Annotated[float, typer.Option(help="Seconds between looks for due jobs.")] = 5.0,
+) -> None:
+    """Run the background jobs (outbox, deadlines, summaries) in the foreground, for servers
+    started with CLOSELOOP_WORKER_ENABLED=false; any number may run at once, on any host."""
+    import signal
+
+    from closeloop.kit.clock import system_clock
+    from closeloop.kit.logs import configure_logging
+    from closeloop.worker.loop import WorkerThread
+
+    config = settings()
+    configure_logging(config.log_level, config.log_json)
+    loop = WorkerThread(database(), system_clock, config, poll_seconds=poll)
+
+    def stop(_signal: int, _frame: object) -> None:
+        loop.stopping.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    stderr.print(f"CloseLoop worker on {_safe_url()} (every {poll:g} s; stop with Ctrl-C)")
+    loop.start()
+    while loop.is_alive():
+        loop.join(0.5)
 
 
 def main() -> None:

@@ -37,8 +37,13 @@ class Settings(BaseSettings):
     # proactive care (care/): quiet hours, daily cap and delivery channels
     quiet_hours: str = "22:00-08:00"
     care_daily_cap: int = Field(default=5, ge=1)
+    # `closeloop usage ingest` reads and commits the file in blocks of this many MiB
+    usage_block_mb: int = Field(default=96, ge=1)
     delivery_max_attempts: int = Field(default=6, ge=1)
     delivery_backoff_seconds: int = Field(default=30, ge=1)
+    # a dispatcher's claim on a notice (care/dispatcher.py): a notice still `sending` after it
+    # was claimed by a process that died, and is retried
+    delivery_lease_seconds: int = Field(default=60, ge=8)
     smpp_host: str = ""
     smpp_port: int = 2775
     smpp_system_id: str = ""

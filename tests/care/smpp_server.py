@@ -12,6 +12,7 @@ import contextlib
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass, field
 
 BIND_TRANSCEIVER, SUBMIT_SM, DELIVER_SM, UNBIND, ENQUIRE_LINK = 0x09, 0x04, 0x05, 0x06, 0x15
@@ -30,13 +31,15 @@ def _pdu(command: int, status: int, sequence: int, body: bytes = b"") -> bytes:
 
 @dataclass
 class Submitted:
-    """One submit_sm the server accepted."""
+    """One submit_sm the server accepted: in which client session, answered when (epoch s)."""
 
     destination: str
     data_coding: int
     esm_class: int
     short_message: bytes
     message_id: str
+    session: int = 0
+    at: float = 0.0
 
 
 @dataclass
@@ -49,6 +52,7 @@ class SmppServer:
     binds: list[str] = field(default_factory=list)
     fail_next: list[int] = field(default_factory=list)
     undeliverable: set[str] = field(default_factory=set)
+    unanswered: int = 0  # the next submits are taken but never answered (a stalled centre)
 
     def __post_init__(self) -> None:
         self.sock = socket.create_server(("127.0.0.1", 0))
@@ -59,6 +63,7 @@ class SmppServer:
         self.counter = 0
         self.lock = threading.Lock()
         self.connections: list[socket.socket] = []
+        self.sessions = 0  # client sessions opened so far; each submit names its session
 
     def start(self) -> SmppServer:
         self.thread.start()
@@ -82,8 +87,10 @@ class SmppServer:
                 conn, _ = self.sock.accept()
             except TimeoutError:
                 continue
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as SMS centres do
             self.connections.append(conn)
-            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
+            self.sessions += 1
+            threading.Thread(target=self._session, args=(conn, self.sessions), daemon=True).start()
 
     def _read(self, conn: socket.socket, size: int) -> bytes:
         data = b""
@@ -94,7 +101,7 @@ class SmppServer:
             data += chunk
         return data
 
-    def _session(self, conn: socket.socket) -> None:
+    def _session(self, conn: socket.socket, session: int) -> None:
         conn.settimeout(0.2)
         sequence_out = 1000
         with conn:
@@ -117,7 +124,7 @@ class SmppServer:
                         conn.sendall(_pdu(BIND_TRANSCEIVER | RESP, status, sequence, b"smsc\0"))
                     elif command == SUBMIT_SM:
                         sequence_out += 1
-                        self._submit(conn, body, sequence, sequence_out)
+                        self._submit(conn, body, (sequence, sequence_out, session))
                     elif command == ENQUIRE_LINK:
                         conn.sendall(_pdu(ENQUIRE_LINK | RESP, 0, sequence))
                     elif command == UNBIND:
@@ -128,7 +135,8 @@ class SmppServer:
                 except OSError:  # the client closed the session while it was being answered
                     return
 
-    def _submit(self, conn: socket.socket, body: bytes, sequence: int, out_seq: int) -> None:
+    def _submit(self, conn: socket.socket, body: bytes, numbers: tuple[int, int, int]) -> None:
+        sequence, out_seq, session = numbers
         _service, at = _cstring(body, 0)
         at += 2  # source ton, npi
         _source, at = _cstring(body, at)
@@ -150,8 +158,14 @@ class SmppServer:
             self.counter += 1
             message_id = f"M{self.counter:06d}"
             self.submitted.append(
-                Submitted(destination, data_coding, esm_class, message, message_id)
+                Submitted(
+                    destination, data_coding, esm_class, message, message_id, session, time.time()
+                )
             )
+        with self.lock:
+            if self.unanswered:
+                self.unanswered -= 1
+                return
         conn.sendall(_pdu(SUBMIT_SM | RESP, 0, sequence, message_id.encode() + b"\0"))
         if registered:
             stat = "UNDELIV" if destination in self.undeliverable else "DELIVRD"

@@ -49,6 +49,7 @@ def ingest(
             policy,
             strict=strict,
             progress=Progress(on_bytes, on_rec),
+            chunk_bytes=config.usage_block_mb << 20,
         )
     for error in report.errors:
         stderr.print(f"{file.name}: line {error.line}: {error.reason}", highlight=False)

@@ -5,12 +5,22 @@ A pass claims a batch of due notices (`pending`, or `failed` whose retry time ha
 commits; sends each through its channel outside any transaction, within the channel's rate
 limit; then records the outcome: `sent` with the channel's message id, `failed` with the next
 attempt after an exponential backoff, or `dead` after the last attempt or a permanent refusal.
-Receipts that arrive later turn `sent` into `delivered` or `undelivered`. A notice left in
-`sending` by a crashed worker is retried after STALE_SENDING (delivery is at least once).
+Receipts that arrive later turn `sent` into `delivered` or `undelivered`.
+
+A claim is a lease (`lease`, one minute by default): the claimer starts no send later than
+half the lease after its claim and hands what it did not start back to `pending`, and each
+transport gives up on one message within a quarter of it. So a notice still `sending` when its
+lease has run out belongs to a process that died, and the next pass retries it. While the
+database cannot be reached, a send's outcome is written again every second until the lease
+runs out. Delivery is at least once: the only notice a crash can send twice is the one whose
+submit the channel had taken when the process died, before its `sent` was committed
+(benchmarks/crash.py measures that window); outside crashes, a submit the channel took but did
+not answer within the transport's timeout is retried and may arrive twice.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,15 +28,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from closeloop.care.channels import DeliveryError, Message, Transport
+from closeloop.care.channels import DeliveryError, Message, Receipt, Transport
 from closeloop.care.models import DeliveryReceipt, Notification
 from closeloop.config import Settings
 from closeloop.db.engine import Database
 from closeloop.kit.clock import Clock, system_clock
 
-STALE_SENDING = timedelta(minutes=10)
+LEASE = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
+# One pass keeps claiming while batches come back full, for at most this long (the job runs
+# every 10 s).
+PASS_SECONDS = 8.0
+RETRY_WRITE_SECONDS = 1.0
+
+log = logging.getLogger("closeloop.care.dispatcher")
 
 
 class RateLimiter:
@@ -75,6 +92,11 @@ class Dispatcher:
     webhook_url: str = ""
     sleep: Callable[[float], None] = time.sleep
     limiters: dict[str, RateLimiter] = field(default_factory=dict)
+    lease: timedelta = LEASE
+    monotonic: Callable[[], float] = time.monotonic
+    # receipts the database could not take yet, by channel
+    held_receipts: dict[str, list[Receipt]] = field(default_factory=dict)
+    _lease_ends: float = field(default=0.0, init=False, repr=False)
 
     @classmethod
     def from_settings(cls, database: Database, settings: Settings) -> Dispatcher:
@@ -84,10 +106,13 @@ class Dispatcher:
         from closeloop.care.channels.webhook import WebhookTransport
 
         transports: dict[str, Transport] = {}
+        lease = timedelta(seconds=settings.delivery_lease_seconds)
+        # a transport gives up on one message within a quarter of the lease
+        timeout = min(10.0, lease.total_seconds() / 4)
         if settings.smpp_host:
             transports["sms"] = SmppTransport(
                 settings.smpp_host, settings.smpp_port, settings.smpp_system_id,
-                settings.smpp_password, settings.smpp_source_addr,
+                settings.smpp_password, settings.smpp_source_addr, timeout,
             )  # fmt: skip
         if settings.smtp_host:
             transports["email"] = SmtpTransport(
@@ -106,6 +131,7 @@ class Dispatcher:
                 "email": settings.smtp_rate_per_sec,
                 "webhook": settings.webhook_rate_per_sec,
             },
+            lease=lease,
         )
 
     def _limiter(self, channel: str) -> RateLimiter:
@@ -120,7 +146,7 @@ class Dispatcher:
                 update(Notification)
                 .where(
                     Notification.status == "sending",
-                    Notification.claimed_at < now - STALE_SENDING,
+                    Notification.claimed_at < now - self.lease,
                 )
                 .values(status="failed", send_after=now, last_error="interrupted while sending")
             )
@@ -151,6 +177,22 @@ class Dispatcher:
         return Message(n.id, n.channel, address or "", n.text, n.rule, fields)
 
     def _record(self, n: Notification, values: dict[str, Any], receipt: str, detail: str) -> None:
+        """Write a send's outcome. The channel has the message already: while the database
+        cannot be reached (it restarts), keep trying until the claim's lease runs out, or the
+        next claimer would send the notice again."""
+        while True:
+            try:
+                self._write_outcome(n, values, receipt, detail)
+                return
+            except (OperationalError, InterfaceError) as exc:
+                if self.monotonic() >= self._lease_ends:
+                    raise
+                log.warning("outcome of notice %s not written yet (%s); retrying", n.id, exc)
+                self.sleep(RETRY_WRITE_SECONDS)
+
+    def _write_outcome(
+        self, n: Notification, values: dict[str, Any], receipt: str, detail: str
+    ) -> None:
         now = self.clock.now()
         with self.database.unit_of_work() as session:
             session.execute(update(Notification).where(Notification.id == n.id).values(**values))
@@ -188,41 +230,79 @@ class Dispatcher:
         """Record the delivery receipts the transports received; how many matched."""
         matched = 0
         for channel, transport in self.transports.items():
-            receipts = transport.receipts()
+            receipts = self.held_receipts.pop(channel, []) + transport.receipts()
             if not receipts:
                 continue
-            now = self.clock.now()
-            with self.database.unit_of_work() as session:
-                for receipt in receipts:
-                    n = session.scalar(
-                        select(Notification).where(
-                            Notification.channel == channel,
-                            Notification.external_id == receipt.external_id,
-                        )
-                    )
-                    if n is None:
-                        continue
-                    matched += 1
-                    n.status = "delivered" if receipt.delivered else "undelivered"
-                    n.delivered_at = now if receipt.delivered else None
-                    session.add(
-                        DeliveryReceipt(
-                            notification_id=n.id, channel=channel, status=n.status,
-                            external_id=receipt.external_id, detail=receipt.detail,
-                            received_at=now,
-                        )
-                    )  # fmt: skip
+            try:
+                matched += self._record_receipts(channel, receipts)
+            except (OperationalError, InterfaceError):
+                self.held_receipts[channel] = receipts  # kept for the next pass
+                raise
         return matched
 
+    def _record_receipts(self, channel: str, receipts: list[Receipt]) -> int:
+        """Mark the notices the receipts are about delivered or undelivered; how many."""
+        matched = 0
+        now = self.clock.now()
+        with self.database.unit_of_work() as session:
+            for receipt in receipts:
+                n = session.scalar(
+                    select(Notification).where(
+                        Notification.channel == channel,
+                        Notification.external_id == receipt.external_id,
+                    )
+                )
+                if n is None:
+                    continue
+                matched += 1
+                n.status = "delivered" if receipt.delivered else "undelivered"
+                n.delivered_at = now if receipt.delivered else None
+                session.add(
+                    DeliveryReceipt(
+                        notification_id=n.id, channel=channel, status=n.status,
+                        external_id=receipt.external_id, detail=receipt.detail,
+                        received_at=now,
+                    )
+                )  # fmt: skip
+        return matched
+
+    def _release(self, rows: list[Notification]) -> None:
+        """Hand claimed notices whose send was never started back to `pending`."""
+        if not rows:
+            return
+        with self.database.unit_of_work() as session:
+            for n in rows:
+                session.execute(
+                    update(Notification)
+                    .where(Notification.id == n.id, Notification.status == "sending")
+                    .values(status="pending", claimed_at=None, attempts=n.attempts - 1)
+                )
+
+    def _send_batch(self, counts: dict[str, int]) -> bool:
+        """Claim a batch and send it within half the lease; whether more may be due."""
+        claimed = self.monotonic()
+        self._lease_ends = claimed + self.lease.total_seconds()
+        budget = self.lease.total_seconds() / 2
+        rows = self._claim(self.clock.now())
+        for i, n in enumerate(rows):
+            if self.monotonic() - claimed > budget:
+                self._release(rows[i:])
+                return True  # more is due
+            counts[self._send(n)] += 1
+        return len(rows) >= self.batch
+
     def run_once(self) -> dict[str, int]:
-        """One pass: send what is due, then collect receipts; counts by outcome."""
+        """One pass: send what is due (batch after batch while they come back full, for at
+        most PASS_SECONDS), collecting receipts after each; counts by outcome."""
         counts = {"sent": 0, "failed": 0, "dead": 0, "receipts": 0}
         if not self.transports:
             return counts
-        for n in self._claim(self.clock.now()):
-            counts[self._send(n)] += 1
-        counts["receipts"] = self.collect_receipts()
-        return counts
+        started = self.monotonic()
+        while True:
+            full = self._send_batch(counts)
+            counts["receipts"] += self.collect_receipts()
+            if not full or self.monotonic() - started > PASS_SECONDS:
+                return counts
 
     def close(self) -> None:
         """Close every transport."""

@@ -42,6 +42,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
 # A pooled PostgreSQL connection idle for longer than this is checked before use.
 IDLE_BEFORE_PING = 10.0
+# Seconds a new PostgreSQL connection may take: while the server is down or unreachable a
+# request fails fast (503, http/db_outage.py) instead of holding a worker.
+CONNECT_TIMEOUT = 3
 
 
 def _note_idle(_dbapi_connection: Any, record: Any) -> None:
@@ -66,8 +69,10 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
 
 
 def pooled_postgres_engine(url: str | URL, *, echo: bool = False, **pool: Any) -> Engine:
-    """A PostgreSQL engine whose pool replaces dead connections before use."""
-    engine = create_engine(url, echo=echo, **pool)
+    """A PostgreSQL engine whose pool replaces dead connections before use and whose new
+    connections give up after CONNECT_TIMEOUT."""
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT, **pool.pop("connect_args", {})}
+    engine = create_engine(url, echo=echo, connect_args=connect_args, **pool)
     event.listen(engine, "checkin", _note_idle)
     event.listen(engine, "checkout", _ping_if_idle)
     return engine

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import select
+import socket
 from typing import Any
 
 import smpplib.client
@@ -27,7 +28,11 @@ PERMANENT_STATUSES = {
 }
 
 
-def _is_connection(exc: BaseException) -> bool:
+def _closed(exc: BaseException) -> bool:
+    """Whether the session was found closed (not merely slow: a submit that timed out may have
+    been taken by the centre, and sending it again at once would send it twice)."""
+    if isinstance(exc, TimeoutError):
+        return False
     return isinstance(exc, smpplib.exceptions.ConnectionError | OSError)
 
 
@@ -81,6 +86,9 @@ class SmppTransport:
         client.set_error_pdu_handler(self._error)
         try:
             client.connect()
+            # PDUs are small and answered one by one: without this, a submit written right
+            # after a receipt's answer waits for the centre's delayed ACK (~40 ms a message)
+            client._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             client.bind_transceiver(system_id=self.system_id, password=self.password)
         except (smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError, OSError) as exc:
             try:
@@ -99,13 +107,14 @@ class SmppTransport:
     def send(self, message: Message) -> Accepted:
         """Submit the text to the number; the centre's message id (of the last part).
 
-        A session the centre closed while idle is reopened once before the attempt fails.
+        A session the centre closed while idle is reopened once before the attempt fails; a
+        submit the centre did not answer in time fails (the dispatcher retries it later).
         """
         reused = self.client is not None
         try:
             return self._submit(message)
         except DeliveryError as exc:
-            if not (reused and exc.__cause__ is not None and _is_connection(exc.__cause__)):
+            if not (reused and exc.__cause__ is not None and _closed(exc.__cause__)):
                 raise
         return self._submit(message)
 
