@@ -20,6 +20,7 @@ from closeloop.http.headers import SecurityHeaders, cover_unexpected_errors
 from closeloop.http.middleware import HttpMetrics, RequestContextMiddleware
 from closeloop.http.openapi import describe_errors
 from closeloop.http.problems import install_problem_handlers
+from closeloop.http.reference import install_api_reference
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.logs import configure_logging
 from closeloop.organisation.calendars import schedule_check
@@ -58,6 +59,8 @@ def create_app(
         version=__version__,
         description="Customer-service operations platform for telecom operators (客户服务运营平台)",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.database = database
@@ -71,6 +74,7 @@ def create_app(
     install_outage_handler(app)
 
     _operations(app)
+    install_api_reference(app)
     _modules(app)
     cover_unexpected_errors(app)
     describe_errors(app)

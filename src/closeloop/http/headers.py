@@ -2,9 +2,9 @@
 
 The console loads only its own scripts, styles and images (no inline script or `style=""`: a
 policy without 'unsafe-inline' refuses them, so injected markup cannot run). The API's answers
-are data, never pages: they may load nothing at all. The API reference (/docs, /redoc) is
-FastAPI's Swagger UI and ReDoc, whose scripts and styles come from a CDN and which start with an
-inline script: they alone get a policy that allows those, and they hold no one's data.
+are data, never pages: they may load nothing at all. The API reference (Swagger UI at /docs,
+ReDoc at /redoc) comes from our own files (http/reference.py) and is started by FastAPI's inline
+script: it alone gets a policy that allows inline script, and it holds no one's data.
 """
 
 from __future__ import annotations
@@ -22,12 +22,10 @@ CONSOLE_POLICY = (
     "base-uri 'self'; form-action 'self'"
 )
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-SWAGGER_CDN = "https://cdn.jsdelivr.net"
-DOCS_POLICY = (  # Swagger UI (/docs) and ReDoc (/redoc) as FastAPI serves them
-    f"default-src 'self'; script-src 'self' {SWAGGER_CDN} 'unsafe-inline'; "
-    f"style-src 'self' {SWAGGER_CDN} https://fonts.googleapis.com 'unsafe-inline'; "
-    "font-src 'self' https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com "
-    "https://cdn.redoc.ly; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; "
+DOCS_POLICY = (  # Swagger UI and ReDoc from our own files, started by FastAPI's inline script
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
+    "object-src 'none'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 # answers that are data: the API, the TM Forum façade and the operations endpoints
