@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from closeloop.auth import accounts, audit, roles
 from closeloop.auth.models import AuditEntry, Role, User
 from closeloop.auth.passwords import MIN_PASSWORD_LENGTH
+from closeloop.console.admin_views import Reasons, say_reason
 from closeloop.console.labels import N_
 from closeloop.kit.errors import CloseLoopError, Conflict, InvalidInput
 from closeloop.organisation.service import list_stations
@@ -86,7 +87,7 @@ KEPT_BY_ADMIN = frozenset({accounts.MANAGE})
 
 # -- the services' reasons in the page's language ----------------------------------------------
 
-_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+_REASONS: Reasons = (
     (re.compile(r"^use 2–64 lowercase letters"),
      N_("Use 2–64 lowercase letters, digits, dot, dash or underscore, starting with a letter "
         "or digit.")),
@@ -114,13 +115,8 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 def say(gettext: Gettext, reason: str) -> str:
-    """A service's reason (English) in the page's language; unknown ones as they are."""
-    for pattern, message in _REASONS:
-        found = pattern.match(reason)
-        if found:
-            values = found.groupdict()
-            return gettext(message) % values if values else gettext(message)
-    return reason
+    """A users-or-roles reason (English) in the page's language; unknown ones as they are."""
+    return say_reason(_REASONS, gettext, reason)
 
 
 def refusal(exc: CloseLoopError) -> tuple[str, str]:

@@ -21,6 +21,7 @@ from closeloop.organisation.calendar import WEEKDAYS
 from closeloop.organisation.service import load_calendar
 
 Gettext = Callable[[str], str]
+Reasons = tuple[tuple[re.Pattern[str], str], ...]  # (pattern of a service's reason, message)
 
 WEEKDAY_NAMES = {
     "mon": N_("Monday"),
@@ -44,7 +45,7 @@ ALL_NATIONAL = ""  # the import form's choice "every calendar that follows the n
 
 # -- the services' reasons in the page's language ----------------------------------------------
 
-_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+_REASONS: Reasons = (
     (re.compile(r"^date: (?P<value>.*) is not a date \(YYYY-MM-DD\)$"),
      N_("Date: %(value)s is not a date (YYYY-MM-DD).")),
     (re.compile(r"^kind: (?P<value>.*) is not one of holiday, workday$"),
@@ -73,14 +74,25 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
 )  # fmt: skip
 
 
-def say(gettext: Gettext, reason: str) -> str:
-    """A service's reason (English) in the page's language; unknown ones as they are."""
-    for pattern, message in _REASONS:
+def say_reason(
+    reasons: Reasons,
+    gettext: Gettext,
+    reason: str,
+    value: Callable[[Gettext, str], str] = lambda _gettext, value: value,
+) -> str:
+    """A service's reason (English) in the page's language by the first pattern of `reasons`
+    that matches it (its named groups, shown by `value`, fill the message); others as they are."""
+    for pattern, message in reasons:
         found = pattern.match(reason)
         if found:
-            values = {k: _value(gettext, v) for k, v in found.groupdict().items()}
+            values = {k: value(gettext, v) for k, v in found.groupdict().items()}
             return gettext(message) % values if values else gettext(message)
     return reason
+
+
+def say(gettext: Gettext, reason: str) -> str:
+    """A calendar or settings reason in the page's language; unknown ones as they are."""
+    return say_reason(_REASONS, gettext, reason, _value)
 
 
 def _value(gettext: Gettext, value: str) -> str:
