@@ -21,6 +21,7 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Connection, create_engine, text
 
 from closeloop.app import create_app
+from closeloop.auth import passwords
 from closeloop.config import Settings
 from closeloop.db.engine import Database
 from closeloop.db.migrate import upgrade
@@ -38,6 +39,10 @@ __all__ = ["DEMO_PASSWORD", "NOW", "Cli", "Personas"]
 # two busy cores one example of a fast rule took 265 ms and failed as "flaky").
 hypothesis_settings.register_profile("closeloop", deadline=None)
 hypothesis_settings.load_profile("closeloop")
+
+# Thousands of sign-ins: hash at OWASP's lowest Argon2id cost (23 ms a check, not 121 ms). The
+# demo template's users are hashed at it too; a stored hash is always checked at its own cost.
+passwords.use_cost(passwords.OWASP_MINIMUM_COST)
 
 BACKEND = os.environ.get("CLOSELOOP_TEST_DB", "sqlite")
 # "gw0", "gw1", … under pytest-xdist; "main" in a plain run.
