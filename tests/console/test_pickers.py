@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from closeloop.console import pickers
 from closeloop.db.engine import Database
 from closeloop.organisation.models import Category, Cause, Station
+from tests.console.helpers import sign_in
 
 AT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -71,3 +73,44 @@ def test_the_breadcrumb_follows_the_parents_not_the_codes_prefix(database: Datab
         ]  # fmt: skip
         assert pickers.names_along(session, Category, "gone/code") == ["gone/code"]
         assert pickers.names_along(session, Cause, None) == []
+
+
+def test_english_pages_name_nodes_and_stations_in_english_where_they_have_a_name(
+    database: Database,
+) -> None:
+    with database.unit_of_work() as session:
+        leaf = session.get(Category, "signal/indoor/weak")
+        wireless = session.get(Station, "wireless")
+        assert leaf is not None and wireless is not None
+        leaf.name_en, wireless.name_en = "Weak indoor signal", "Wireless centre"
+        session.flush()
+        labels = {
+            c.code: c.label for g in pickers.leaf_groups(session, Category, "en") for c in g.choices
+        }
+        assert labels["signal/indoor/weak"].endswith("Weak indoor signal")
+        chinese = {
+            c.code: c.label for g in pickers.leaf_groups(session, Category) for c in g.choices
+        }
+        assert "Weak" not in chinese["signal/indoor/weak"]
+        assert (
+            pickers.names_along(session, Category, "signal/indoor/weak", "en")[-1]
+            == "Weak indoor signal"
+        )
+        assert pickers.station_names(session, "en")["wireless"] == "Wireless centre"
+        assert (
+            pickers.station_names(session, "en")["field"] == pickers.station_names(session)["field"]
+        )
+        assert pickers.station_names(session)["wireless"] != "Wireless centre"
+
+
+def test_the_english_intake_form_offers_the_english_names(
+    client: TestClient, database: Database
+) -> None:
+    with database.unit_of_work() as session:
+        leaf = session.get(Category, "signal/indoor/weak")
+        assert leaf is not None
+        leaf.name_en = "Weak indoor signal"
+    sign_in(client, "agent")
+    english = client.get("/console/tickets/new?lang=en").text
+    assert "Weak indoor signal" in english
+    assert "Weak indoor signal" not in client.get("/console/tickets/new?lang=zh-CN").text

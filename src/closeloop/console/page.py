@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from closeloop.console.session import ConsoleUser, SignedIn, check_csrf
-from closeloop.console.web import render
+from closeloop.console.web import language_of, render
 from closeloop.db.engine import Database
 from closeloop.http.deps import AppDatabase, RequestWork
 from closeloop.kit.actor import Actor
@@ -38,6 +38,11 @@ class PageContext:
     def actor(self) -> Actor:
         """The signed-in user as the services know them."""
         return self.user.actor
+
+    @property
+    def language(self) -> str:
+        """The page's language (zh-CN or en)."""
+        return language_of(self.request, self.user)
 
     def needs(self, permission: str) -> None:
         """403 unless the user holds the permission."""

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from closeloop.console.pickers import station_names
+from closeloop.console.pickers import name_in, station_names
 from closeloop.customers.models import Customer
 from closeloop.kit.masking import mask_msisdn
 from closeloop.organisation.models import Category
@@ -34,24 +34,30 @@ class QueueRow:
     reopened: bool
 
 
-def category_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
-    """Names of categories by code."""
+def category_names(
+    session: Session, codes: Iterable[str], language: str = "zh-CN"
+) -> dict[str, str]:
+    """Names of categories by code, in the page's language."""
     wanted = set(codes)
     if not wanted:
         return {}
-    rows = session.execute(select(Category.code, Category.name).where(Category.code.in_(wanted)))
+    rows = session.execute(
+        select(Category.code, name_in(Category, language)).where(Category.code.in_(wanted))
+    )
     return {code: name for code, name in rows}
 
 
-def queue_rows(session: Session, tickets: list[Ticket], now: datetime) -> list[QueueRow]:
+def queue_rows(
+    session: Session, tickets: list[Ticket], now: datetime, language: str = "zh-CN"
+) -> list[QueueRow]:
     """The rows for a page of tickets."""
     customer_ids = {t.customer_id for t in tickets}
     numbers: dict[int, str] = {}
     if customer_ids:
         found = select(Customer.id, Customer.msisdn).where(Customer.id.in_(customer_ids))
         numbers = {customer_id: msisdn for customer_id, msisdn in session.execute(found)}
-    categories = category_names(session, (t.category for t in tickets))
-    stations = station_names(session)
+    categories = category_names(session, (t.category for t in tickets), language)
+    stations = station_names(session, language)
     return [
         QueueRow(
             id=t.id,

@@ -116,11 +116,13 @@ def _event_entry(
     )
 
 
-def ticket_view(session: Session, actor: Actor, ticket_id: str, now: datetime) -> TicketView:
+def ticket_view(
+    session: Session, actor: Actor, ticket_id: str, now: datetime, language: str = "zh-CN"
+) -> TicketView:
     """The ticket as this user may see it (404 when they may not)."""
     ticket = service.load_ticket(session, actor, ticket_id)
     shown = service.show(session, ticket, actor, now)
-    stations = pickers.station_names(session)
+    stations = pickers.station_names(session, language)
     people = _display_names(session, {h.actor for h in shown.history} | {ticket.assignee or ""})
     timeline = [_event_entry(h, ticket.channel, stations, people) for h in shown.history]
     timeline += [
@@ -137,15 +139,15 @@ def ticket_view(session: Session, actor: Actor, ticket_id: str, now: datetime) -
     return TicketView(
         ticket=shown,
         customer_id=ticket.customer_id,
-        category=pickers.names_along(session, Category, ticket.category),
-        cause=pickers.names_along(session, Cause, ticket.cause_code),
+        category=pickers.names_along(session, Category, ticket.category, language),
+        cause=pickers.names_along(session, Cause, ticket.cause_code, language),
         station=stations.get(ticket.station, ticket.station) if ticket.station else None,
         assignee=people.get(ticket.assignee, ticket.assignee) if ticket.assignee else None,
         stage=STAGES.get(ticket.status) if ticket.due_at else None,
         work_left_minutes=ticket.work_remaining_minutes if ticket.status == "pending" else None,
         first_contact_resolved=ticket.first_contact_resolved,
         timeline=timeline,
-        choices=_choices(session, ticket, shown.allowed_actions),
+        choices=_choices(session, ticket, shown.allowed_actions, language),
     )
 
 
@@ -158,13 +160,13 @@ def _display_names(session: Session, usernames: set[str]) -> dict[str, str]:
     return {username: name or username for username, name in rows}
 
 
-def _choices(session: Session, ticket: Ticket, actions: list[str]) -> ActionChoices:
+def _choices(session: Session, ticket: Ticket, actions: list[str], language: str) -> ActionChoices:
     needs_cause = "resolve" in actions or "reply" in actions
     if "dispatch" not in actions and not needs_cause:
         return ActionChoices()
     return ActionChoices(
-        stations=pickers.station_choices(session, retired=False),
-        causes=pickers.leaf_groups(session, Cause) if needs_cause else [],
+        stations=pickers.station_choices(session, retired=False, language=language),
+        causes=pickers.leaf_groups(session, Cause, language) if needs_cause else [],
         usual_station=pickers.category_station(session, ticket.category),
     )
 

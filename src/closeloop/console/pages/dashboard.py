@@ -72,7 +72,7 @@ def dashboard(page: Page) -> HTMLResponse:
     top, week_total = kpis.top_categories(session, week), kpis.tickets_opened(session, week)
     regions = kpis.hotspot_regions(session)
     callbacks = kpis.callback_outcomes(session, week)
-    stations = station_names(session)
+    stations = station_names(session, page.language)
     gettext = i18n.translations(language_of(page.request, page.user)).gettext
     schedule = schedule_check(session, page.work.today())
     return page.render(

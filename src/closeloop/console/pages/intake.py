@@ -74,8 +74,10 @@ def _form_page(
         errors=errors or {},
         panel=panel,
         lookup_problem=lookup_problem,
-        categories=pickers.leaf_groups(session, Category),
-        causes=pickers.leaf_groups(session, Cause) if "resolve" in follow_ups else [],
+        categories=pickers.leaf_groups(session, Category, page.language),
+        causes=pickers.leaf_groups(session, Cause, page.language)
+        if "resolve" in follow_ups
+        else [],
         follow_ups=follow_ups,
         suggestions=suggestions or [],
         intake_key=secrets.token_urlsafe(16),

@@ -33,7 +33,7 @@ def work_queue(page: Page) -> HTMLResponse:
         tickets, next_cursor = list_tickets(
             session, actor, wanted, now, cursor=query.get("cursor") or None, limit=PAGE_SIZE
         )
-        rows = queue_rows(session, tickets, now)
+        rows = queue_rows(session, tickets, now, page.language)
     return page.render(
         "queue.html",
         queue=queue,
@@ -41,6 +41,6 @@ def work_queue(page: Page) -> HTMLResponse:
         rows=rows,
         next_cursor=next_cursor,
         statuses=STATUSES,
-        stations=station_names(session) if queue and queue.filterable else {},
+        stations=station_names(session, page.language) if queue and queue.filterable else {},
         filters={name: query.get(name, "") for name in FILTERS},
     )

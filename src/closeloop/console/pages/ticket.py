@@ -42,7 +42,7 @@ class Outcome:
 
 def _page(page: PageContext, ticket_id: int, outcome: Outcome, status: int = 200) -> HTMLResponse:
     session, actor, work = page.session, page.actor, page.work
-    view = ticket_view(session, actor, str(ticket_id), work.now())
+    view = ticket_view(session, actor, str(ticket_id), work.now(), page.language)
     customer = get_customer(session, actor, str(view.customer_id))
     panel = customer_panel(work, customer, except_ticket=ticket_id)
     suggestions: list[SuggestItem] = []
