@@ -3,6 +3,7 @@ their unit of work, instead of the session, database, clock and settings one by 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -10,6 +11,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
+from closeloop.console import i18n
 from closeloop.console.session import ConsoleUser, SignedIn, check_csrf
 from closeloop.console.web import language_of, render
 from closeloop.db.engine import Database
@@ -43,6 +45,11 @@ class PageContext:
     def language(self) -> str:
         """The page's language (zh-CN or en)."""
         return language_of(self.request, self.user)
+
+    @property
+    def gettext(self) -> Callable[[str], str]:
+        """Translate a message id into the page's language."""
+        return i18n.translations(self.language).gettext
 
     def needs(self, permission: str) -> None:
         """403 unless the user holds the permission."""

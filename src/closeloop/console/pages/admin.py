@@ -7,17 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from closeloop.auth import audit
-from closeloop.console import admin_views, i18n
-from closeloop.console.admin_views import Gettext, WeekForm
+from closeloop.console import admin_views
+from closeloop.console.admin_views import WeekForm
 from closeloop.console.labels import N_
 from closeloop.console.page import Page, PageContext
 from closeloop.console.pickers import station_names
+from closeloop.console.posted import Csrf, Posted, Text
 from closeloop.console.session import CSRF_FIELD
-from closeloop.console.web import language_of, redirect
+from closeloop.console.web import redirect
 from closeloop.kit.errors import InvalidInput, NotFound
 from closeloop.organisation import business_settings, calendars, day_file, stewards
 from closeloop.organisation.calendar import WEEKDAYS
@@ -33,22 +34,6 @@ CALENDARS = "/console/admin/calendars"
 SETTINGS = "/console/admin/settings"
 MAX_UPLOAD = 1 << 20  # a year's schedule is a few hundred bytes
 MOVED_SHOWN = 50
-
-Text = Annotated[str, Form()]
-Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
-
-
-async def _posted(request: Request) -> dict[str, str]:
-    """The posted form's text fields (for forms whose field names are data)."""
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
-
-
-Posted = Annotated[dict[str, str], Depends(_posted)]
-
-
-def _gettext(page: PageContext) -> Gettext:
-    return i18n.translations(language_of(page.request, page.user)).gettext
 
 
 @router.get("/console/admin")
@@ -160,7 +145,7 @@ def import_days(
     a row is bad); show what changed and whose deadlines moved."""
     page.check_csrf(csrf_token_)
     page.needs(PERMISSION)
-    _ = _gettext(page)
+    _ = page.gettext
     form = {"calendar": calendar, "lines": lines, "strict": bool(strict)}
     data, filename = _uploaded(file)
     result = ImportResult(source=filename or _(N_("pasted lines")), from_file=bool(data))
@@ -230,7 +215,7 @@ def save_hours(code: str, page: Page, posted: Posted) -> Response:
     its stations move. Bad input shows the form again with what was typed."""
     page.check_csrf(posted.get(CSRF_FIELD))
     stewards.require_calendar(page.session, page.actor, code)
-    _ = _gettext(page)
+    _ = page.gettext
     calendars.calendar_detail(page.session, code)  # 404 for an unknown calendar
     week = WeekForm({d: posted.get(d, "")[:200] for d in WEEKDAYS})
     hours = week.hours(_)
@@ -295,7 +280,7 @@ def change_setting(key: str, page: Page, posted: Posted) -> Response:
     """Change a setting (a grid's cells, or one value: text, number or JSON)."""
     page.check_csrf(posted.get(CSRF_FIELD))
     page.needs(PERMISSION)
-    _ = _gettext(page)
+    _ = page.gettext
     default = _known(key).default(page.work.settings)
     typed: Any
     bad_cell = ""

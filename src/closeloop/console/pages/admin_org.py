@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from closeloop.console import admin_org_views as views
-from closeloop.console import i18n
 from closeloop.console.admin_views import Gettext
 from closeloop.console.labels import N_
 from closeloop.console.page import Page, PageContext
+from closeloop.console.posted import Csrf, Posted, PostedLists, Text
 from closeloop.console.session import CSRF_FIELD
-from closeloop.console.web import language_of, redirect
+from closeloop.console.web import redirect
 from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from closeloop.organisation import service, stations, stewards, taxonomy
 from closeloop.organisation.models import Category, Cause
@@ -32,31 +32,6 @@ STATIONS = "/console/admin/stations"
 TAXONOMY = "/console/admin/taxonomy"
 MANAGE = stewards.MANAGE
 CONFIRM = N_("Tick the box to confirm.")
-
-Text = Annotated[str, Form()]
-Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
-
-
-async def _posted(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {key: value[:400] for key, value in form.items() if isinstance(value, str)}
-
-
-async def _posted_lists(request: Request) -> dict[str, list[str]]:
-    form = await request.form()
-    found: dict[str, list[str]] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, str):
-            found.setdefault(key, []).append(value[:200])
-    return found
-
-
-Posted = Annotated[dict[str, str], Depends(_posted)]
-PostedLists = Annotated[dict[str, list[str]], Depends(_posted_lists)]
-
-
-def _gettext(page: PageContext) -> Gettext:
-    return i18n.translations(language_of(page.request, page.user)).gettext
 
 
 # -- stations ----------------------------------------------------------------------------------
@@ -74,7 +49,7 @@ def _stations_page(
         departments=views.department_choices(session),
         calendars=views.calendar_choices(session),
         limit_fields=views.LIMIT_FIELDS,
-        duration=lambda minutes: views.duration_text(_gettext(page), minutes),
+        duration=lambda minutes: views.duration_text(page.gettext, minutes),
         created=page.request.query_params.get("created", ""),
     )
 
@@ -92,7 +67,7 @@ def create_station(page: Page, posted: Posted) -> Response:
     """A new station; refused fields are named on the form, kept as typed."""
     page.check_csrf(posted.get(CSRF_FIELD))
     page.needs(MANAGE)
-    _ = _gettext(page)
+    _ = page.gettext
     form = views.StationForm({k: v for k, v in posted.items() if k != CSRF_FIELD})
     code = form.values.get("code", "").strip()
     terms = form.terms(_, creating=True)
@@ -136,7 +111,7 @@ def _station_page(
         calendars=views.calendar_choices(session),
         categories=views.category_choices(session, code),
         limit_fields=views.LIMIT_FIELDS,
-        duration=lambda minutes: views.duration_text(_gettext(page), minutes),
+        duration=lambda minutes: views.duration_text(page.gettext, minutes),
         saved=page.request.query_params.get("saved", ""),
     )
 
@@ -153,7 +128,7 @@ def save_station(code: str, page: Page, posted: Posted) -> Response:
     """Rename the station (Chinese and English) and set its accept time and time limits."""
     page.check_csrf(posted.get(CSRF_FIELD))
     page.needs(MANAGE)
-    _ = _gettext(page)
+    _ = page.gettext
     service.get_station(page.session, code)
     form = views.StationForm({k: v for k, v in posted.items() if k != CSRF_FIELD})
     terms = form.terms(_, creating=False)
@@ -173,7 +148,7 @@ def choose_calendar(code: str, page: Page, csrf_token_: Csrf = "", calendar: Tex
     administrator or the station's head."""
     page.check_csrf(csrf_token_)
     stewards.require_changes(page.actor, code, {"calendar"})
-    _ = _gettext(page)
+    _ = page.gettext
     try:
         terms = stations.parse_terms(calendar=calendar.strip() or None)
         if terms.calendar is None:
@@ -199,7 +174,7 @@ def save_members(code: str, page: Page, posted: PostedLists) -> Response:
     head (who may not take another station's staff)."""
     page.check_csrf(next(iter(posted.get(CSRF_FIELD, [])), None))
     stewards.require_station(page.actor, code)
-    _ = _gettext(page)
+    _ = page.gettext
     wanted = _member_list(posted)
     status, problem = 422, ""
     try:
@@ -255,7 +230,7 @@ def suggest_for(code: str, page: Page, posted: Posted) -> Response:
         else:
             raise InvalidInput.field("category", "required")
     except (InvalidInput, NotFound):
-        problem = _gettext(page)(N_("Choose a category from the list."))
+        problem = page.gettext(N_("Choose a category from the list."))
         return _station_page(page, code, problems={"category": problem}, status_code=422)
     return redirect(f"{STATIONS}/{code}?saved=categories#categories")
 
@@ -268,7 +243,7 @@ def retire_station(code: str, page: Page, csrf_token_: Csrf = "", confirm: Text 
     page.needs(MANAGE)
     service.get_station(page.session, code)
     if confirm != "yes":
-        problems = {"confirm": _gettext(page)(CONFIRM)}
+        problems = {"confirm": page.gettext(CONFIRM)}
         return _station_page(page, code, problems=problems, status_code=422)
     with contextlib.suppress(Conflict):  # already retired: the page says so
         stations.retire_station(page.work, code)
@@ -379,7 +354,7 @@ def add_node(tree: str, page: Page, posted: Posted) -> Response:
     page.check_csrf(posted.get(CSRF_FIELD))
     page.needs(MANAGE)
     model = _model(tree)
-    _ = _gettext(page)
+    _ = page.gettext
     form = {k: posted.get(k, "").strip() for k in ("code", "name", "name_en", "parent", "station")}
     try:
         added = _add(page, model, form)
@@ -439,7 +414,7 @@ def change_node(tree: str, code: str, page: Page, posted: Posted) -> Response:
     page.needs(MANAGE)
     model = _model(tree)
     _node(page, model, code)  # 404 for an unknown code
-    _ = _gettext(page)
+    _ = page.gettext
     if posted.get("do") == "retire":
         if posted.get("confirm") != "yes":
             return _node_page(page, tree, code, problems={"confirm": _(CONFIRM)}, status_code=422)

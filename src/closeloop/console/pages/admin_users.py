@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
 
 from closeloop.auth import accounts, roles, users
 from closeloop.auth.accounts import UserChange
 from closeloop.auth.passwords import MIN_PASSWORD_LENGTH, generate_password
 from closeloop.console import admin_user_views as views
-from closeloop.console import i18n
-from closeloop.console.admin_user_views import Gettext, UserFilter, UserForm
+from closeloop.console.admin_user_views import UserFilter, UserForm
 from closeloop.console.page import Page, PageContext
+from closeloop.console.posted import Csrf, PostedLists, Text
 from closeloop.console.session import CSRF_FIELD
-from closeloop.console.web import language_of, redirect
+from closeloop.console.web import redirect
 from closeloop.kit.errors import Conflict, InvalidInput
 
 router = APIRouter(include_in_schema=False)
@@ -26,26 +26,7 @@ PERMISSION = accounts.MANAGE
 USERS = "/console/admin/users"
 ROLES = "/console/admin/roles"
 
-Text = Annotated[str, Form()]
-Csrf = Annotated[str, Form(alias=CSRF_FIELD)]
 RoleCodes = Annotated[list[str] | None, Form(alias="roles")]
-
-
-async def _posted(request: Request) -> dict[str, list[str]]:
-    """The posted form's text fields, each with all its values (for checkboxes named as data)."""
-    form = await request.form()
-    posted: dict[str, list[str]] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, str):
-            posted.setdefault(key, []).append(value)
-    return posted
-
-
-Posted = Annotated[dict[str, list[str]], Depends(_posted)]
-
-
-def _gettext(page: PageContext) -> Gettext:
-    return i18n.translations(language_of(page.request, page.user)).gettext
 
 
 def _common(page: PageContext) -> dict[str, Any]:
@@ -96,7 +77,7 @@ def create_user(
     """Create a user with a typed password or a generated one, shown once on the next page."""
     page.check_csrf(csrf_token_)
     page.needs(PERMISSION)
-    _ = _gettext(page)
+    _ = page.gettext
     form = UserForm(
         username=username.strip()[:64],
         display_name=display_name[:200],
@@ -193,7 +174,7 @@ def save_user(
     try:
         accounts.update_user(page.work, username, change)
     except (InvalidInput, Conflict) as exc:
-        form.refused(_gettext(page), exc)
+        form.refused(page.gettext, exc)
         return _user_page(page, username, form=form, status_code=exc.status)
     return redirect(f"{USERS}/{username}?done=saved")
 
@@ -203,7 +184,7 @@ def _switch(page: PageContext, username: str, disabled: bool) -> Response:
         accounts.update_user(page.work, username, UserChange(disabled=disabled))
     except Conflict as exc:
         form = UserForm.of_user(users.get_by_username(page.session, username))
-        form.refused(_gettext(page), exc)
+        form.refused(page.gettext, exc)
         return _user_page(page, username, form=form, status_code=409)
     return redirect(f"{USERS}/{username}?done={'disabled' if disabled else 'enabled'}")
 
@@ -236,7 +217,7 @@ def reset_password(
     console sessions end."""
     page.check_csrf(csrf_token_)
     page.needs(PERMISSION)
-    _ = _gettext(page)
+    _ = page.gettext
     users.get_by_username(page.session, username)  # 404 before anything else
     shown = generate_password() if generate else ""
     if not shown and not password:
@@ -290,7 +271,7 @@ def roles_page(page: Page) -> HTMLResponse:
 
 
 @router.post(ROLES, response_class=HTMLResponse)
-def save_roles(page: Page, posted: Posted) -> Response:
+def save_roles(page: Page, posted: PostedLists) -> Response:
     """Save what the roles may do: one role (the button of its column) or all of them shown. A
     refusal changes no role and shows the matrix as ticked; an unknown role is 404."""
     page.check_csrf((posted.get(CSRF_FIELD) or [""])[0])
@@ -303,7 +284,7 @@ def save_roles(page: Page, posted: Posted) -> Response:
     except (InvalidInput, Conflict) as exc:
         shown = {code: list(r.permissions) for code, r in _stored(page).items()}
         shown.update(grants)
-        problem = views.say(_gettext(page), exc.detail)
+        problem = views.say(page.gettext, exc.detail)
         return _roles_page(page, posted=shown, problem=problem, status_code=exc.status)
     return redirect(f"{ROLES}?saved={only or 'all'}")
 
