@@ -10,7 +10,8 @@ from fastapi.staticfiles import StaticFiles
 from closeloop.console.errors import error_page
 from closeloop.console.pages import (
     admin,
-    admin_org,
+    admin_stations,
+    admin_taxonomy,
     admin_users,
     auth,
     dashboard,
@@ -36,7 +37,8 @@ def install(app: FastAPI) -> None:
         ticket,
         admin,
         admin_users,
-        admin_org,
+        admin_stations,
+        admin_taxonomy,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page

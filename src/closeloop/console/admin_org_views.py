@@ -45,6 +45,8 @@ _CLOCK = re.compile(r"^(?P<h>\d+):(?P<m>[0-5]\d)$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９：．", "0123456789:.")
 
+CONFIRM = N_("Tick the box to confirm.")  # a retire form sent without its box ticked
+
 
 def parse_duration(text: str) -> int | None:
     """Minutes in a duration as typed (`4h30m`, `90m`, `4:30`, `4.5`, `4 小时`, or ISO `PT4H`);
