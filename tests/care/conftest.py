@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from closeloop.care.ingest import IngestReport, Policy, ingest_usage
 from closeloop.care.models import Notification
@@ -19,6 +19,7 @@ from closeloop.customers.models import Customer, Plan
 from closeloop.db.engine import Database
 from closeloop.kit.actor import SYSTEM
 from closeloop.kit.clock import FixedClock
+from tests.care.smpp_server import SmppServer
 
 HEADER = "record_id,msisdn,event_time,usage_type,amount,roaming_country\n"
 TZ = ZoneInfo("Asia/Shanghai")
@@ -107,3 +108,50 @@ def reset_usage(database: Database) -> None:
 def at(text_: str) -> datetime:
     """An aware instant from ISO 8601."""
     return datetime.fromisoformat(text_)
+
+
+# -- the outbox and an SMS centre, for the delivery tests --------------------------------------
+
+
+@pytest.fixture
+def empty_outbox(database: Database) -> None:
+    """The demo data's own notices are out of the way: only the test's are due."""
+    with database.unit_of_work() as session:
+        session.execute(
+            update(Notification)
+            .where(Notification.status.in_(("pending", "failed")))
+            .values(status="sent")
+        )
+
+
+@pytest.fixture
+def smsc() -> Iterator[SmppServer]:
+    """A real SMPP 3.4 server on a free port that records what it is sent."""
+    server = SmppServer().start()
+    yield server
+    server.stop()
+
+
+def queue_sms(
+    database: Database, clock: FixedClock, care: CareSetup, *, rule: str, text: str, **values: Any
+) -> int:
+    """A pending SMS notice to the first test customer, due now; `values` override its fields."""
+    fields: dict[str, Any] = {
+        "customer_id": care.ids[NUMBERS[0]], "msisdn": NUMBERS[0], "recipient": "customer",
+        "channel": "sms", "rule": rule, "text": text, "status": "pending",
+        "created_at": clock.now(), "send_after": clock.now(), "attempts": 0,
+    }  # fmt: skip
+    fields.update(values)
+    with database.unit_of_work() as session:
+        row = Notification(**fields)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def get_notice(database: Database, notification_id: int) -> Notification:
+    """The notice as stored now."""
+    with database.unit_of_work(write=False) as session:
+        found = session.get(Notification, notification_id)
+        assert found is not None
+        return found

@@ -10,66 +10,31 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from datetime import timedelta
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from closeloop.care.channels.smpp import SmppTransport
 from closeloop.care.channels.smtp import SmtpTransport
 from closeloop.care.channels.webhook import WebhookTransport
 from closeloop.care.dispatcher import Dispatcher, RateLimiter, backoff
-from closeloop.care.models import DeliveryReceipt, Notification
+from closeloop.care.models import DeliveryReceipt
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
-from tests.care.conftest import CareSetup
+from tests.care.conftest import CareSetup, get_notice, queue_sms
 from tests.care.smpp_server import ESME_RINVDSTADR, ESME_RSYSERR, SmppServer
 
 A = "19900000001"
 TEXT = "【CloseLoop】尊敬的客户，您11月国内流量已用8.2GB/共10GB，已达套餐的80%。"
 
-
-@pytest.fixture(autouse=True)
-def empty_outbox(database: Database) -> None:
-    """The demo data's own notices are out of the way: only this test's are due."""
-    with database.unit_of_work() as session:
-        session.execute(
-            update(Notification)
-            .where(Notification.status.in_(("pending", "failed")))
-            .values(status="sent")
-        )
-
-
-@pytest.fixture
-def smsc() -> Iterator[SmppServer]:
-    server = SmppServer().start()
-    yield server
-    server.stop()
-
-
-def _queue(database: Database, clock: FixedClock, care: CareSetup, **values: Any) -> int:
-    fields: dict[str, Any] = {
-        "customer_id": care.ids[A], "msisdn": A, "recipient": "customer", "channel": "sms",
-        "rule": "data_threshold", "text": TEXT, "status": "pending", "created_at": clock.now(),
-        "send_after": clock.now(), "attempts": 0,
-    }  # fmt: skip
-    fields.update(values)
-    with database.unit_of_work() as session:
-        row = Notification(**fields)
-        session.add(row)
-        session.flush()
-        return row.id
-
-
-def _get(database: Database, notification_id: int) -> Notification:
-    with database.unit_of_work(write=False) as session:
-        found = session.get(Notification, notification_id)
-        assert found is not None
-        return found
+pytestmark = pytest.mark.usefixtures("empty_outbox")
+_queue = partial(queue_sms, rule="data_threshold", text=TEXT)
+_get = get_notice
 
 
 def _sms(database: Database, clock: FixedClock, server: SmppServer, **kw: Any) -> Dispatcher:

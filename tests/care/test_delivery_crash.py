@@ -3,64 +3,28 @@ a send's outcome waits for a database that is restarting instead of being lost."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
-from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 
 from closeloop.care.channels.smpp import SmppTransport
 from closeloop.care.dispatcher import LEASE, Dispatcher
-from closeloop.care.models import Notification
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
-from tests.care.conftest import CareSetup
+from tests.care.conftest import CareSetup, get_notice, queue_sms
 from tests.care.smpp_server import SmppServer
 
 A = "19900000001"
 TEXT = "【CloseLoop】尊敬的客户，您的工单已受理。"
 SENT = ("sent", "delivered")  # the receipt may already have come back
 
-
-@pytest.fixture(autouse=True)
-def empty_outbox(database: Database) -> None:
-    """The demo data's own notices are out of the way: only this test's are due."""
-    with database.unit_of_work() as session:
-        session.execute(
-            update(Notification)
-            .where(Notification.status.in_(("pending", "failed")))
-            .values(status="sent")
-        )
-
-
-@pytest.fixture
-def smsc() -> Iterator[SmppServer]:
-    server = SmppServer().start()
-    yield server
-    server.stop()
-
-
-def _queue(database: Database, clock: FixedClock, care: CareSetup, **values: Any) -> int:
-    fields: dict[str, Any] = {
-        "customer_id": care.ids[A], "msisdn": A, "recipient": "customer", "channel": "sms",
-        "rule": "ticket_progress", "text": TEXT, "status": "pending",
-        "created_at": clock.now(), "send_after": clock.now(), "attempts": 0,
-    }  # fmt: skip
-    fields.update(values)
-    with database.unit_of_work() as session:
-        row = Notification(**fields)
-        session.add(row)
-        session.flush()
-        return row.id
-
-
-def _get(database: Database, notification_id: int) -> Notification:
-    with database.unit_of_work(write=False) as session:
-        found = session.get(Notification, notification_id)
-        assert found is not None
-        return found
+pytestmark = pytest.mark.usefixtures("empty_outbox")
+_queue = partial(queue_sms, rule="ticket_progress", text=TEXT)
+_get = get_notice
 
 
 def _ticks(*values: float) -> Callable[[], float]:
