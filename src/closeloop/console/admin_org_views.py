@@ -222,8 +222,7 @@ def _category_paths(session: Session) -> dict[str, str]:
 def station_rows(session: Session) -> list[StationRow]:
     """Every station (retired ones last) with its terms, calendar, members and the categories
     that suggest it (five queries however many stations)."""
-    calendar_names = {c: calendars.calendar_detail(session, c)["name"]
-                      for c in calendars.calendar_codes(session)}  # fmt: skip
+    calendar_names = calendars.calendar_names(session)
     departments = {d.code: d.name for d in service.list_departments(session)}
     counted: Counter[str] = Counter()
     for station, count in session.execute(
@@ -312,8 +311,7 @@ def department_choices(session: Session) -> list[tuple[str, str]]:
 
 def calendar_choices(session: Session) -> list[tuple[str, str]]:
     """(code, name) of every calendar."""
-    return [(c, calendars.calendar_detail(session, c)["name"])
-            for c in calendars.calendar_codes(session)]  # fmt: skip
+    return list(calendars.calendar_names(session).items())
 
 
 def category_choices(session: Session, station: str) -> list[tuple[str, str]]:

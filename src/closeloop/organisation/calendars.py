@@ -85,6 +85,14 @@ def calendar_codes(session: Session) -> list[str]:
     return list(session.scalars(select(BusinessCalendar.code).order_by(BusinessCalendar.code)))
 
 
+def calendar_names(session: Session) -> dict[str, str]:
+    """The name of every business calendar by code, in code order (one query)."""
+    rows = session.execute(
+        select(BusinessCalendar.code, BusinessCalendar.name).order_by(BusinessCalendar.code)
+    )
+    return {code: name for code, name in rows}
+
+
 def national_calendars(session: Session) -> list[str]:
     """Codes of the calendars that follow the national holiday schedule."""
     return list(
