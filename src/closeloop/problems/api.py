@@ -1,0 +1,126 @@
+"""Problem management endpoints (CONTRACT §9): alarms, problems, linking, workflow, resolve.
+
+Thin handlers: parse, authorise (permission dependencies), call a service, answer with a
+shape of closeloop.problems.schemas.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from closeloop.auth.deps import work_requiring
+from closeloop.http.params import Cursor, Limit
+from closeloop.kit.pagination import DEFAULT_LIMIT, decode_id_cursor, id_page
+from closeloop.problems import alarms, announce, reads, service
+from closeloop.problems.choices import ProblemStatus
+from closeloop.problems.schemas import (
+    AlarmIn,
+    AlarmOut,
+    AlarmPage,
+    AnnounceIn,
+    LinkIn,
+    NoteIn,
+    ProblemDetail,
+    ProblemIn,
+    ProblemOut,
+    ProblemPage,
+    ResolveIn,
+)
+from closeloop.runtime.work import Work
+
+router = APIRouter(prefix="/api/v1", tags=["problems"])
+
+Reader = Annotated[Work, Depends(work_requiring(service.READ))]
+Manager = Annotated[Work, Depends(work_requiring(service.MANAGE))]
+AlarmSource = Annotated[Work, Depends(work_requiring(alarms.RAISE))]
+
+
+@router.post("/alarms", status_code=201)
+def raise_alarm(body: AlarmIn, work: AlarmSource, response: Response) -> AlarmOut:
+    """Raise, update or clear a network alarm (201 when new, 200 when it updated one)."""
+    report = alarms.AlarmReport(**body.model_dump())
+    alarm, created = alarms.receive(work, report)
+    if not created:
+        response.status_code = 200
+    return AlarmOut.of(alarm)
+
+
+@router.get("/alarms")
+def list_alarms(
+    work: Reader,
+    open: Annotated[bool, Query(description="only alarms not cleared")] = False,
+    limit: Limit = DEFAULT_LIMIT,
+) -> AlarmPage:
+    """Alarms, newest first."""
+    found = alarms.list_alarms(work.session, open_only=open, limit=limit)
+    return AlarmPage(items=[AlarmOut.of(a) for a in found])
+
+
+@router.get("/problems")
+def list_problems(
+    work: Reader, status: ProblemStatus | None = None, limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> ProblemPage:  # fmt: skip
+    """Problems, newest first."""
+    rows = service.list_problems(
+        work.session, status=status, limit=limit + 1, after=decode_id_cursor(cursor)
+    )
+    page, next_cursor = id_page(rows, limit)
+    return ProblemPage(items=reads.shown(work.session, page), next_cursor=next_cursor)
+
+
+@router.post("/problems", status_code=201)
+def open_problem(body: ProblemIn, work: Manager) -> ProblemOut:
+    """Open a problem by hand, with the tickets already known to belong to it."""
+    spec = service.ProblemSpec(
+        title=body.title, category=body.category, region=body.region, cell_ids=body.cell_ids,
+        station=body.station, expected_restore_at=body.expected_restore_at,
+        ticket_ids=reads.ticket_ids(body.ticket_ids),
+    )  # fmt: skip
+    problem = service.open_problem(work, spec)
+    return reads.shown(work.session, [problem])[0]
+
+
+@router.get("/problems/{problem_id}")
+def get_problem(problem_id: str, work: Reader) -> ProblemDetail:
+    """One problem with its alarms and timeline."""
+    return reads.detail(work.session, service.get_problem(work.session, problem_id))
+
+
+@router.post("/problems/{problem_id}/link")
+def link_tickets(problem_id: str, body: LinkIn, work: Manager) -> ProblemOut:
+    """Link tickets to the problem (held and told while it is live)."""
+    problem = service.get_problem(work.session, problem_id)
+    service.link_tickets(work, problem, reads.ticket_ids(body.ticket_ids))
+    return reads.shown(work.session, [problem])[0]
+
+
+@router.post("/problems/{problem_id}/resolve")
+def resolve_problem(problem_id: str, body: ResolveIn, work: Manager) -> ProblemOut:
+    """Resolve: every linked open ticket is replied with the cause, its customer told."""
+    problem = service.get_problem(work.session, problem_id)
+    service.resolve(work, problem, body.cause_code, body.resolution)
+    return reads.shown(work.session, [problem])[0]
+
+
+@router.post("/problems/{problem_id}/announce")
+def announce_problem(problem_id: str, body: AnnounceIn, work: Manager) -> ProblemOut:
+    """Tell every customer of the problem's area through care's outage notice."""
+    problem = service.get_problem(work.session, problem_id)
+    announce.announce(work, problem, body.description)
+    return reads.shown(work.session, [problem])[0]
+
+
+@router.post("/problems/{problem_id}/{action}")
+def move_problem(
+    problem_id: str,
+    action: Literal["investigate", "known_error", "close"],
+    work: Manager,
+    body: NoteIn | None = None,
+) -> ProblemOut:
+    """Take a workflow step: investigate, known_error (known error), close."""
+    problem = service.get_problem(work.session, problem_id)
+    service.move(work, problem, action, body.note if body else "")
+    return reads.shown(work.session, [problem])[0]

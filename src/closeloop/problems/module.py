@@ -1,0 +1,35 @@
+"""Problem management's manifest entry (问题管理): problems, alarms, burst detection."""
+
+from __future__ import annotations
+
+from closeloop.problems import api, linking, models, settings
+from closeloop.problems.alarms import RAISE
+from closeloop.problems.service import MANAGE, READ
+from closeloop.runtime.module import Module
+from closeloop.tickets.events import TicketChanged
+
+_READ = frozenset({READ})
+_WORK = frozenset({READ, MANAGE})
+
+MODULE = Module(
+    name="problems",
+    models=(models,),
+    routers=(api.router,),
+    roles={"netops": "网管/问题经理 (network operations, problem manager)"},
+    settings=settings.SETTINGS,
+    permissions={
+        READ: "read problems, their linked tickets and alarms",
+        MANAGE: "open, link, move and resolve problems (resolving replies their tickets)",
+        RAISE: "send network alarms (monitoring systems: raise, update, clear)",
+    },
+    grants={
+        "netops": _WORK | {RAISE},
+        "supervisor": _WORK,
+        "expert": _WORK,
+        "agent": _READ,
+        "callback": _READ,
+        "station": _READ,
+        "client": frozenset({RAISE}),
+    },
+    listeners=((TicketChanged, linking.join_live_problem),),
+)
