@@ -38,7 +38,7 @@ class Desk:
                 "description": "小区里手机完全没有信号", "location": location}  # fmt: skip
         response = self.client.post("/api/v1/tickets", json=body, headers=self.headers("agent"))
         assert response.status_code == 201, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
 
     def problem(self, **fields: Any) -> dict[str, Any]:
         """A problem opened by hand by the supervisor (signal, at REGION/CELL by default)."""
@@ -48,7 +48,7 @@ class Desk:
             "/api/v1/problems", json=body, headers=self.headers("supervisor")
         )
         assert response.status_code == 201, response.text
-        return response.json()  # type: ignore[no-any-return]
+        return response.json()
 
     def headers(self, username: str) -> dict[str, str]:
         """A demo user's auth header."""

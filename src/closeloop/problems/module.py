@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from closeloop.problems import api, linking, models, settings
+from datetime import timedelta
+
+from closeloop.problems import api, cli, linking, models, settings, tasks
 from closeloop.problems.alarms import RAISE
 from closeloop.problems.service import MANAGE, READ
+from closeloop.runtime.jobs import every
 from closeloop.runtime.module import Module
 from closeloop.tickets.events import TicketChanged
 
@@ -15,6 +18,8 @@ MODULE = Module(
     name="problems",
     models=(models,),
     routers=(api.router,),
+    commands={"problems": cli.app},
+    jobs=(every(timedelta(minutes=5), "problems.detect", tasks.detect),),
     roles={"netops": "网管/问题经理 (network operations, problem manager)"},
     settings=settings.SETTINGS,
     permissions={
