@@ -6,20 +6,26 @@ shape of closeloop.problems.schemas.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import PlainTextResponse
 
 from closeloop.auth.deps import work_requiring
 from closeloop.http.params import Cursor, Limit
+from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, decode_id_cursor, id_page
-from closeloop.problems import alarms, announce, reads, service
+from closeloop.kit.timefmt import IsoDate
+from closeloop.problems import alarms, announce, feedback, known_errors, reads, service
 from closeloop.problems.choices import ProblemStatus
 from closeloop.problems.schemas import (
     AlarmIn,
     AlarmOut,
     AlarmPage,
     AnnounceIn,
+    FeedbackOut,
     LinkIn,
     NoteIn,
     ProblemDetail,
@@ -83,6 +89,46 @@ def open_problem(body: ProblemIn, work: Manager) -> ProblemOut:
     return reads.shown(work.session, [problem])[0]
 
 
+def _period(work: Work, since: date | None, until: date | None) -> tuple[datetime, datetime]:
+    """[from, to) as instants: midnights in the operator's time zone; the last 90 days."""
+    end = until or work.today() + timedelta(days=1)
+    start = since or end - timedelta(days=90)
+    if start >= end:
+        raise InvalidInput.field(["query", "from"], "must be before to")
+    return (datetime.combine(start, time(), work.tz), datetime.combine(end, time(), work.tz))
+
+
+@router.get("/problems/feedback")
+def network_feedback(
+    work: Reader,
+    since: Annotated[IsoDate | None, Query(alias="from")] = None,
+    until: Annotated[IsoDate | None, Query(alias="to")] = None,
+) -> FeedbackOut:
+    """Causes and mean time to restore by area and category, recurring cells, DT/CQT list."""
+    start, end = _period(work, since, until)
+    proposals = feedback.proposals(work.session, start, end, work.tz)
+    return FeedbackOut(
+        causes=[asdict(r) for r in feedback.causes_and_mttr(work.session, start, end)],
+        recurring_cells=[asdict(r) for r in feedback.recurring_cells(proposals)],
+        proposals=[asdict(r) for r in proposals],
+    )
+
+
+@router.get("/problems/dtcqt.csv", response_class=PlainTextResponse)
+def dtcqt_csv(
+    work: Reader,
+    since: Annotated[IsoDate | None, Query(alias="from")] = None,
+    until: Annotated[IsoDate | None, Query(alias="to")] = None,
+) -> Response:
+    """The cells proposed for drive and call quality tests, as CSV for the network team."""
+    start, end = _period(work, since, until)
+    text = feedback.proposals_csv(feedback.proposals(work.session, start, end, work.tz))
+    return Response(
+        text, media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="dtcqt-proposals.csv"'},
+    )  # fmt: skip
+
+
 @router.get("/problems/{problem_id}")
 def get_problem(problem_id: str, work: Reader) -> ProblemDetail:
     """One problem with its alarms and timeline."""
@@ -110,6 +156,14 @@ def announce_problem(problem_id: str, body: AnnounceIn, work: Manager) -> Proble
     """Tell every customer of the problem's area through care's outage notice."""
     problem = service.get_problem(work.session, problem_id)
     announce.announce(work, problem, body.description)
+    return reads.shown(work.session, [problem])[0]
+
+
+@router.post("/problems/{problem_id}/article", status_code=201)
+def draft_article(problem_id: str, work: Manager) -> ProblemOut:
+    """Turn a known error into a knowledge draft for the editors."""
+    problem = service.get_problem(work.session, problem_id)
+    known_errors.draft_article(work, problem)
     return reads.shown(work.session, [problem])[0]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
@@ -163,3 +163,11 @@ class AlarmPage(BaseModel):
     """A page of alarms."""
 
     items: list[AlarmOut]
+
+
+class FeedbackOut(BaseModel):
+    """Feedback to the network: causes and MTTR, recurring cells, the DT/CQT proposals."""
+
+    causes: list[dict[str, Any]]
+    recurring_cells: list[dict[str, Any]]
+    proposals: list[dict[str, Any]]
