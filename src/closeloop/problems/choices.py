@@ -15,7 +15,7 @@ STATUSES = Choices(
     Choice("investigating", "排查中", "Investigating", tone="warn", tags=(LIVE,)),
     Choice("known_error", "已知错误", "Known error", tone="warn", tags=(LIVE,)),
     Choice("resolved", "已解决", "Resolved", tone="ok"),
-    Choice("closed", "已关闭", "Closed", tone="ok"),
+    Choice("closed", "已关闭", "Problem closed", tone="ok"),
 )
 ProblemStatus = Literal["open", "investigating", "known_error", "resolved", "closed"]
 STATUSES.check_literal(ProblemStatus)
@@ -41,3 +41,8 @@ ALARM_SEVERITIES = Choices(
 )
 AlarmSeverity = Literal["critical", "major", "minor", "warning"]
 ALARM_SEVERITIES.check_literal(AlarmSeverity)
+
+ROLES = Choices(
+    "role",
+    Choice("netops", "网管/问题经理", "Network operations", name="网管/问题经理"),
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from closeloop.problems import api, cli, linking, models, settings, tasks
+from closeloop.problems import api, choices, cli, linking, models, settings, tasks
 from closeloop.problems.alarms import RAISE
 from closeloop.problems.service import MANAGE, READ
 from closeloop.runtime.jobs import every
@@ -20,7 +20,7 @@ MODULE = Module(
     routers=(api.router,),
     commands={"problems": cli.app},
     jobs=(every(timedelta(minutes=5), "problems.detect", tasks.detect),),
-    roles={"netops": "网管/问题经理 (network operations, problem manager)"},
+    roles=choices.ROLES.attribute("name"),
     settings=settings.SETTINGS,
     permissions={
         READ: "read problems, their linked tickets and alarms",
