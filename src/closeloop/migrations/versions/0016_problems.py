@@ -116,8 +116,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("tickets") as batch_op:
-        batch_op.drop_column("held_by")
+    # ALTER TABLE … DROP COLUMN, not a batch rebuild: on SQLite a rebuild drops the old table,
+    # and with foreign keys on the drop cascades to every table that refers to tickets.
+    op.drop_column("tickets", "held_by")
     op.drop_table("problem_events")
     op.drop_table("problem_alarms")
     op.drop_table("problem_tickets")
