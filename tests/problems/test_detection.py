@@ -8,7 +8,10 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
+from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
+from closeloop.problems import module as problems_module
+from closeloop.problems import tasks
 from tests.problems.conftest import CELL, Desk
 from tests.support.cli import Cli
 from tests.support.problems import assert_problem
@@ -62,3 +65,13 @@ def test_detect_refuses_a_bad_time(cli: Cli) -> None:
     result = cli("problems", "detect", "--at", "yesterday")
     assert result.exit_code != 0
     assert "--at" in result.output
+
+
+def test_the_worker_job_detects_as_of_its_clock(
+    desk: Desk, clock: FixedClock, database: Database
+) -> None:
+    _burst(desk, clock, 12)
+    with database.unit_of_work() as session:
+        summary = tasks.detect(session, clock)
+    assert isinstance(summary, dict) and len(summary["opened"]) == 1
+    assert problems_module.MODULE.jobs[0].name == "problems.detect"
