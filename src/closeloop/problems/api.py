@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
-from fastapi.responses import PlainTextResponse
 
 from closeloop.auth.deps import work_requiring
 from closeloop.http.params import Cursor, Limit
@@ -43,7 +42,11 @@ Manager = Annotated[Work, Depends(work_requiring(service.MANAGE))]
 AlarmSource = Annotated[Work, Depends(work_requiring(alarms.RAISE))]
 
 
-@router.post("/alarms", status_code=201)
+@router.post(
+    "/alarms",
+    status_code=201,
+    responses={200: {"model": AlarmOut, "description": "an alarm sent before was updated"}},
+)
 def raise_alarm(body: AlarmIn, work: AlarmSource, response: Response) -> AlarmOut:
     """Raise, update or clear a network alarm (201 when new, 200 when it updated one)."""
     report = alarms.AlarmReport(**body.model_dump())
@@ -114,7 +117,16 @@ def network_feedback(
     )
 
 
-@router.get("/problems/dtcqt.csv", response_class=PlainTextResponse)
+@router.get(
+    "/problems/dtcqt.csv",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "the DT/CQT proposals, one cell a row, with a header row",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def dtcqt_csv(
     work: Reader,
     since: Annotated[IsoDate | None, Query(alias="from")] = None,
