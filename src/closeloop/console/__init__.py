@@ -18,6 +18,7 @@ from closeloop.console.pages import (
     intake,
     kb_manage,
     knowledge,
+    problems,
     queues,
     ticket,
 )
@@ -34,6 +35,7 @@ def install(app: FastAPI) -> None:
         kb_manage,
         knowledge,
         intake,
+        problems,
         ticket,
         admin,
         admin_users,

@@ -14,6 +14,7 @@ from closeloop.auth import choices as auth
 from closeloop.kit.choices import Choices
 from closeloop.knowledge import choices as kb
 from closeloop.organisation import choices as org
+from closeloop.problems import choices as problems
 from closeloop.tickets import choices as tickets
 
 
@@ -33,6 +34,10 @@ SHOWN: tuple[Choices, ...] = (
     org.ROLES,
     kb.STATUSES,
     kb.ACTIONS,
+    problems.STATUSES,
+    problems.SOURCES,
+    problems.ALARM_SEVERITIES,
+    problems.ROLES,
 )
 
 STATUSES = tickets.STATUSES.labels("en")
@@ -41,9 +46,13 @@ SEVERITIES = tickets.SEVERITIES.labels("en")
 CHANNELS = tickets.CHANNELS.labels("en")
 TYPES = tickets.TYPES.labels("en")
 SATISFACTION = tickets.SATISFACTION.labels("en")
-ROLES = {**auth.ROLES.labels("en"), **org.ROLES.labels("en")}
+ROLES = {**auth.ROLES.labels("en"), **org.ROLES.labels("en"), **problems.ROLES.labels("en")}
 ARTICLE_STATUSES = kb.STATUSES.labels("en")
 ARTICLE_ACTIONS = kb.ACTIONS.labels("en")
+PROBLEM_STATUSES = problems.STATUSES.labels("en")
+PROBLEM_SOURCES = problems.SOURCES.labels("en")
+ALARM_SEVERITIES = problems.ALARM_SEVERITIES.labels("en")
+PROBLEM_TONES = problems.STATUSES.tones()
 
 # The badge class of a ticket status whose tone is not neutral (closed and cancelled are ok).
 STATUS_TONES = {code: tone for code, tone in tickets.STATUSES.tones().items() if tone != "neutral"}

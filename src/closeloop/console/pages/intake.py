@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
 
-from closeloop.console import forms, pickers
+from closeloop.console import forms, pickers, problem_views
 from closeloop.console.customer_panel import CustomerPanel, customer_panel, find_customer
 from closeloop.console.page import Page, PageContext
 from closeloop.console.web import redirect
@@ -81,6 +81,9 @@ def _form_page(
         follow_ups=follow_ups,
         suggestions=suggestions or [],
         intake_key=secrets.token_urlsafe(16),
+        known_problems=problem_views.known_problems(session, panel.region if panel else None)
+        if page.actor.can("problems.read")
+        else [],
     )
 
 
