@@ -17,6 +17,7 @@ from closeloop.auth.module import MODULE as AUTH
 from closeloop.billing.module import MODULE as BILLING
 from closeloop.care.module import MODULE as CARE
 from closeloop.console.module import MODULE as CONSOLE
+from closeloop.credit.module import MODULE as CREDIT
 from closeloop.customers.module import MODULE as CUSTOMERS
 from closeloop.customers.timeline import timeline_source
 from closeloop.db.base import Base
@@ -44,6 +45,7 @@ MODULES: tuple[Module, ...] = (
     BILLING,
     CARE,
     KNOWLEDGE,
+    CREDIT,
     TMF,
     CONSOLE,
 )
