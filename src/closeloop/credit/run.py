@@ -51,7 +51,7 @@ class RunSummary:
         }
 
 
-def _record_grades(session: Session, work: Work) -> int:
+def record_grades(session: Session, work: Work) -> int:
     """Timeline entries for new and changed grades, then the profiles upserted; how many."""
     s, p = SCRATCH.c, CreditProfile
     now = literal(work.now(), UTCDateTime())
@@ -96,7 +96,7 @@ def _record_grades(session: Session, work: Work) -> int:
     return int(changed.rowcount or 0)
 
 
-def _candidates(session: Session) -> list[Any]:
+def candidates(session: Session) -> list[Any]:
     """Customers whose step, bill or line may change (the rest stay as they are)."""
     s, p = SCRATCH.c, CreditProfile
     period = func.substr(s.oldest, 11, 7)
@@ -147,9 +147,9 @@ def run_credit(
     today: date = work.today()
     summary = RunSummary(at=work.now().isoformat(), today=today.isoformat())
     summary.customers = fill(session, policy, today, customer_ids)
-    summary.graded = _record_grades(session, work)
+    summary.graded = record_grades(session, work)
     tally = effects.Tally()
-    for row in _candidates(session):
+    for row in candidates(session):
         due, period = (row.oldest[:10], row.oldest[10:]) if row.oldest else (None, None)
         arrears = Decimal(str(row.arrears or 0)).quantize(Decimal("0.01"))
         move = ladder.move(
