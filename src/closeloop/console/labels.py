@@ -11,6 +11,7 @@ Page texts are marked with `N_` so Babel extracts them; templates translate them
 from __future__ import annotations
 
 from closeloop.auth import choices as auth
+from closeloop.credit import choices as credit
 from closeloop.kit.choices import Choices
 from closeloop.knowledge import choices as kb
 from closeloop.organisation import choices as org
@@ -33,6 +34,8 @@ SHOWN: tuple[Choices, ...] = (
     org.ROLES,
     kb.STATUSES,
     kb.ACTIONS,
+    credit.LINE_STATUSES,
+    credit.ACTIONS,
 )
 
 STATUSES = tickets.STATUSES.labels("en")
@@ -44,6 +47,8 @@ SATISFACTION = tickets.SATISFACTION.labels("en")
 ROLES = {**auth.ROLES.labels("en"), **org.ROLES.labels("en")}
 ARTICLE_STATUSES = kb.STATUSES.labels("en")
 ARTICLE_ACTIONS = kb.ACTIONS.labels("en")
+LINE_STATUSES = credit.LINE_STATUSES.labels("en")
+CREDIT_ACTIONS = credit.ACTIONS.labels("en")
 
 # The badge class of a ticket status whose tone is not neutral (closed and cancelled are ok).
 STATUS_TONES = {code: tone for code, tone in tickets.STATUSES.tones().items() if tone != "neutral"}
