@@ -180,3 +180,29 @@ def test_credit_of_a_new_customer_is_graded_at_once(factory: Factory, database: 
         credit = credit_of(session, customer)
     assert (credit.grade, credit.score) == ("D", 540)
     assert (credit.line_status, credit.step) == ("active", None)
+
+
+def test_closing_the_dispute_ticket_resumes_the_ladder(
+    ledger: Ledger, factory: Factory, database: Database
+) -> None:
+    from closeloop.tickets.actions import perform
+    from closeloop.tickets.schemas import ReasonBody
+
+    c = factory.customer()
+    ledger.bills(f"{c.msisdn},2026-10,100.00,0,2026-11-15,")
+    with database.unit_of_work() as session:
+        customer = session.get(Customer, int(c.id))
+        assert customer is not None
+        dispute = open_dispute(session, factory.actor("agent"), customer, "2026-10", "核查")
+        ticket_id = dispute.ticket_id
+    ledger.run("2026-12-20")
+    assert ledger.profile(c.id)[:2] == (None, "active")
+    with database.unit_of_work() as session:
+        station = factory.actor("station", station="billing")
+        perform(session, station, str(ticket_id), "return", ReasonBody(reason="核查无误"),
+                if_match=None, tz=factory.tz, clock=factory.clock)  # fmt: skip
+        expert = factory.actor("expert")
+        perform(session, expert, str(ticket_id), "cancel", ReasonBody(reason="账单无误"),
+                if_match=None, tz=factory.tz, clock=factory.clock)  # fmt: skip
+    ledger.run("2026-12-20")
+    assert ledger.profile(c.id)[:2] == (3, "restricted")
