@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from closeloop.credit.run import run_credit
 from closeloop.kit.clock import FixedClock, system_clock
@@ -33,10 +35,20 @@ def run(
         if instant.tzinfo is None:
             fail(f"--at: give an offset, e.g. {at}+08:00")
         clock = FixedClock(instant)
-    status = stderr.status("credit run: grading customers and moving the ladder…")
-    with status, database().unit_of_work() as session:
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=stderr,
+    )  # fmt: skip
+    with bar, database().unit_of_work() as session:
+        grading = bar.add_task("grading every customer (set-based)", total=None)
+
+        def moving(count: int) -> Callable[[], None]:
+            bar.update(grading, total=1, completed=1)
+            task = bar.add_task("customers moving on the ladder", total=count)
+            return lambda: bar.advance(task)
+
         Work(session, settings(), clock).bind()
-        summary = run_credit(session)
+        summary = run_credit(session, progress=moving)
     stderr.print(
         f"credit run as of {summary.at}: {summary.customers} customers, "
         f"{summary.graded} grade changes, {summary.moved} moved",

@@ -8,6 +8,7 @@ changes are then handled one by one (a notice, a work order) — a small share o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -138,8 +139,16 @@ def candidates(session: Session) -> list[Any]:
     return list(session.execute(query))
 
 
+Progress = Callable[[int], Callable[[], None]]
+"""Told how many customers may move, returns what to call after each (a progress bar)."""
+
+
 def run_credit(
-    session: Session, *, policy: Policy | None = None, customer_ids: list[int] | None = None
+    session: Session,
+    *,
+    policy: Policy | None = None,
+    customer_ids: list[int] | None = None,
+    progress: Progress | None = None,
 ) -> RunSummary:
     """Grade customers and move them on the ladder as of the work's clock (all, or these)."""
     work = Work.of(session)
@@ -149,7 +158,11 @@ def run_credit(
     summary.customers = fill(session, policy, today, customer_ids)
     summary.graded = record_grades(session, work)
     tally = effects.Tally()
-    for row in candidates(session):
+    rows = candidates(session)
+    advance = progress(len(rows)) if progress else None
+    for row in rows:
+        if advance:
+            advance()
         due, period = (row.oldest[:10], row.oldest[10:]) if row.oldest else (None, None)
         arrears = Decimal(str(row.arrears or 0)).quantize(Decimal("0.01"))
         move = ladder.move(
