@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from closeloop.auth.bootstrap import sync_roles
 from closeloop.auth.module import MODULE as AUTH
+from closeloop.billing.module import MODULE as BILLING
 from closeloop.care.module import MODULE as CARE
 from closeloop.console.module import MODULE as CONSOLE
+from closeloop.credit.module import MODULE as CREDIT
 from closeloop.customers.module import MODULE as CUSTOMERS
 from closeloop.customers.timeline import timeline_source
 from closeloop.db.base import Base
@@ -41,9 +43,11 @@ MODULES: tuple[Module, ...] = (
     ORGANISATION,
     CUSTOMERS,
     TICKETS,
+    BILLING,
     CARE,
     KNOWLEDGE,
     PROBLEMS,
+    CREDIT,
     TMF,
     CONSOLE,
 )

@@ -14,6 +14,7 @@ from closeloop.console.pages import (
     admin_taxonomy,
     admin_users,
     auth,
+    credit,
     dashboard,
     intake,
     kb_manage,
@@ -41,6 +42,7 @@ def install(app: FastAPI) -> None:
         admin_users,
         admin_stations,
         admin_taxonomy,
+        credit,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page

@@ -11,6 +11,7 @@ Page texts are marked with `N_` so Babel extracts them; templates translate them
 from __future__ import annotations
 
 from closeloop.auth import choices as auth
+from closeloop.credit import choices as credit
 from closeloop.kit.choices import Choices
 from closeloop.knowledge import choices as kb
 from closeloop.organisation import choices as org
@@ -38,6 +39,8 @@ SHOWN: tuple[Choices, ...] = (
     problems.SOURCES,
     problems.ALARM_SEVERITIES,
     problems.ROLES,
+    credit.LINE_STATUSES,
+    credit.ACTIONS,
 )
 
 STATUSES = tickets.STATUSES.labels("en")
@@ -53,6 +56,8 @@ PROBLEM_STATUSES = problems.STATUSES.labels("en")
 PROBLEM_SOURCES = problems.SOURCES.labels("en")
 ALARM_SEVERITIES = problems.ALARM_SEVERITIES.labels("en")
 PROBLEM_TONES = problems.STATUSES.tones()
+LINE_STATUSES = credit.LINE_STATUSES.labels("en")
+CREDIT_ACTIONS = credit.ACTIONS.labels("en")
 
 # The badge class of a ticket status whose tone is not neutral (closed and cancelled are ok).
 STATUS_TONES = {code: tone for code, tone in tickets.STATUSES.tones().items() if tone != "neutral"}
