@@ -21,6 +21,7 @@ from closeloop.customers.timeline import timeline_source
 from closeloop.db.base import Base
 from closeloop.knowledge.module import MODULE as KNOWLEDGE
 from closeloop.organisation.module import MODULE as ORGANISATION
+from closeloop.quality.module import MODULE as QUALITY
 from closeloop.runtime import business
 from closeloop.runtime.events import EventBus, bus
 from closeloop.runtime.jobs import Job
@@ -42,6 +43,7 @@ MODULES: tuple[Module, ...] = (
     TICKETS,
     CARE,
     KNOWLEDGE,
+    QUALITY,
     TMF,
     CONSOLE,
 )

@@ -28,6 +28,7 @@ TICKET_PROGRESS = "ticket_progress"
 USAGE_SUMMARY = "usage_summary"
 SUBSCRIPTION = "subscription"
 OUTAGE = "outage"
+SURVEY_INVITE = "survey_invite"  # a survey invitation (closeloop.quality)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ DEFAULT_RULES: dict[str, RuleSettings] = {
     ),
     SUBSCRIPTION: RuleSettings(SUBSCRIPTION, opt_out=False, priority=2),
     OUTAGE: RuleSettings(OUTAGE, priority=3),
+    SURVEY_INVITE: RuleSettings(SURVEY_INVITE, priority=40),
 }
 OPT_OUT_RULES = tuple(r for r, s in DEFAULT_RULES.items() if s.opt_out)
 EDITABLE_PARAMS = {
