@@ -4,6 +4,8 @@ one survey per customer in `quality.auto_csat_days` days (a week by default)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from closeloop.customers.models import Customer
@@ -15,12 +17,14 @@ from closeloop.runtime.work import Work
 from closeloop.tickets.events import TicketClosed
 
 
-def _invite_customer(work: Work, customer: Customer | None, source: str, about: About) -> None:
+def _invite_customer(
+    work: Work, customer: Customer | None, source: str, about: About, at: datetime
+) -> None:
     if customer is None or not work.business(AUTO_CSAT.key):
         return
-    if recently_invited(work, customer.id, int(work.business(AUTO_CSAT_DAYS.key))):
+    if recently_invited(work, customer.id, int(work.business(AUTO_CSAT_DAYS.key)), at):
         return
-    invite(work, standing_survey(work, source), customer, about)
+    invite(work, standing_survey(work, source), customer, about, at)
 
 
 def after_callback(work: Work, event: TicketClosed) -> None:
@@ -29,10 +33,11 @@ def after_callback(work: Work, event: TicketClosed) -> None:
         return
     ticket = event.ticket
     about = About(ticket.id, ticket.number, ticket.channel, ticket.station)
-    _invite_customer(work, work.session.get(Customer, ticket.customer_id), "callback", about)
+    customer = work.session.get(Customer, ticket.customer_id)
+    _invite_customer(work, customer, "callback", about, event.at)
 
 
 def after_bot_answer(work: Work, event: BotAnswered) -> None:
     """The bot answered a known customer: invite them to rate the self-service."""
     customer = work.session.scalar(select(Customer).where(Customer.msisdn == event.msisdn))
-    _invite_customer(work, customer, "bot", About(channel="online"))
+    _invite_customer(work, customer, "bot", About(channel="online"), event.at)

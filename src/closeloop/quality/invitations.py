@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -51,12 +51,16 @@ def invitation_text(work: Work, survey: Survey, token: str) -> str:
 
 
 def invite(
-    work: Work, survey: Survey, customer: Customer, about: About = About()
+    work: Work,
+    survey: Survey,
+    customer: Customer,
+    about: About = About(),
+    at: datetime | None = None,
 ) -> SurveyInvitation | None:
-    """Invite one customer: an invitation with a fresh token and its SMS in the outbox. None
-    when the customer declined survey invitations or the rule is switched off."""
+    """Invite one customer (at `at`, default now): an invitation with a fresh token and its SMS
+    in the outbox. None when the customer declined survey invitations or the rule is off."""
     token = secrets.token_urlsafe(24)
-    now = work.now()
+    now = at or work.now()
     notice = Notice(
         rule=SURVEY_INVITE,
         text=invitation_text(work, survey, token),
@@ -101,12 +105,12 @@ def open_invitation(work: Work, token: str, *, lock: bool = False) -> SurveyInvi
     return invitation
 
 
-def recently_invited(work: Work, customer_id: int, days: int) -> bool:
-    """Whether the customer was invited to any survey in the last `days` days."""
-    since = work.now() - timedelta(days=days)
+def recently_invited(work: Work, customer_id: int, days: int, at: datetime) -> bool:
+    """Whether the customer was invited to any survey in the `days` days before `at`."""
+    since = at - timedelta(days=days)
     found = work.session.scalar(
         select(SurveyInvitation.id)
-        .where(SurveyInvitation.customer_id == customer_id, SurveyInvitation.created_at >= since)
+        .where(SurveyInvitation.customer_id == customer_id, SurveyInvitation.created_at > since)
         .limit(1)
     )
     return found is not None
