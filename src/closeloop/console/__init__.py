@@ -18,7 +18,10 @@ from closeloop.console.pages import (
     intake,
     kb_manage,
     knowledge,
+    qa,
     queues,
+    survey_public,
+    surveys,
     ticket,
 )
 
@@ -39,6 +42,9 @@ def install(app: FastAPI) -> None:
         admin_users,
         admin_stations,
         admin_taxonomy,
+        survey_public,
+        surveys,
+        qa,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page

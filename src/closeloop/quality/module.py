@@ -27,7 +27,7 @@ MODULE = Module(
     },
     grants={
         "supervisor": _QA | {"surveys.write"},
-        "qa": _QA | {"surveys.write"},
+        "qa": _QA | {"surveys.write", "tickets.read"},
         "agent": _AGENT,
         "expert": _AGENT,
         "callback": _AGENT | {"surveys.read"},

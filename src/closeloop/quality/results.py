@@ -112,7 +112,7 @@ def load_rows(session: Session, survey_id: int, tz: ZoneInfo) -> list[Answered]:
             resp.comment if resp else None,
             bool(resp and resp.followup_ticket_id),
         )
-        for inv, resp in session.execute(query).tuples()
+        for inv, resp in session.execute(query)
     ]
 
 
@@ -169,7 +169,7 @@ def _answered(
             SurveyResponse.created_at < end,
         )
     )
-    return [(inv, dict(answers)) for inv, answers in session.execute(query).tuples()]
+    return [(inv, dict(answers)) for inv, answers in session.execute(query)]
 
 
 def _grouped(
