@@ -7,12 +7,12 @@ import re
 from collections.abc import Callable
 
 import httpx
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.conftest import REPORT_POLICY_VIOLATIONS, Screens
 from tests.support import DEMO_PASSWORD
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _api(live_server: str, username: str) -> httpx.Client:
