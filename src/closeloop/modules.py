@@ -24,6 +24,7 @@ from closeloop.db.base import Base
 from closeloop.knowledge.module import MODULE as KNOWLEDGE
 from closeloop.organisation.module import MODULE as ORGANISATION
 from closeloop.problems.module import MODULE as PROBLEMS
+from closeloop.quality.module import MODULE as QUALITY
 from closeloop.runtime import business
 from closeloop.runtime.events import EventBus, bus
 from closeloop.runtime.jobs import Job
@@ -48,6 +49,7 @@ MODULES: tuple[Module, ...] = (
     KNOWLEDGE,
     PROBLEMS,
     CREDIT,
+    QUALITY,
     TMF,
     CONSOLE,
 )

@@ -14,6 +14,7 @@ SUPERVISOR = "supervisor"
 AGENT = "agent"  # front line (一线)
 EXPERT = "expert"  # the expert seat that dispatches to stations
 CALLBACK = "callback"  # calls customers back before closing
+QA = "qa"  # quality inspection (质检): scores sampled tickets
 EDITOR = "editor"  # writes knowledge articles, sees no customers or tickets
 # Station staff are named after their station.
 STATION = "wireless"

@@ -11,6 +11,7 @@ ROLES = Choices(
     Choice("agent", "一线坐席", "Front-line agent", name="一线坐席"),
     Choice("expert", "专家坐席", "Expert seat", name="专家坐席"),
     Choice("callback", "回访坐席", "Callback agent", name="回访坐席"),
+    Choice("qa", "质检员", "QA reviewer", name="质检员"),
     Choice("editor", "知识编辑", "Knowledge editor", name="知识编辑"),
     Choice("station", "后端工位", "Station staff", name="后端工位"),
     Choice("client", "对接系统", "Machine client", name="对接系统 (OSS/BSS machine client)"),

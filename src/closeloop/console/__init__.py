@@ -20,7 +20,10 @@ from closeloop.console.pages import (
     kb_manage,
     knowledge,
     problems,
+    qa,
     queues,
+    survey_public,
+    surveys,
     ticket,
 )
 
@@ -43,6 +46,9 @@ def install(app: FastAPI) -> None:
         admin_stations,
         admin_taxonomy,
         credit,
+        survey_public,
+        surveys,
+        qa,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page

@@ -170,3 +170,38 @@ def pareto_chart(
         "</svg>",
     ]
     return Markup("".join(parts))
+
+
+def diverging_bars(
+    items: Sequence[tuple[str, float]], *, title: str, limit: float | None = None
+) -> Markup:
+    """Horizontal bars left (negative, red) or right (positive, green) of a zero line, one
+    per (label, value) — e.g. the SERVQUAL gap P − E per dimension (差距图)."""
+    row, left, width = 26, 130, 560
+    height = max(1, len(items)) * row + 24
+    reach = limit or max((abs(v) for _, v in items), default=0.0) or 1.0
+    half = (width - left - 60) / 2
+    zero = left + 30 + half
+    scale = half / reach
+    parts = _open(width, height, title)
+    parts.append(
+        f'<line x1="{zero:.1f}" y1="0" x2="{zero:.1f}" y2="{height - 18}" stroke="{AXIS}"/>'
+        f'<text x="{zero:.1f}" y="{height - 4}" text-anchor="middle" {FONT}>0</text>'
+    )
+    for i, (label, value) in enumerate(items):
+        y = 5 + i * row
+        length = abs(value) * scale
+        x = zero if value >= 0 else zero - length
+        colour = SERIES[3] if value >= 0 else SERIES[0]
+        text_x = zero + length + 6 if value >= 0 else zero - length - 6
+        anchor = "start" if value >= 0 else "end"
+        parts += [
+            f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" {FONT}>'
+            f"{escape(_short(label, 12))}</text>",
+            f'<rect x="{x:.1f}" y="{y + 3}" width="{length:.1f}" height="{row - 8}" '
+            f'fill="{colour}"><title>{escape(label)}: {value:+.2f}</title></rect>',
+            f'<text x="{text_x:.1f}" y="{y + 16}" text-anchor="{anchor}" {FONT}>'
+            f"{value:+.2f}</text>",
+        ]
+    parts.append("</svg>")
+    return Markup("".join(parts))

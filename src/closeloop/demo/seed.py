@@ -41,6 +41,7 @@ DEMO_USERS: dict[str, tuple[str, list[str], str | None]] = {
     "agent2": ("一线坐席 王强", ["agent"], None),
     "expert": ("专家坐席 陈刚", ["expert"], None),
     "callback": ("回访坐席 刘芳", ["callback"], None),
+    "qa": ("质检员 吴婷", ["qa"], None),
     "editor": ("知识编辑 赵磊", ["editor"], None),
     **{code: (f"{name}值班员", ["station"], code) for code, (name, _d, _c) in STATIONS.items()},
     # the head of the field station, which alone follows the `field` calendar

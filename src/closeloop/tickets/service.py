@@ -30,7 +30,7 @@ from closeloop.tickets.schemas import BreachOut, HistoryOut, LocationOut, Ticket
 from closeloop.tickets.settings import PROMISE_HOURS
 from closeloop.tickets.workflow import OPEN_STATUSES, REOPEN_WITHIN, actions_for
 
-SEES_ALL = ("admin", "supervisor", "agent", "expert", "callback")
+SEES_ALL = ("admin", "supervisor", "agent", "expert", "callback", "qa")
 
 
 def _sees_all(actor: Actor) -> bool:

@@ -36,11 +36,13 @@ from closeloop.knowledge.bot.conversation import (
 )
 from closeloop.knowledge.bot.evidence import evidence
 from closeloop.knowledge.bot.taxonomy import leaf_category
+from closeloop.knowledge.events import BotAnswered
 from closeloop.knowledge.models import Article, ChatHit, ChatSession
 from closeloop.knowledge.schemas import ChatIn, ChatOut
 from closeloop.knowledge.search.index import IndexDoc, KnowledgeIndex, Result
 from closeloop.knowledge.search.live import index_for
 from closeloop.knowledge.service import count_usage
+from closeloop.runtime.work import Work
 
 BOT_ACTOR = Actor(
     username="assist-bot", roles=("system",), permissions=frozenset({"tickets.create"})
@@ -126,6 +128,13 @@ def converse(
     save(conversation, row)
     row.updated_at = clock.now()
     session.flush()
+    if out.kind == "answer" and conversation.msisdn:
+        Work.of(session).publish(
+            BotAnswered(
+                at=clock.now(), session_id=conversation.id, msisdn=conversation.msisdn,
+                article_external_id=out.article_external_id,
+            )
+        )  # fmt: skip
     return out
 
 

@@ -1,0 +1,61 @@
+"""The reviewer's pages: samples, and scoring a sampled ticket beside its timeline."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.console.helpers import csrf_of, sign_in
+from tests.support import Personas
+
+RUBRIC = {
+    "code": "hotline",
+    "name": "热线服务质检表",
+    "items": [
+        {"code": "greet", "text": "规范问候", "weight": 30},
+        {"code": "verify", "text": "核实身份", "weight": 20, "fatal": True},
+        {"code": "solve", "text": "准确解答", "weight": 50},
+    ],
+}
+
+
+def test_a_reviewer_draws_a_sample_and_scores_a_ticket_beside_its_timeline(
+    client: TestClient, as_user: Personas
+) -> None:
+    made = client.post("/api/v1/qa/rubrics", json=RUBRIC, headers=as_user.headers("qa"))
+    assert made.status_code == 201
+    sign_in(client, "agent")
+    assert client.get("/console/qa").status_code == 403
+    client.cookies.clear()
+    csrf = sign_in(client, "qa")
+    home = client.get("/console/qa")
+    assert home.status_code == 200 and "质检" in home.text
+    drawn = client.post(
+        "/console/qa/samples",
+        data={"csrf_token": csrf, "rubric": "hotline", "from": "2026-10-01", "to": "2026-11-22",
+              "per_agent": "2", "method": "risk"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert drawn.status_code == 303, drawn.text
+    sample = client.get(drawn.headers["location"])
+    item = re.search(r'href="/console/qa/items/(\d+)"', sample.text)
+    assert item, sample.text
+    page = client.get(f"/console/qa/items/{item.group(1)}")
+    assert page.status_code == 200
+    assert 'class="timeline"' in page.text and "核实身份" in page.text and "致命项" in page.text
+    bad = client.post(
+        f"/console/qa/items/{item.group(1)}",
+        data={"csrf_token": csrf_of(page.text), "score_greet": "31", "score_verify": "20",
+              "score_solve": "40"},
+    )  # fmt: skip
+    assert bad.status_code == 422 and 'id="e-greet"' in bad.text
+    saved = client.post(
+        f"/console/qa/items/{item.group(1)}",
+        data={"csrf_token": csrf_of(page.text), "score_greet": "25", "score_verify": "20",
+              "score_solve": "40", "comment_solve": "未说明资费"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert saved.status_code == 303
+    after = client.get(saved.headers["location"])
+    assert "qa (85)" in after.text
