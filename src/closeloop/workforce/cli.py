@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
-from closeloop.runtime.cli import fail
+from closeloop.kit.actor import Actor
+from closeloop.runtime.cli import database, fail, reports_errors, settings, stderr
+from closeloop.runtime.work import Work
+from closeloop.workforce.days import national_kind
 from closeloop.workforce.erlang import Demand, StaffingInputError, fewest_agents, scheduled_agents
+from closeloop.workforce.forecast import Point, forecast
+from closeloop.workforce.history_file import History, HistoryFileError, LineError, read_history
+from closeloop.workforce.planning import forecast_recorded
+from closeloop.workforce.volumes import INTERVALS, import_history
 
 wfm_app = typer.Typer(help="Workforce management: staffing and forecasts.", no_args_is_help=True)
+IMPORT_ACTOR = Actor(username="cli-wfm", roles=("admin",))
 
 
 @wfm_app.command("erlang")
@@ -57,3 +67,105 @@ def erlang(
             f"{found.service_level:.1%}, ASA {found.asa_seconds:.1f} s, "
             f"occupancy {found.occupancy:.1%}"
         )
+
+
+def _report_errors(name: str, errors: list[LineError]) -> None:
+    for error in errors[:50]:
+        stderr.print(f"{name}: line {error.line}: {error.reason}", highlight=False)
+    if len(errors) > 50:
+        stderr.print(f"… and {len(errors) - 50} more rejected lines")
+
+
+def _read(file: Path) -> History:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {file}: {exc}")
+    try:
+        history = read_history(text)
+    except HistoryFileError as exc:
+        fail(f"{file.name}: {exc}")
+    _report_errors(file.name, history.errors)
+    if not history.rows:
+        fail(f"{file.name}: no good rows")
+    return history
+
+
+def _items(points: list[Point], tz: ZoneInfo) -> list[dict[str, object]]:
+    return [
+        {"interval_start": p.start.astimezone(tz).isoformat(), "contacts": round(p.contacts, 2)}
+        for p in points
+    ]
+
+
+@wfm_app.command("forecast")
+@reports_errors
+def forecast_command(
+    file: Annotated[
+        Path | None, typer.Argument(help="interval_start,contacts CSV; omit to use the database.")
+    ] = None,
+    horizon: Annotated[int, typer.Option("--horizon", help="Open intervals to forecast.")] = 48,
+    interval: Annotated[
+        int, typer.Option("--interval", help="Minutes per interval (database: 15, 30, 60).")
+    ] = 30,
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="Only this channel (database).")
+    ] = None,
+    weeks: Annotated[int, typer.Option("--weeks", help="Weeks of history (database).")] = 12,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Forecast contacts for the next N intervals of opening hours."""
+    if horizon < 1:
+        fail("--horizon: must be at least 1")
+    config = settings()
+    if file is not None:
+        history = _read(file)
+        minutes = history.interval_minutes or fail(f"{file.name}: needs at least two intervals")
+        points = [Point(r.interval_start, r.contacts) for r in history.rows]
+        predicted = forecast(points, horizon, minutes, config.tz, national_kind)
+    else:
+        minutes = interval
+        with database().unit_of_work(write=False) as session:
+            work = Work(session, config).bind()
+            predicted = forecast_recorded(work, horizon, minutes, channel, weeks)
+    result = {"interval_minutes": minutes, "items": _items(predicted, config.tz)}
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        for item in result["items"]:  # type: ignore[attr-defined]
+            typer.echo(f"{item['interval_start']}  {item['contacts']:.1f}")
+
+
+@wfm_app.command("import")
+@reports_errors
+def import_command(
+    file: Annotated[Path, typer.Argument(help="interval_start,contacts[,aht_seconds] CSV.")],
+    channel: Annotated[str, typer.Option("--channel", help="The channel it counts.")] = "hotline",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Any bad line aborts; nothing changes.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import a phone system's interval history (rows at 15, 30 or 60 minutes)."""
+    history = _read(file)
+    if strict and history.errors:
+        fail(f"{file.name}: {len(history.errors)} bad lines; nothing imported (--strict)")
+    minutes = history.interval_minutes or fail(f"{file.name}: needs at least two intervals")
+    if minutes not in INTERVALS:
+        fail(f"{file.name}: rows are {minutes} minutes apart; use 15, 30 or 60")
+    with database().unit_of_work() as session:
+        work = Work(session, settings(), actor=IMPORT_ACTOR).bind()
+        new, replaced = import_history(work, history.rows, minutes, channel)
+    summary = {
+        "read": len(history.rows) + len(history.errors),
+        "new": new,
+        "replaced": replaced,
+        "rejected": len(history.errors),
+        "interval_minutes": minutes,
+        "errors": [{"line": e.line, "reason": e.reason} for e in history.errors],
+    }
+    stderr.print(
+        f"read {summary['read']}, new {new}, replaced {replaced}, rejected {summary['rejected']}"
+    )
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False))

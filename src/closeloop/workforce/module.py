@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from closeloop.runtime.module import Module
-from closeloop.workforce import cli
+from closeloop.workforce import cli, models
 
 MODULE = Module(
     name="workforce",
+    models=(models,),
     commands={"wfm": cli.wfm_app},
 )
