@@ -109,3 +109,23 @@ def test_import_keeps_good_rows_and_reports_bad_lines(
         assert len(rows) == 30 and {r.aht_seconds for r in rows} == {200.0}
     strict = cli("wfm", "import", str(path), "--strict")
     assert strict.exit_code != 0 and "nothing imported" in strict.stderr
+
+
+def test_roster_from_a_json_file(tmp_path: Path, cli: Any) -> None:
+    request = {
+        "first": "2026-12-14",
+        "days": 1,
+        "interval": 60,
+        "templates": [{"code": "am", "start": "08:00", "minutes": 240}],
+        "agents": [{"username": "agent"}, {"username": "agent2"}],
+        "required": {"hotline": {"2026-12-14": [0] * 8 + [2, 2, 1, 1] + [0] * 12}},
+    }
+    path = tmp_path / "roster.json"
+    path.write_text(json.dumps(request), encoding="utf-8")
+    result = cli("wfm", "roster", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert (out["status"], out["shifts"], out["short"], out["over"]) == ("OPTIMAL", 2, 0, 2)
+    path.write_text(json.dumps({**request, "days": 0}), encoding="utf-8")
+    bad = cli("wfm", "roster", str(path))
+    assert bad.exit_code != 0 and "days" in bad.stderr

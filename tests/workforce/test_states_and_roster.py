@@ -163,3 +163,21 @@ def test_volumes_and_quiet_hours_read_the_recorded_contacts(
     assert_problem(client.get("/api/v1/wfm/volumes?interval=20", headers=headers), 422)
     quiet = client.get("/api/v1/wfm/quiet", headers=headers).json()
     assert set(quiet) == {"days_of_month", "weekdays", "hours"}
+
+
+def test_a_roster_without_a_requirement_staffs_the_hotline_forecast(
+    client: TestClient, as_user: Personas, contacts: Layout
+) -> None:
+    contacts(20, 20)
+    plan = {
+        "first": "2026-11-24",
+        "days": 1,
+        "interval": 30,
+        "templates": [{"code": "am", "start": "08:00", "minutes": 240}],
+        "agents": [{"username": f"a{i}"} for i in range(12)],
+    }
+    response = client.post("/api/v1/wfm/roster", json=plan, headers=as_user.headers("supervisor"))
+    assert response.status_code == 201, response.text
+    out = response.json()
+    # 20 contacts per half hour of 240 s at 80 % in 20 s need 5 agents (Erlang C)
+    assert (out["shifts"], out["short"], out["over"]) == (5, 0, 0)

@@ -8,6 +8,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
+from pydantic import ValidationError
 
 from closeloop.kit.actor import Actor
 from closeloop.runtime.cli import database, fail, reports_errors, settings, stderr
@@ -17,6 +18,8 @@ from closeloop.workforce.erlang import Demand, StaffingInputError, fewest_agents
 from closeloop.workforce.forecast import Point, forecast
 from closeloop.workforce.history_file import History, HistoryFileError, LineError, read_history
 from closeloop.workforce.planning import forecast_recorded
+from closeloop.workforce.schemas import RosterIn
+from closeloop.workforce.staffing import build_roster
 from closeloop.workforce.volumes import INTERVALS, import_history
 
 wfm_app = typer.Typer(help="Workforce management: staffing and forecasts.", no_args_is_help=True)
@@ -122,10 +125,11 @@ def forecast_command(
         history = _read(file)
         minutes = history.interval_minutes or fail(f"{file.name}: needs at least two intervals")
         points = [Point(r.interval_start, r.contacts) for r in history.rows]
-        predicted = forecast(points, horizon, minutes, config.tz, national_kind)
+        with stderr.status(f"forecasting from {len(points)} intervals…"):
+            predicted = forecast(points, horizon, minutes, config.tz, national_kind)
     else:
         minutes = interval
-        with database().unit_of_work(write=False) as session:
+        with database().unit_of_work(write=False) as session, stderr.status("forecasting…"):
             work = Work(session, config).bind()
             predicted = forecast_recorded(work, horizon, minutes, channel, weeks)
     result = {"interval_minutes": minutes, "items": _items(predicted, config.tz)}
@@ -169,3 +173,28 @@ def import_command(
     )
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False))
+
+
+@wfm_app.command("roster")
+@reports_errors
+def roster_command(
+    file: Annotated[Path, typer.Argument(help="Roster request JSON (as POST /api/v1/wfm/roster).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
+) -> None:
+    """Build the roster with CP-SAT from templates, agents and rules in a JSON file; publish it."""
+    try:
+        body = RosterIn.model_validate_json(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc}")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"{file.name}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
+    with database().unit_of_work() as session, stderr.status("solving the roster (CP-SAT)…"):
+        work = Work(session, settings(), actor=IMPORT_ACTOR).bind()
+        outcome = build_roster(work, body)
+    stderr.print(
+        f"{outcome.status}: {outcome.shifts} shifts, {outcome.short} agent-intervals short, "
+        f"{outcome.over} over"
+    )
+    if as_json:
+        typer.echo(outcome.model_dump_json())
