@@ -129,3 +129,19 @@ def test_roster_from_a_json_file(tmp_path: Path, cli: Any) -> None:
     path.write_text(json.dumps({**request, "days": 0}), encoding="utf-8")
     bad = cli("wfm", "roster", str(path))
     assert bad.exit_code != 0 and "days" in bad.stderr
+
+
+def test_forecast_answers_in_the_files_own_offset(tmp_path: Path, cli: Any) -> None:
+    lines = ["interval_start,contacts"]
+    first = datetime(2026, 10, 5, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai, written in UTC
+    for d in range(21):
+        day = first + timedelta(days=d)
+        lines += [f"{(day + timedelta(hours=h)).isoformat()},{10 + h}" for h in range(3)]
+    path = tmp_path / "utc.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = json.loads(cli("wfm", "forecast", str(path), "--horizon", "4", "--json").stdout)
+    assert out["interval_minutes"] == 60
+    assert [i["interval_start"] for i in out["items"]] == [
+        "2026-10-26T01:00:00+00:00", "2026-10-26T02:00:00+00:00", "2026-10-26T03:00:00+00:00",
+        "2026-10-27T01:00:00+00:00",
+    ]  # fmt: skip

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import ValidationError
@@ -94,7 +94,7 @@ def _read(file: Path) -> History:
     return history
 
 
-def _items(points: list[Point], tz: ZoneInfo) -> list[dict[str, object]]:
+def _items(points: list[Point], tz: tzinfo) -> list[dict[str, object]]:
     return [
         {"interval_start": p.start.astimezone(tz).isoformat(), "contacts": round(p.contacts, 2)}
         for p in points
@@ -125,14 +125,18 @@ def forecast_command(
         history = _read(file)
         minutes = history.interval_minutes or fail(f"{file.name}: needs at least two intervals")
         points = [Point(r.interval_start, r.contacts) for r in history.rows]
+        zone = history.rows[0].offset  # the file's own clock: its opening hours and output
         with stderr.status(f"forecasting from {len(points)} intervals…"):
-            predicted = forecast(points, horizon, minutes, config.tz, national_kind)
+            predicted = forecast(points, horizon, minutes, zone, national_kind)
     else:
         minutes = interval
         with database().unit_of_work(write=False) as session, stderr.status("forecasting…"):
             work = Work(session, config).bind()
             predicted = forecast_recorded(work, horizon, minutes, channel, weeks)
-    result = {"interval_minutes": minutes, "items": _items(predicted, config.tz)}
+    result = {
+        "interval_minutes": minutes,
+        "items": _items(predicted, zone if file is not None else config.tz),
+    }
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False))
     else:

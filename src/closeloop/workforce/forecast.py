@@ -14,8 +14,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, tzinfo
 
 import numpy as np
 
@@ -57,9 +56,7 @@ class _Days:
     factors: dict[str, float]
 
 
-def _day_totals(
-    history: Sequence[Point], tz: ZoneInfo, slots: frozenset[Slot]
-) -> dict[date, float]:
+def _day_totals(history: Sequence[Point], tz: tzinfo, slots: frozenset[Slot]) -> dict[date, float]:
     """Totals of the complete days (every open slot present; a partial last day is left out)."""
     totals: dict[date, float] = {}
     counts: dict[date, int] = {}
@@ -130,7 +127,7 @@ def _levels(days: _Days, horizon_days: int, season: int) -> np.ndarray:
 
 
 def _profiles(
-    history: Sequence[Point], tz: ZoneInfo, slots: frozenset[Slot], totals: dict[date, float]
+    history: Sequence[Point], tz: tzinfo, slots: frozenset[Slot], totals: dict[date, float]
 ) -> dict[Slot, float]:
     """Each open slot's share of its day: half its weekday's recent mean, half all days'."""
     recent = sorted(totals)[-PROFILE_WEEKS * 7 :]
@@ -162,7 +159,7 @@ def forecast(
     history: Sequence[Point],
     horizon: int,
     interval_minutes: int,
-    tz: ZoneInfo,
+    tz: tzinfo,
     kind: DayKind = ordinary,
     after: datetime | None = None,
 ) -> list[Point]:

@@ -9,7 +9,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 from closeloop.workforce.opening import interval_of
 
@@ -24,6 +24,7 @@ class HistoryRow:
     interval_start: datetime
     contacts: int
     aht_seconds: float | None
+    offset: tzinfo = UTC  # the offset the file wrote the time with
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,9 @@ class HistoryFileError(ValueError):
 
 def _instant(text: str) -> datetime:
     at = datetime.fromisoformat(text.strip())
-    if at.tzinfo is None:
+    if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("needs an offset, e.g. 2026-11-02T08:30:00+08:00")
-    return at.astimezone(UTC)
+    return at
 
 
 def _row(line: int, record: dict[str, str]) -> HistoryRow:
@@ -71,7 +72,8 @@ def _row(line: int, record: dict[str, str]) -> HistoryRow:
             aht = math.nan
         if not math.isfinite(aht) or aht <= 0:
             raise ValueError(f"aht_seconds: {aht_text!r} is not a number of seconds > 0")
-    return HistoryRow(line, at, int(text), aht)
+    offset = timezone(at.utcoffset() or timedelta(0))
+    return HistoryRow(line, at.astimezone(UTC), int(text), aht, offset)
 
 
 def read_history(text: str) -> History:

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from itertools import pairwise
-from zoneinfo import ZoneInfo
 
 Slot = tuple[int, int]  # (weekday 0 = Monday, minute of the day)
 
 
-def slot_of(at: datetime, tz: ZoneInfo) -> Slot:
+def slot_of(at: datetime, tz: tzinfo) -> Slot:
     """The weekday and minute of day of an instant, where the operator is."""
     local = at.astimezone(tz)
     return local.weekday(), local.hour * 60 + local.minute
 
 
-def open_slots(starts: Iterable[datetime], tz: ZoneInfo) -> frozenset[Slot]:
+def open_slots(starts: Iterable[datetime], tz: tzinfo) -> frozenset[Slot]:
     """The slots the history is open in (rows on at least half the dates of that weekday)."""
     seen: Counter[Slot] = Counter()
     dates_by_weekday: dict[int, set[date]] = {}
@@ -36,7 +35,7 @@ def open_slots(starts: Iterable[datetime], tz: ZoneInfo) -> frozenset[Slot]:
 
 
 def next_open(
-    after: datetime, count: int, interval_minutes: int, slots: frozenset[Slot], tz: ZoneInfo
+    after: datetime, count: int, interval_minutes: int, slots: frozenset[Slot], tz: tzinfo
 ) -> list[datetime]:
     """The next `count` interval starts after `after` that fall in open slots (local time)."""
     if not slots or count <= 0:
