@@ -3,45 +3,76 @@ states and the roster. Thin handlers over the workforce services."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from enum import IntEnum
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BeforeValidator
 
 from closeloop.auth.deps import work_requiring
 from closeloop.kit.errors import Forbidden
+from closeloop.kit.timefmt import IsoDate, iso_text
 from closeloop.runtime.work import Work
 from closeloop.workforce import intraday, planning, quiet, roster, states
+from closeloop.workforce.forecast import ForecastError
 from closeloop.workforce.schemas import RosterIn, RosterOut, StateIn, StateOut
 from closeloop.workforce.staffing import build_roster
-from closeloop.workforce.volumes import check_interval, volumes
+from closeloop.workforce.volumes import volumes
 
 router = APIRouter(prefix="/api/v1/wfm", tags=["workforce"])
 
 Reader = Annotated[Work, Depends(work_requiring("wfm.read"))]
 Planner = Annotated[Work, Depends(work_requiring("wfm.plan"))]
 StateWriter = Annotated[Work, Depends(work_requiring("wfm.state"))]
-Interval = Annotated[int, Query(description="15, 30 or 60 minutes")]
 
 
-def _window(work: Work, start: datetime | None, end: datetime | None) -> tuple[datetime, datetime]:
-    stop = end or work.now()
-    return start or stop - timedelta(days=28), stop
+class Minutes(IntEnum):
+    """The interval lengths volumes and forecasts come in."""
+
+    QUARTER = 15
+    HALF = 30
+    HOUR = 60
+
+
+Interval = Annotated[Minutes, Query(description="minutes per interval: 15, 30 or 60")]
+# A date (midnight in CLOSELOOP_TIMEZONE) or an ISO 8601 time (without an offset: local).
+DateOrTime = Annotated[date | datetime, BeforeValidator(iso_text)]
+From = Annotated[DateOrTime | None, Query(alias="from", description="inclusive")]
+To = Annotated[DateOrTime | None, Query(alias="to", description="exclusive")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORTS: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/json": {}, "text/csv": {}, XLSX: {}}}
+}
+
+
+def _instant(value: date | datetime, tz: ZoneInfo) -> datetime:
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(), tz)
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def _window(
+    work: Work, start: date | datetime | None, end: date | datetime | None
+) -> tuple[datetime, datetime]:
+    stop = _instant(end, work.tz) if end else work.now()
+    return (_instant(start, work.tz) if start else stop - timedelta(days=28)), stop
 
 
 @router.get("/volumes")
 def list_volumes(
     work: Reader,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
-    interval: Interval = 30,
+    start: From = None,
+    end: To = None,
+    interval: Interval = Minutes.HALF,
     channel: str | None = None,
 ) -> dict[str, Any]:
     """Contacts by interval and channel (imported history where held, else recorded)."""
     first, last = _window(work, start, end)
-    found = volumes(work.session, first, last, check_interval(interval), work.tz, channel)
+    found = volumes(work.session, first, last, int(interval), work.tz, channel)
     return {
-        "interval_minutes": interval,
+        "interval_minutes": int(interval),
         "items": [
             {"interval_start": v.interval_start.astimezone(work.tz).isoformat(),
              "channel": v.channel, "contacts": v.contacts}
@@ -53,8 +84,8 @@ def list_volumes(
 @router.get("/quiet")
 def quiet_periods(
     work: Reader,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: From = None,
+    end: To = None,
     channel: str | None = None,
 ) -> dict[str, Any]:
     """Quiet days of the month and week and quiet hours of the day (Qingdao)."""
@@ -74,13 +105,16 @@ def quiet_periods(
 def forecast(
     work: Reader,
     horizon: Annotated[int, Query(ge=1, le=5000)] = 48,
-    interval: Interval = 30,
+    interval: Interval = Minutes.HALF,
     channel: str | None = None,
 ) -> dict[str, Any]:
-    """The next open intervals' contacts, forecast from the database."""
-    points = planning.forecast_recorded(work, horizon, interval, channel)
+    """The next open intervals' contacts, forecast from the database (none without history)."""
+    try:
+        points = planning.forecast_recorded(work, horizon, int(interval), channel)
+    except ForecastError:
+        points = []
     return {
-        "interval_minutes": interval,
+        "interval_minutes": int(interval),
         "items": [
             {"interval_start": p.start.astimezone(work.tz).isoformat(),
              "contacts": round(p.contacts, 2)}
@@ -91,10 +125,10 @@ def forecast(
 
 @router.get("/intraday")
 def intraday_view(
-    work: Reader, interval: Interval = 30, channel: str | None = None
+    work: Reader, interval: Interval = Minutes.HALF, channel: str | None = None
 ) -> dict[str, Any]:
     """Today: actual versus forecast contacts, required versus signed-in agents."""
-    view = intraday.today(work, interval, channel)
+    view = intraday.today(work, int(interval), channel)
     return {
         "interval_minutes": view.interval_minutes,
         "ratio": round(view.ratio, 3),
@@ -134,8 +168,8 @@ def record_state(body: StateIn, work: StateWriter) -> StateOut:
 @router.get("/occupancy")
 def occupancy(
     work: Reader,
-    start: Annotated[datetime | None, Query(alias="from")] = None,
-    end: Annotated[datetime | None, Query(alias="to")] = None,
+    start: From = None,
+    end: To = None,
 ) -> dict[str, Any]:
     """Each agent's time per state, occupancy and adherence to the published roster."""
     first, last = _window(work, start, end)
@@ -160,11 +194,11 @@ def publish_roster(body: RosterIn, work: Planner) -> RosterOut:
     return build_roster(work, body)
 
 
-@router.get("/roster")
+@router.get("/roster", responses=EXPORTS)
 def get_roster(
     work: Reader,
-    start: Annotated[date, Query(alias="from")],
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[IsoDate, Query(alias="from")],
+    end: Annotated[IsoDate | None, Query(alias="to", description="inclusive")] = None,
     format: Literal["json", "csv", "xlsx"] = "json",
 ) -> Any:
     """The published roster per agent and day, as JSON, CSV or XLSX."""
@@ -178,7 +212,7 @@ def get_roster(
     if format == "xlsx":
         return Response(
             roster.to_xlsx(table),
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            media_type=XLSX,
             headers={"Content-Disposition": 'attachment; filename="roster.xlsx"'},
         )  # fmt: skip
     return {"items": table}

@@ -65,7 +65,7 @@ class Problem:
     templates: tuple[ShiftTemplate, ...]
     agents: tuple[Agent, ...]
     rules: RestRules = field(default_factory=RestRules)
-    seconds: float = 10.0
+    seconds: float = 5.0
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 State = Literal["signed_in", "on_contact", "after_contact_work", "break", "signed_out"]
 Skill = Literal["hotline", "online", "expert"]
@@ -19,9 +19,9 @@ class StateIn(BaseModel):
     """An agent's new state; `agent` defaults to the caller (others need wfm.plan)."""
 
     state: State
-    agent: str | None = None
-    at: datetime | None = None
-    call_id: str | None = None
+    agent: str | None = Field(default=None, min_length=1, max_length=64)
+    at: AwareDatetime | None = None
+    call_id: str | None = Field(default=None, max_length=64)
 
 
 class StateOut(BaseModel):
@@ -63,11 +63,11 @@ class RosterIn(BaseModel):
     first: date
     days: int = Field(default=7, ge=1, le=31)
     interval: Literal[15, 30, 60] = 30
-    templates: list[TemplateIn] = Field(min_length=1)
-    agents: list[AgentIn] = Field(min_length=1)
+    templates: list[TemplateIn] = Field(min_length=1, max_length=20)
+    agents: list[AgentIn] = Field(min_length=1, max_length=300)
     min_rest_minutes: int = Field(default=11 * 60, ge=0)
     max_days_in_row: int = Field(default=5, ge=1)
-    required: dict[Skill, dict[date, list[int]]] | None = None
+    required: dict[Skill, dict[date, list[Annotated[int, Field(ge=0, le=10_000)]]]] | None = None
     shrinkage: float = Field(default=0.0, ge=0, lt=1)
 
 
