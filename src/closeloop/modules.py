@@ -33,6 +33,7 @@ from closeloop.tickets.module import MODULE as TICKETS
 from closeloop.tmf.module import MODULE as TMF
 from closeloop.worker import jobs as worker_jobs
 from closeloop.worker import models as worker_models
+from closeloop.workforce.module import MODULE as WORKFORCE
 
 PLATFORM = Module(name="platform", models=(worker_models, business))
 
@@ -50,6 +51,7 @@ MODULES: tuple[Module, ...] = (
     PROBLEMS,
     CREDIT,
     QUALITY,
+    WORKFORCE,
     TMF,
     CONSOLE,
 )

@@ -25,6 +25,7 @@ from closeloop.console.pages import (
     survey_public,
     surveys,
     ticket,
+    workforce,
 )
 
 
@@ -49,6 +50,7 @@ def install(app: FastAPI) -> None:
         survey_public,
         surveys,
         qa,
+        workforce,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page
