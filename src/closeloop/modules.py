@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from closeloop.auth.bootstrap import sync_roles
 from closeloop.auth.module import MODULE as AUTH
 from closeloop.care.module import MODULE as CARE
+from closeloop.channels.module import MODULE as CHANNELS
 from closeloop.console.module import MODULE as CONSOLE
 from closeloop.customers.module import MODULE as CUSTOMERS
 from closeloop.customers.timeline import timeline_source
@@ -42,6 +43,7 @@ MODULES: tuple[Module, ...] = (
     TICKETS,
     CARE,
     KNOWLEDGE,
+    CHANNELS,
     TMF,
     CONSOLE,
 )

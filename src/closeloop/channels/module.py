@@ -1,0 +1,30 @@
+"""The channels' manifest entry (渠道): live chat with agents, phone-system events, tracking."""
+
+from __future__ import annotations
+
+from closeloop.channels import chat_api, chat_queue, models, settings, timeline
+from closeloop.knowledge.events import ChatHandedOver, ChatTurnSaid
+from closeloop.runtime.module import Module
+
+_CHAT = frozenset({"chats.handle"})
+
+MODULE = Module(
+    name="channels",
+    models=(models,),
+    routers=(chat_api.router, chat_api.customer_router),
+    settings=settings.SETTINGS,
+    permissions={
+        "chats.handle": "take and answer live chats handed over by the bot (在线人工)",
+        "chats.oversee": "see every agent's live chats",
+    },
+    grants={
+        "supervisor": _CHAT | {"chats.oversee"},
+        "agent": _CHAT,
+        "expert": _CHAT,
+    },
+    timeline_sources=(timeline.chats_source,),
+    listeners=(
+        (ChatTurnSaid, chat_queue.keep_turn),
+        (ChatHandedOver, chat_queue.queue_handed_over),
+    ),
+)
