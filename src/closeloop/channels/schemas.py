@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from closeloop.customers.schemas import Instant
 
 
 class _Body(BaseModel):
@@ -70,3 +73,36 @@ class ChatsOut(BaseModel):
 
     items: list[ChatOut]
     next_cursor: str | None = None
+
+
+class CallEventIn(_Body):
+    """One event of a phone call from the phone system (CONTRACT §14)."""
+
+    event: Literal["ringing", "answered", "ended"]
+    call_id: str = Field(min_length=1, max_length=64)
+    caller: str = Field(min_length=3, max_length=24)
+    agent: str | None = Field(default=None, max_length=64)
+    at: Instant
+
+
+class CallOut(BaseModel):
+    """A phone call as CloseLoop recorded it."""
+
+    call_id: str
+    status: str
+    caller: str
+    agent: str | None
+    customer_id: str | None
+    contact_id: str | None
+    ringing_at: datetime | None
+    answered_at: datetime | None
+    ended_at: datetime | None
+    duration_seconds: int | None
+
+
+class ScreenPopOut(BaseModel):
+    """What an agent's screen pops for a ringing or answered call: the caller and their tickets."""
+
+    call: CallOut
+    customer: dict[str, Any] | None
+    open_tickets: list[dict[str, Any]]

@@ -1,7 +1,7 @@
 """channels: live chats and their messages, phone calls, public endpoint hits
 
 Revision ID: 0021
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-07 16:40:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0012"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
