@@ -20,6 +20,7 @@ from closeloop.console.pages import (
     knowledge,
     queues,
     ticket,
+    tracking,
 )
 
 
@@ -39,6 +40,7 @@ def install(app: FastAPI) -> None:
         admin_users,
         admin_stations,
         admin_taxonomy,
+        tracking,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page

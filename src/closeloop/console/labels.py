@@ -11,6 +11,7 @@ Page texts are marked with `N_` so Babel extracts them; templates translate them
 from __future__ import annotations
 
 from closeloop.auth import choices as auth
+from closeloop.channels import choices as channels
 from closeloop.kit.choices import Choices
 from closeloop.knowledge import choices as kb
 from closeloop.organisation import choices as org
@@ -33,6 +34,7 @@ SHOWN: tuple[Choices, ...] = (
     org.ROLES,
     kb.STATUSES,
     kb.ACTIONS,
+    channels.TRACKING_STAGES,
 )
 
 STATUSES = tickets.STATUSES.labels("en")
