@@ -14,6 +14,8 @@ from closeloop.console.pages import (
     admin_taxonomy,
     admin_users,
     auth,
+    chats,
+    customer_chat,
     dashboard,
     intake,
     kb_manage,
@@ -41,6 +43,8 @@ def install(app: FastAPI) -> None:
         admin_stations,
         admin_taxonomy,
         tracking,
+        chats,
+        customer_chat,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page
