@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from closeloop.care.models import Notification
@@ -15,7 +15,7 @@ from tests.browser.conftest import Screens
 from tests.channels.helpers import a_customer
 from tests.support import Factory
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def phone(browser: Browser, live_server: str) -> Page:
