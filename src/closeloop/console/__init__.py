@@ -14,6 +14,7 @@ from closeloop.console.pages import (
     admin_taxonomy,
     admin_users,
     auth,
+    calls,
     chats,
     customer_chat,
     dashboard,
@@ -45,6 +46,7 @@ def install(app: FastAPI) -> None:
         tracking,
         chats,
         customer_chat,
+        calls,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page
