@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from closeloop.channels import chat_api, chat_queue, cti_api, models, settings, timeline
+from closeloop.care.events import TextReceived
+from closeloop.channels import (
+    chat_api,
+    chat_queue,
+    cti_api,
+    models,
+    settings,
+    sms_api,
+    sms_inbox,
+    timeline,
+)
 from closeloop.knowledge.events import ChatHandedOver, ChatTurnSaid
 from closeloop.runtime.module import Module
 
@@ -11,7 +21,7 @@ _CHAT = frozenset({"chats.handle"})
 MODULE = Module(
     name="channels",
     models=(models,),
-    routers=(chat_api.router, chat_api.customer_router, cti_api.router),
+    routers=(chat_api.router, chat_api.customer_router, cti_api.router, sms_api.router),
     roles={"cti": "电话系统 (CTI/PBX machine client)"},
     settings=settings.SETTINGS,
     permissions={
@@ -30,5 +40,6 @@ MODULE = Module(
     listeners=(
         (ChatTurnSaid, chat_queue.keep_turn),
         (ChatHandedOver, chat_queue.queue_handed_over),
+        (TextReceived, sms_inbox.answer_text),
     ),
 )
