@@ -16,6 +16,7 @@ from closeloop.auth.bootstrap import sync_roles
 from closeloop.auth.module import MODULE as AUTH
 from closeloop.billing.module import MODULE as BILLING
 from closeloop.care.module import MODULE as CARE
+from closeloop.channels.module import MODULE as CHANNELS
 from closeloop.console.module import MODULE as CONSOLE
 from closeloop.credit.module import MODULE as CREDIT
 from closeloop.customers.module import MODULE as CUSTOMERS
@@ -52,6 +53,7 @@ MODULES: tuple[Module, ...] = (
     CREDIT,
     QUALITY,
     WORKFORCE,
+    CHANNELS,
     TMF,
     CONSOLE,
 )

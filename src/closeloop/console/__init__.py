@@ -14,7 +14,10 @@ from closeloop.console.pages import (
     admin_taxonomy,
     admin_users,
     auth,
+    calls,
+    chats,
     credit,
+    customer_chat,
     dashboard,
     intake,
     kb_manage,
@@ -25,6 +28,7 @@ from closeloop.console.pages import (
     survey_public,
     surveys,
     ticket,
+    tracking,
     workforce,
 )
 
@@ -51,6 +55,10 @@ def install(app: FastAPI) -> None:
         surveys,
         qa,
         workforce,
+        tracking,
+        chats,
+        customer_chat,
+        calls,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page

@@ -11,6 +11,7 @@ Page texts are marked with `N_` so Babel extracts them; templates translate them
 from __future__ import annotations
 
 from closeloop.auth import choices as auth
+from closeloop.channels import choices as channels
 from closeloop.credit import choices as credit
 from closeloop.kit.choices import Choices
 from closeloop.knowledge import choices as kb
@@ -41,6 +42,7 @@ SHOWN: tuple[Choices, ...] = (
     problems.ROLES,
     credit.LINE_STATUSES,
     credit.ACTIONS,
+    channels.TRACKING_STAGES,
 )
 
 STATUSES = tickets.STATUSES.labels("en")

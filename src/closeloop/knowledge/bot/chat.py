@@ -36,7 +36,7 @@ from closeloop.knowledge.bot.conversation import (
 )
 from closeloop.knowledge.bot.evidence import evidence
 from closeloop.knowledge.bot.taxonomy import leaf_category
-from closeloop.knowledge.events import BotAnswered
+from closeloop.knowledge.events import BotAnswered, ChatHandedOver, ChatTurnSaid
 from closeloop.knowledge.models import Article, ChatHit, ChatSession
 from closeloop.knowledge.schemas import ChatIn, ChatOut
 from closeloop.knowledge.search.index import IndexDoc, KnowledgeIndex, Result
@@ -115,16 +115,35 @@ def converse(
     address: str | None,
     clock: Clock = system_clock,
 ) -> ChatOut:
-    """One customer message in, one bot reply out (the conversation is kept)."""
+    """One customer message in, one reply out (the conversation is kept). Once the bot has
+    handed over, the message goes to the agents (`ChatTurnSaid`) and the reply says so."""
     check_rate(session, address, settings.chat_rate_per_min, clock)
     row = _row(session, body, address, clock)
     conversation = load(row)
     conversation.msisdn = body.msisdn or conversation.msisdn
+    work = Work.of(session)
+    to_people = conversation.with_people and not isinstance(conversation.pending, AwaitingNumber)
     conversation.say("customer", body.message)
-    today = clock.local_date(settings.tz)
-    index = index_for(database, session)
-    out = _reply(session, index, conversation, body.message, settings, today, clock)
-    conversation.say("bot", out.reply)
+    _tell(work, conversation, "customer", body.message, clock)
+    if to_people:
+        out = _out(conversation, replies.with_agent(), None, 1.0, "agent")
+    else:
+        today = clock.local_date(settings.tz)
+        index = index_for(database, session)
+        out = _reply(session, index, conversation, body.message, settings, today, clock)
+        conversation.say("bot", out.reply)
+        _tell(work, conversation, "bot", out.reply, clock)
+        if out.handoff:
+            conversation.with_people = True
+            work.publish(
+                ChatHandedOver(
+                    at=clock.now(),
+                    session_id=conversation.id,
+                    msisdn=conversation.msisdn,
+                    ticket_id=conversation.ticket_id,
+                    reason=_reason(conversation),
+                )
+            )
     save(conversation, row)
     row.updated_at = clock.now()
     session.flush()
@@ -136,6 +155,37 @@ def converse(
             )
         )  # fmt: skip
     return out
+
+
+def _tell(work: Work, conversation: Conversation, role: str, text: str, clock: Clock) -> None:
+    work.publish(
+        ChatTurnSaid(
+            at=clock.now(),
+            session_id=conversation.id,
+            role=role,
+            text=text,
+            msisdn=conversation.msisdn,
+        )
+    )
+
+
+def _reason(conversation: Conversation) -> str:
+    waiting = conversation.pending
+    return waiting.reason if isinstance(waiting, AwaitingNumber) else "handed over"
+
+
+def person_joined(session: Session, session_id: str) -> bool:
+    """An agent took the conversation: the bot stops asking for the number, every message goes
+    to the agent from now on. False when there is no such conversation."""
+    row = session.get(ChatSession, session_id)
+    if row is None:
+        return False
+    conversation = load(row)
+    conversation.with_people = True
+    if isinstance(conversation.pending, AwaitingNumber):
+        conversation.pending = None
+    save(conversation, row)
+    return True
 
 
 def _reply(
@@ -291,7 +341,7 @@ def _out(
         reply=reply,
         article_external_id=article,
         confidence=round(sure, 3),
-        handoff=kind == "handoff",
+        handoff=kind in ("handoff", "agent"),
         ticket_id=str(conversation.ticket_id) if conversation.ticket_id is not None else None,
         kind=kind,
         options=options or [],
