@@ -206,3 +206,11 @@ def test_closing_the_dispute_ticket_resumes_the_ladder(
                 if_match=None, tz=factory.tz, clock=factory.clock)  # fmt: skip
     ledger.run("2026-12-20")
     assert ledger.profile(c.id)[:2] == (3, "restricted")
+
+
+def test_the_summary_counts_customers_and_grade_changes(ledger: Ledger, factory: Factory) -> None:
+    first = ledger.run("2026-11-16")
+    assert first.customers > 0 and first.graded == first.customers  # everyone graded at first
+    factory.customer()
+    second = ledger.run("2026-11-17")
+    assert (second.customers, second.graded) == (first.customers + 1, 1)

@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from closeloop.auth.models import AuditEntry
+from closeloop.db.engine import Database
 from tests.problems.conftest import CELL, REGION, Desk
 from tests.support.factories import FACTORY_PASSWORD, Factory
 from tests.support.problems import assert_problem
@@ -90,3 +93,23 @@ def test_who_may_send_alarms_and_bad_input(
         "/api/v1/auth/token", json={"username": machine.username, "password": FACTORY_PASSWORD}
     ).json()["access_token"]
     assert client.post("/api/v1/alarms", json=_alarm(), headers=bearer(token)).status_code == 201
+
+
+def test_every_alarm_change_is_audited(
+    client: TestClient, factory: Factory, database: Database
+) -> None:
+    headers = _netops(client, factory)
+    client.post("/api/v1/alarms", json=_alarm(), headers=headers)
+    client.post(
+        "/api/v1/alarms", json=_alarm(cleared_at="2026-11-23T10:20:00+08:00"), headers=headers
+    )
+    with database.unit_of_work(write=False) as session:
+        actions = list(
+            session.scalars(
+                select(AuditEntry.action)
+                .where(AuditEntry.action.like("alarm.%") | AuditEntry.action.like("problem.%"))
+                .order_by(AuditEntry.id)
+            )
+        )
+    assert actions == ["alarm.raise", "problem.open", "problem.alarm", "alarm.clear",
+                       "problem.alarm_cleared"]  # fmt: skip

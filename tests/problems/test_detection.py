@@ -7,13 +7,18 @@ import json
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
 
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.problems import module as problems_module
 from closeloop.problems import tasks
+from closeloop.problems.models import Problem
+from closeloop.tickets.models import Ticket
 from tests.problems.conftest import CELL, Desk
 from tests.support.cli import Cli
+from tests.support.demo import NOW
+from tests.support.factories import Factory
 from tests.support.problems import assert_problem
 
 
@@ -75,3 +80,31 @@ def test_the_worker_job_detects_as_of_its_clock(
         summary = tasks.detect(session, clock)
     assert isinstance(summary, dict) and len(summary["opened"]) == 1
     assert problems_module.MODULE.jobs[0].name == "problems.detect"
+
+
+def test_the_same_tickets_are_a_burst_in_a_quiet_region_and_not_in_a_busy_one(
+    factory: Factory, database: Database, clock: FixedClock, cli: Cli
+) -> None:
+    """Each region's own rate: six tickets in half an hour are news in a county that sees one
+    a month, and an ordinary morning where 200 came in the last four weeks at this hour."""
+    busy, quiet = factory.customer(region="繁忙市"), factory.customer(region="安静县")
+    history = [int(factory.ticket(customer=busy).id) for _ in range(200)]
+    with database.unit_of_work() as session:  # spread over the four weeks before, same hours
+        for i, ticket_id in enumerate(history):
+            at = NOW - timedelta(days=1 + i % 27) + timedelta(minutes=(i * 7) % 60)
+            session.execute(update(Ticket).where(Ticket.id == ticket_id).values(created_at=at))
+    for _ in range(6):
+        factory.ticket(customer=busy)
+        factory.ticket(customer=quiet)
+        clock.advance(timedelta(minutes=5))
+    summary = json.loads(cli("problems", "detect", "--at", clock.now().isoformat()).stdout)
+    assert summary["bursts"] == 1
+    problems = [p for p in _all_problems(database)]
+    assert [(p.region, p.source) for p in problems] == [("安静县", "burst")]
+
+
+def _all_problems(database: Database) -> list[Problem]:
+    with database.unit_of_work(write=False) as session:
+        found = list(session.scalars(select(Problem)))
+        session.expunge_all()
+        return found

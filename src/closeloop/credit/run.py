@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CursorResult, String, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy import String, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy import insert as sql_insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -65,13 +65,14 @@ def record_grades(session: Session, work: Work) -> int:
         + cast(s.score, String)
         + literal("）")
     )
-    changed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        sql_insert(CreditEvent).from_select(
-            ["customer_id", "at", "kind", "title"],
-            select(s.customer_id, now, literal("grade"), title)
-            .select_from(SCRATCH.outerjoin(p, p.customer_id == s.customer_id))
-            .where(or_(p.customer_id.is_(None), p.grade != s.grade)),
-        )
+    changes = (
+        select(s.customer_id, now, literal("grade"), title)
+        .select_from(SCRATCH.outerjoin(p, p.customer_id == s.customer_id))
+        .where(or_(p.customer_id.is_(None), p.grade != s.grade))
+    )
+    changed = session.scalar(select(func.count()).select_from(changes.subquery()))
+    session.execute(
+        sql_insert(CreditEvent).from_select(["customer_id", "at", "kind", "title"], changes)
     )
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     columns = ["customer_id", "grade", "score", "credit_limit", "rewarded", "line_status"]
@@ -94,7 +95,7 @@ def record_grades(session: Session, work: Work) -> int:
             ),
         )
     )
-    return int(changed.rowcount or 0)
+    return int(changed or 0)
 
 
 def candidates(session: Session) -> list[Any]:

@@ -220,8 +220,9 @@ def fill(session: Session, policy: Policy, today: date, customer_ids: list[int] 
     SCRATCH.drop(conn, checkfirst=True)
     SCRATCH.create(conn)
     query = targets(policy, today, customer_ids)
-    result = conn.execute(SCRATCH.insert().from_select([c.name for c in SCRATCH.c], query))
-    return int(result.rowcount or 0)
+    conn.execute(SCRATCH.insert().from_select([c.name for c in SCRATCH.c], query))
+    # counted, not the INSERT's rowcount: PostgreSQL's driver reports -1 for INSERT … SELECT here
+    return int(conn.execute(select(func.count()).select_from(SCRATCH)).scalar_one())
 
 
 def drop(session: Session) -> None:

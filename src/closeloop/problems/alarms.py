@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from closeloop.auth import audit
 from closeloop.kit.errors import InvalidInput
 from closeloop.problems import timeline
 from closeloop.problems.area import cells_of, cells_text, covers
@@ -71,6 +72,11 @@ def receive(work: Work, report: AlarmReport) -> tuple[Alarm, bool]:
     )
     alarm.updated_at = now
     session.flush()
+    change = "raise" if created else ("clear" if alarm.cleared_at and not was_cleared else "update")
+    audit.record(
+        session, work.actor, f"alarm.{change}", "alarm", alarm.id,
+        f"{alarm.source}/{alarm.alarm_id} {alarm.severity} {alarm.text}"[:500], clock=work.clock,
+    )  # fmt: skip
     if alarm.problem_id is not None and alarm.cleared_at is not None and not was_cleared:
         problem = session.get(Problem, alarm.problem_id)
         if problem is not None:

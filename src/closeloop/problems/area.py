@@ -29,10 +29,11 @@ def covers(
     region: str | None,
     cell_id: str | None,
 ) -> bool:
-    """Whether a place (a ticket's region and cell) lies in a problem's area: one of its cells,
-    or its region when the problem names no cells or the place no cell."""
-    if problem_cells and cell_id:
-        return cell_id in problem_cells
+    """Whether a place (a ticket's region and cell) lies in a problem's area: one of its cells
+    when it names cells (a ticket without a cell is not placed at one site of a whole city),
+    else its region."""
+    if problem_cells:
+        return cell_id is not None and cell_id in problem_cells
     return problem_region is not None and region == problem_region
 
 

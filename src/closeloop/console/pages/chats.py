@@ -20,7 +20,11 @@ from closeloop.customers.service import get_customer
 from closeloop.http.deps import writes_on_read
 
 router = APIRouter(include_in_schema=False)
-CHAT_STATES = {"waiting": N_("Waiting"), "active": N_("In conversation"), "closed": N_("Chat ended")}
+CHAT_STATES = {
+    "waiting": N_("Waiting"),
+    "active": N_("In conversation"),
+    "closed": N_("Chat ended"),
+}
 SENDERS = {"customer": N_("The customer"), "bot": N_("Bot"), "agent": N_("Agent")}
 Csrf = Annotated[str | None, Form(alias=CSRF_FIELD)]
 LIVE = "application/json"  # chat_agent.js asks for no page back: 204
