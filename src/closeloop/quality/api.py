@@ -69,7 +69,14 @@ def survey_results(survey_id: str, work: Reader, by: str | None = None) -> dict[
     return results.survey_results(work, results.get_survey(work, survey_id), by)
 
 
-@router.post("/survey-responses", status_code=201)
+@router.post(
+    "/survey-responses",
+    status_code=201,
+    responses={
+        404: {"description": "no survey with this link"},
+        409: {"description": "this link was answered already, or it expired"},
+    },
+)
 def answer(body: ResponseIn, work: RequestWork) -> ResponseOut:
     """A customer's answers by their link's token (no sign-in); once per token."""
     response = answers.answer_by_token(work, body.token, body.answers, body.comment)

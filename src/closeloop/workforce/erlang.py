@@ -106,16 +106,16 @@ def erlang_c(demand: Demand, agents: int) -> Performance:
 def _queue_tail(lam: float, service: float, theta: float, log_top: float) -> np.ndarray:
     """log π_{N+j} − log π_0 for j = 1… until negligible (abandonment makes it finite)."""
     chunks: list[np.ndarray] = []
-    start, last, peak = 1, log_top, log_top
+    start, last, peak, size = 1, log_top, log_top, 256
     while True:
-        j = np.arange(start, start + 4096, dtype=float)
+        j = np.arange(start, start + size, dtype=float)
         logs = last + np.cumsum(math.log(lam) - np.log(service + j * theta))
         chunks.append(logs)
         peak = max(peak, float(logs.max()))
         last = float(logs[-1])
         if last < peak + math.log(_TAIL) and logs[-1] <= logs[0]:
             break
-        start += 4096
+        start, size = start + size, size * 2
     tail = np.concatenate(chunks)
     keep = tail >= peak + math.log(_TAIL) - 20
     return tail[: int(np.max(np.nonzero(keep))) + 1]
@@ -163,20 +163,43 @@ def _meets(demand: Demand, agents: int) -> bool:
     return performance(demand, agents).service_level >= demand.target_sl - 1e-12
 
 
+def _erlang_c_fewest(demand: Demand) -> int:
+    """The fewest agents by Erlang C alone (a cheap first guess for Erlang A)."""
+    agents = math.floor(demand.erlangs) + 1
+    plain = Demand(demand.contacts, demand.aht, demand.interval_seconds,
+                   demand.target_sl, demand.target_seconds)  # fmt: skip
+    while erlang_c(plain, agents).service_level < demand.target_sl - 1e-12:
+        agents += 1
+    return agents
+
+
 def fewest_agents(demand: Demand) -> Performance:
-    """The fewest agents whose service level reaches the target, with what they achieve."""
+    """The fewest agents whose service level reaches the target, with what they achieve.
+
+    Service level rises with agents, so the answer is bracketed by galloping from a first
+    guess (Erlang C's answer) and then bisected: a handful of evaluations per interval."""
     demand.check()
     if demand.erlangs == 0:
         return Performance(0, 1.0, 0.0, 0.0)
-    low = math.floor(demand.erlangs) + 1 if demand.patience is None else 1
-    if _meets(demand, low):
-        return performance(demand, low)
-    high = low + 1 + int(4 * math.sqrt(demand.erlangs)) + 4
-    while not _meets(demand, high):
-        low, high = high, high * 2
-        if high > _MAX_AGENTS:
-            raise StaffingInputError("contacts", "needs more than 100,000 agents")
-    while high - low > 1:  # service level rises with agents: bisect
+    guess = _erlang_c_fewest(demand)
+    if demand.patience is None:
+        return erlang_c(demand, guess)
+    step = 1
+    if _meets(demand, guess):  # gallop down to an agent count that misses (or none)
+        high, low = guess, guess - 1
+        while low >= 1 and _meets(demand, low):
+            high, step = low, step * 2
+            low = max(0, high - step)
+        if low < 1:
+            low = 0
+    else:  # gallop up to one that meets
+        low, high = guess, guess + 1
+        while not _meets(demand, high):
+            low, step = high, step * 2
+            high = low + step
+            if high > _MAX_AGENTS:
+                raise StaffingInputError("contacts", "needs more than 100,000 agents")
+    while high - low > 1:  # low misses (or is 0), high meets
         middle = (low + high) // 2
         low, high = (low, middle) if _meets(demand, middle) else (middle, high)
     return performance(demand, high)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from closeloop.channels.events import CallAnswered, CallEnded
 from closeloop.runtime.jobs import every
 from closeloop.runtime.module import Module
-from closeloop.workforce import api, cli, intraday, models, settings
+from closeloop.workforce import api, cli, intraday, models, settings, states
 
 MODULE = Module(
     name="workforce",
@@ -16,6 +17,8 @@ MODULE = Module(
     commands={"wfm": cli.wfm_app},
     jobs=(every(timedelta(minutes=5), "wfm.watch_load", intraday.watch_load),),
     settings=settings.SETTINGS,
+    # the phone system's calls: answered puts the agent on a contact, ended in after-contact work
+    listeners=states.cti_listeners(CallAnswered, CallEnded),
     permissions={
         "wfm.read": "read contact volumes, forecasts, intraday load, occupancy and the roster",
         "wfm.plan": "build and publish rosters, import volume history, set agents' states",

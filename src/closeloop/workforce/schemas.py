@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
+
+from closeloop.kit.timefmt import IsoDate, iso_text
 
 State = Literal["signed_in", "on_contact", "after_contact_work", "break", "signed_out"]
 Skill = Literal["hotline", "online", "expert"]
@@ -20,7 +22,7 @@ class StateIn(BaseModel):
 
     state: State
     agent: str | None = Field(default=None, min_length=1, max_length=64)
-    at: AwareDatetime | None = None
+    at: Annotated[AwareDatetime, BeforeValidator(iso_text)] | None = None
     call_id: str | None = Field(default=None, max_length=64)
 
 
@@ -40,10 +42,10 @@ class TemplateIn(BaseModel):
 
     code: str = Field(min_length=1, max_length=32)
     start: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    minutes: int = Field(gt=0, le=16 * 60)
-    break_minutes: int = Field(default=0, ge=0, le=120)
-    break_earliest: int = Field(default=0, ge=0)
-    break_latest: int = Field(default=0, ge=0)
+    minutes: int = Field(gt=0, le=16 * 60, strict=True)
+    break_minutes: int = Field(default=0, ge=0, le=120, strict=True)
+    break_earliest: int = Field(default=0, ge=0, strict=True)
+    break_latest: int = Field(default=0, ge=0, strict=True)
 
 
 class AgentIn(BaseModel):
@@ -51,8 +53,8 @@ class AgentIn(BaseModel):
 
     username: str = Field(min_length=1, max_length=64)
     skills: list[Skill] = Field(default_factory=_hotline, min_length=1)
-    unavailable: list[date] = Field(default_factory=list)
-    max_shifts: int | None = Field(default=None, ge=0)
+    unavailable: list[IsoDate] = Field(default_factory=list)
+    max_shifts: int | None = Field(default=None, ge=0, strict=True)
 
 
 class RosterIn(BaseModel):
@@ -60,15 +62,17 @@ class RosterIn(BaseModel):
     skill (`required`: skill → date → agents per interval from midnight) or, without it, the
     hotline's forecast staffed to the service level."""
 
-    first: date
-    days: int = Field(default=7, ge=1, le=31)
+    first: IsoDate
+    days: int = Field(default=7, ge=1, le=31, strict=True)
     interval: Literal[15, 30, 60] = 30
     templates: list[TemplateIn] = Field(min_length=1, max_length=20)
     agents: list[AgentIn] = Field(min_length=1, max_length=300)
-    min_rest_minutes: int = Field(default=11 * 60, ge=0)
-    max_days_in_row: int = Field(default=5, ge=1)
-    required: dict[Skill, dict[date, list[Annotated[int, Field(ge=0, le=10_000)]]]] | None = None
-    shrinkage: float = Field(default=0.0, ge=0, lt=1)
+    min_rest_minutes: int = Field(default=11 * 60, ge=0, strict=True)
+    max_days_in_row: int = Field(default=5, ge=1, strict=True)
+    required: (
+        dict[Skill, dict[IsoDate, list[Annotated[int, Field(ge=0, le=10_000, strict=True)]]]] | None
+    ) = None
+    shrinkage: float = Field(default=0.0, ge=0, lt=1, strict=True)
 
 
 class RosterOut(BaseModel):
