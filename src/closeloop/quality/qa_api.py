@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from closeloop.auth.deps import CurrentWork, work_requiring
 from closeloop.kit.timefmt import iso
-from closeloop.quality import agents, calibration, reviews, rubrics, samples
+from closeloop.quality import agents, calibration, mystery, reviews, rubrics, samples
 from closeloop.quality.models import QaReview
 from closeloop.quality.period import period
 from closeloop.quality.qa_rules import RubricItem
@@ -19,6 +19,8 @@ from closeloop.quality.qa_schemas import (
     CoachingIn,
     CoachingOut,
     DisputeIn,
+    MysteryVisitIn,
+    MysteryVisitOut,
     ReviewIn,
     ReviewOut,
     RubricIn,
@@ -158,3 +160,28 @@ def _coaching_out(t: Any) -> CoachingOut:
         id=str(t.id), agent=t.agent, average=t.average, threshold=t.threshold, status=t.status,
         created_at=iso(t.created_at),
     )  # fmt: skip
+
+
+@router.post("/mystery-visits", status_code=201)
+def record_mystery_visit(body: MysteryVisitIn, work: Manager) -> MysteryVisitOut:
+    """A mystery shopper's visit or call (神秘顾客), scored against its checklist."""
+    visited_at = (
+        body.visited_at if body.visited_at.tzinfo else body.visited_at.replace(tzinfo=work.tz)
+    )
+    visit = mystery.Visit(
+        body.checklist, body.place, body.channel, visited_at, body.shopper, body.scores,
+        body.note,
+    )  # fmt: skip
+    row = mystery.record_visit(work, visit)
+    return MysteryVisitOut(id=str(row.id), place=row.place, channel=row.channel, total=row.total)
+
+
+@router.get("/mystery-visits/trends")
+def mystery_trends(
+    work: Reader,
+    from_: Annotated[str, Query(alias="from", max_length=40)],
+    to: Annotated[str, Query(max_length=40)],
+) -> dict[str, list[dict[str, Any]]]:
+    """Visits and their mean total per place and month."""
+    start, end = period(from_, to, work.tz, "query")
+    return {"items": mystery.trends(work, start, end)}
