@@ -99,8 +99,8 @@ def sample_calibration(sample_id: str, work: Reader) -> dict[str, Any]:
 def review(body: ReviewIn, work: Reviewer) -> ReviewOut:
     """Score a sampled ticket; total = Σ points, 0 when a fatal item scores 0."""
     scoring = reviews.Scoring(body.scores, body.comments, body.comment)
-    return review_out(work, reviews.review(work, body.sample_item_id, scoring,
-                                           calibration=body.calibration))  # fmt: skip
+    item = str(body.sample_item_id)
+    return review_out(work, reviews.review(work, item, scoring, calibration=body.calibration))
 
 
 @router.get("/reviews/{review_id}")
@@ -139,7 +139,7 @@ def agent_score(
     )
     score = agents.qa_score(work, username, start, end)
     items = [review_out(work, r) for r in agents.agent_reviews(work, username, start, end)]
-    return AgentScoreOut(agent=username, reviews=score.reviews, average=score.average, items=items)
+    return AgentScoreOut(agent=username, reviews=items, count=score.reviews, average=score.average)
 
 
 @router.post("/coaching", status_code=201)

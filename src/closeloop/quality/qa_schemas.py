@@ -78,7 +78,7 @@ class SampleOut(BaseModel):
 class ReviewIn(_Body):
     """A reviewer's points per rubric item (0…weight) with optional comments."""
 
-    sample_item_id: str = Field(min_length=1, max_length=12)
+    sample_item_id: str | StrictInt = Field(union_mode="left_to_right")
     scores: dict[str, Any]
     comments: dict[str, str] = Field(default_factory=dict)
     comment: str | None = Field(default=None, max_length=2000)
@@ -117,12 +117,12 @@ class SettleIn(_Body):
 
 
 class AgentScoreOut(BaseModel):
-    """An agent's reviews in a period and the mean of their totals."""
+    """An agent's reviews in a period, newest first, and the mean of their totals."""
 
     agent: str
-    reviews: int
+    reviews: list[ReviewOut]
+    count: int
     average: float | None
-    items: list[ReviewOut]
 
 
 class CoachingIn(_Body):
