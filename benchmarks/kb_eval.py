@@ -54,8 +54,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from closeloop.config import Settings  # noqa: E402
 from closeloop.db.engine import Database  # noqa: E402
 from closeloop.db.migrate import upgrade  # noqa: E402
-from closeloop.knowledge.bot import chat  # noqa: E402
+from closeloop.kit.clock import system_clock  # noqa: E402
 from closeloop.knowledge.bot import decisions as bot  # noqa: E402
+from closeloop.knowledge.bot import levels  # noqa: E402
 from closeloop.knowledge.bot.chat import converse  # noqa: E402
 from closeloop.knowledge.importer import import_articles  # noqa: E402
 from closeloop.knowledge.schemas import ChatIn, ChatOut  # noqa: E402
@@ -246,14 +247,14 @@ def todays_bot() -> Iterator[None]:
     """The bot as it was before issue #15: the calibration of `bot_confidence_before.txt`,
     fixed thresholds and at most two options in a clarifying question."""
     before = bot.read_calibration(BEFORE.read_text("utf-8"))
-    kept = (bot.calibration, bot.MENU_SIZE, bot.MENU_SPAN, chat.limits_for)
+    kept = (bot.calibration, bot.MENU_SIZE, bot.MENU_SPAN, levels.limits_for)
     bot.calibration = lambda: before  # type: ignore[assignment]
     bot.MENU_SIZE, bot.MENU_SPAN = 2, math.inf
-    chat.limits_for = lambda index, today: bot.limits(before)
+    levels.limits_for = lambda session, index, today: bot.limits(before)
     try:
         yield
     finally:
-        bot.calibration, bot.MENU_SIZE, bot.MENU_SPAN, chat.limits_for = kept
+        bot.calibration, bot.MENU_SIZE, bot.MENU_SPAN, levels.limits_for = kept
 
 
 def generated_articles(
@@ -367,6 +368,7 @@ def evaluate(faq: Faq) -> dict[str, Any]:
             report = import_articles(session, faq.lines, publish=True)
         if report.rejected:
             raise SystemExit(f"{faq.name}: {report.rejected} articles rejected: {report.errors}")
+        levels.refresh_live(database, system_clock)  # as `kb import --publish` does
         with database.unit_of_work(write=False) as session:
             index_for(database, session)
             search(database, session, "预热", today=TODAY)

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     outage_emails: str = ""
     webhook_url: str = ""
     webhook_secret: str = ""
+    # channels/: the phone system signs `POST /api/v1/cti/events` with this HMAC key (empty: its
+    # token alone is enough); tracking links in notices start with `public_url`
+    cti_secret: str = ""
+    public_url: str = "http://127.0.0.1:8000"
     webhook_rate_per_sec: float = Field(default=20.0, gt=0)
 
     @field_validator("timezone")

@@ -14,13 +14,17 @@ from sqlalchemy.orm import Session
 
 from closeloop.auth.bootstrap import sync_roles
 from closeloop.auth.module import MODULE as AUTH
+from closeloop.billing.module import MODULE as BILLING
 from closeloop.care.module import MODULE as CARE
+from closeloop.channels.module import MODULE as CHANNELS
 from closeloop.console.module import MODULE as CONSOLE
+from closeloop.credit.module import MODULE as CREDIT
 from closeloop.customers.module import MODULE as CUSTOMERS
 from closeloop.customers.timeline import timeline_source
 from closeloop.db.base import Base
 from closeloop.knowledge.module import MODULE as KNOWLEDGE
 from closeloop.organisation.module import MODULE as ORGANISATION
+from closeloop.problems.module import MODULE as PROBLEMS
 from closeloop.quality.module import MODULE as QUALITY
 from closeloop.runtime import business
 from closeloop.runtime.events import EventBus, bus
@@ -30,6 +34,7 @@ from closeloop.tickets.module import MODULE as TICKETS
 from closeloop.tmf.module import MODULE as TMF
 from closeloop.worker import jobs as worker_jobs
 from closeloop.worker import models as worker_models
+from closeloop.workforce.module import MODULE as WORKFORCE
 
 PLATFORM = Module(name="platform", models=(worker_models, business))
 
@@ -41,9 +46,14 @@ MODULES: tuple[Module, ...] = (
     ORGANISATION,
     CUSTOMERS,
     TICKETS,
+    BILLING,
     CARE,
     KNOWLEDGE,
+    PROBLEMS,
+    CREDIT,
     QUALITY,
+    WORKFORCE,
+    CHANNELS,
     TMF,
     CONSOLE,
 )

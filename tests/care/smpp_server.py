@@ -61,6 +61,7 @@ class SmppServer:
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.counter = 0
+        self.mobile_originated = 0
         self.lock = threading.Lock()
         self.connections: list[socket.socket] = []
         self.sessions = 0  # client sessions opened so far; each submit names its session
@@ -100,6 +101,18 @@ class SmppServer:
                 raise ConnectionError("closed")
             data += chunk
         return data
+
+    def send_mo(self, source: str, text: str) -> None:
+        """A customer's own message (mobile originated, 上行) to the last bound session."""
+        body = text.encode("utf-16-be")
+        pdu = (
+            b"\0" + b"\1\1" + source.encode() + b"\0" + b"\0\0" + b"10000\0"
+            + bytes([0x00, 0, 0]) + b"\0" + b"\0" + bytes([0, 0, 0x08, 0, len(body)]) + body
+        )  # fmt: skip
+        with self.lock:
+            conn = self.connections[-1]
+            self.mobile_originated += 1
+            conn.sendall(_pdu(DELIVER_SM, 0, 50000 + self.mobile_originated, pdu))
 
     def _session(self, conn: socket.socket, session: int) -> None:
         conn.settimeout(0.2)

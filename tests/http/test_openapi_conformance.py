@@ -63,13 +63,15 @@ NOT_IN_A_SCHEMA: dict[str, tuple[tuple[str, str], ...]] = {
         ("PATCH", "/api/v1/kb/articles/{article_id}"),
     ),
     "a rule across fields or over stored state (from before to, intervals in order, at least"
-    " one region or cell, a rule's own parameters, a setting's own type, an answer to rate)": (
+    " one region or cell, a rule's own parameters, a setting's own type, an answer to rate, a shift"
+    " that fits its day)": (
         ("GET", "/api/v1/reports/overtime"),
         ("PUT", "/api/v1/calendars/{code}/hours"),
         ("POST", "/api/v1/care/outages"),
         ("PATCH", "/api/v1/care/rules/{rule}"),
         ("PUT", "/api/v1/settings/{key}"),
         ("POST", "/api/v1/assist/feedback"),
+        ("POST", "/api/v1/wfm/roster"),
     ),
     "the TM Forum resources, checked against the TM Forum specifications (the conformance kits"
     " of scripts/tmf-ctk test those)": (("POST|PATCH", "/tmf-api/.*"),),

@@ -8,9 +8,10 @@ from datetime import date
 
 import pytest
 
-from closeloop.knowledge.bot import chat, strangers
 from closeloop.knowledge.bot import decisions as bot
+from closeloop.knowledge.bot import strangers
 from closeloop.knowledge.bot.conversation import Clarifying
+from closeloop.knowledge.bot.evidence import evidence
 from closeloop.knowledge.search.index import IndexDoc, KnowledgeIndex
 
 MODELS = (
@@ -133,38 +134,6 @@ def test_the_sample_of_strangers_is_even_and_fixed() -> None:
     assert shipped and all(bot.ruled_handoff(m) is None for m in shipped)
 
 
-def _index() -> KnowledgeIndex:
-    docs = [
-        IndexDoc.from_content(
-            1,
-            "roam",
-            {"category": "roaming/data", "question": "国际漫游怎么开通", "answer": "在APP开通。"},
-        ),
-        IndexDoc.from_content(
-            2,
-            "bill",
-            {"category": "billing/bill", "question": "话费账单怎么查", "answer": "发短信查询。"},
-        ),
-    ]
-    return KnowledgeIndex(docs, None)
-
-
-def test_a_live_index_gets_its_thresholds_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    shipped = bot.read_calibration(ADAPTING)
-    monkeypatch.setattr(bot, "calibration", lambda: shipped)
-    asked: list[str] = []
-
-    def first_three(messages: tuple[str, ...]) -> list[str]:
-        asked.extend(messages[:3])
-        return list(messages[:3])
-
-    monkeypatch.setattr(strangers, "sample", first_three)
-    index = _index()
-    first = chat.limits_for(index, date(2026, 1, 1))
-    assert chat.limits_for(index, date(2026, 1, 1)) is first and len(asked) == 3
-    assert chat.limits_for(_index(), date(2026, 1, 1)) == first and len(asked) == 6
-
-
 def test_how_many_ways_the_best_article_is_phrased_is_a_feature() -> None:
     docs = [
         IndexDoc.from_content(
@@ -178,7 +147,7 @@ def test_how_many_ways_the_best_article_is_phrased_is_a_feature() -> None:
             },
         )
     ]
-    seen = chat.evidence(KnowledgeIndex(docs, None).search("漫游怎么开通", today=date(2026, 1, 1)))
+    seen = evidence(KnowledgeIndex(docs, None).search("漫游怎么开通", today=date(2026, 1, 1)))
     assert seen.candidates[0].phrasings == 3
     assert bot.features(seen)["phrasings"] == pytest.approx(math.log(3))
     bare = bot.Evidence([bot.Candidate("a", "问题", 1.0, 0.5)])

@@ -23,18 +23,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from closeloop.care.channels import DeliveryError, Message, Receipt, Transport
+from closeloop.care.channels import DeliveryError, InboundText, Message, Receipt, Transport
+from closeloop.care.events import TextReceived
 from closeloop.care.models import DeliveryReceipt, Notification
 from closeloop.config import Settings
 from closeloop.db.engine import Database
 from closeloop.kit.clock import Clock, system_clock
+from closeloop.runtime.work import Work
 
 LEASE = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
@@ -240,6 +242,25 @@ class Dispatcher:
                 raise
         return matched
 
+    def collect_inbound(self) -> int:
+        """Hand the customers' own messages to their listeners (`TextReceived`); how many."""
+        count = 0
+        for channel, transport in self.transports.items():
+            read = getattr(transport, "inbound", None)
+            texts: list[InboundText] = read() if callable(read) else []
+            if texts:
+                with self.database.unit_of_work() as session:
+                    work = replace(Work.of(session), clock=self.clock).bind()
+                    for text in texts:
+                        work.publish(
+                            TextReceived(
+                                at=self.clock.now(), channel=channel,
+                                address=text.address, text=text.text,
+                            )
+                        )  # fmt: skip
+                count += len(texts)
+        return count
+
     def _record_receipts(self, channel: str, receipts: list[Receipt]) -> int:
         """Mark the notices the receipts are about delivered or undelivered; how many."""
         matched = 0
@@ -301,6 +322,7 @@ class Dispatcher:
         while True:
             full = self._send_batch(counts)
             counts["receipts"] += self.collect_receipts()
+            self.collect_inbound()
             if not full or self.monotonic() - started > PASS_SECONDS:
                 return counts
 

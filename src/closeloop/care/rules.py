@@ -28,6 +28,8 @@ TICKET_PROGRESS = "ticket_progress"
 USAGE_SUMMARY = "usage_summary"
 SUBSCRIPTION = "subscription"
 OUTAGE = "outage"
+KNOWN_PROBLEM = "known_problem"  # a new ticket joined a known network problem (问题单)
+PROBLEM_RESOLVED = "problem_resolved"
 SURVEY_INVITE = "survey_invite"  # a survey invitation (closeloop.quality)
 
 
@@ -66,6 +68,9 @@ DEFAULT_RULES: dict[str, RuleSettings] = {
     ),
     SUBSCRIPTION: RuleSettings(SUBSCRIPTION, opt_out=False, priority=2),
     OUTAGE: RuleSettings(OUTAGE, priority=3),
+    # the customer has just called: told at once, even at night
+    KNOWN_PROBLEM: RuleSettings(KNOWN_PROBLEM, quiet_hours=False, priority=2),
+    PROBLEM_RESOLVED: RuleSettings(PROBLEM_RESOLVED, priority=3),
     SURVEY_INVITE: RuleSettings(SURVEY_INVITE, priority=40),
 }
 OPT_OUT_RULES = tuple(r for r, s in DEFAULT_RULES.items() if s.opt_out)

@@ -16,6 +16,7 @@ from closeloop.customers.models import Customer
 from closeloop.organisation.models import Station
 from closeloop.runtime.work import Work
 from closeloop.tickets.events import DeadlineMissed, DeadlineNearing, TicketChanged
+from closeloop.tickets.tracking import tracking_link
 from closeloop.tickets.workflow import STATION_STATUSES
 
 if TYPE_CHECKING:
@@ -84,6 +85,9 @@ def tell_customer_of_progress(work: Work, event: TicketChanged) -> None:
     promised = ticket.work_due_at if event.notice in ("dispatch", "accept") else None
     text = progress_text(event.notice, ticket.number, station_name, promised, work.tz)
     if text:
+        text += " 查看进度：" + tracking_link(
+            work.settings.public_url, ticket.id, work.settings.secret_key
+        )
         settings = overlay(DEFAULT_RULES[TICKET_PROGRESS], rule_row)
         recipient = Recipient(ticket.customer_id, msisdn, declined=declined is not None)
         notice = Notice(TICKET_PROGRESS, text, event.at, ticket_id=ticket.id)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from closeloop.care.models import Notification, UsageMonth
 from closeloop.console.labels import N_
+from closeloop.credit.service import Credit, credit_of
 from closeloop.customers import service as customers
 from closeloop.customers.models import Contact, Customer
 from closeloop.kit.actor import Actor
@@ -68,6 +69,7 @@ class CustomerPanel:
     open_tickets: list[OpenTicket]
     contacts: list[Contact]
     notifications: list[Notification] | None  # None: the user may not read notices
+    credit: Credit | None = None  # None: the user may not read credit
 
 
 def month_of(now: datetime, tz: ZoneInfo) -> str:
@@ -125,6 +127,7 @@ def customer_panel(
         ][:RECENT],
         contacts=list(contacts),
         notifications=notifications,
+        credit=credit_of(session, customer) if actor.can("credit.read") else None,
     )
 
 

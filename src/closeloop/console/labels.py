@@ -11,9 +11,12 @@ Page texts are marked with `N_` so Babel extracts them; templates translate them
 from __future__ import annotations
 
 from closeloop.auth import choices as auth
+from closeloop.channels import choices as channels
+from closeloop.credit import choices as credit
 from closeloop.kit.choices import Choices
 from closeloop.knowledge import choices as kb
 from closeloop.organisation import choices as org
+from closeloop.problems import choices as problems
 from closeloop.tickets import choices as tickets
 
 
@@ -33,6 +36,13 @@ SHOWN: tuple[Choices, ...] = (
     org.ROLES,
     kb.STATUSES,
     kb.ACTIONS,
+    problems.STATUSES,
+    problems.SOURCES,
+    problems.ALARM_SEVERITIES,
+    problems.ROLES,
+    credit.LINE_STATUSES,
+    credit.ACTIONS,
+    channels.TRACKING_STAGES,
 )
 
 STATUSES = tickets.STATUSES.labels("en")
@@ -41,9 +51,15 @@ SEVERITIES = tickets.SEVERITIES.labels("en")
 CHANNELS = tickets.CHANNELS.labels("en")
 TYPES = tickets.TYPES.labels("en")
 SATISFACTION = tickets.SATISFACTION.labels("en")
-ROLES = {**auth.ROLES.labels("en"), **org.ROLES.labels("en")}
+ROLES = {**auth.ROLES.labels("en"), **org.ROLES.labels("en"), **problems.ROLES.labels("en")}
 ARTICLE_STATUSES = kb.STATUSES.labels("en")
 ARTICLE_ACTIONS = kb.ACTIONS.labels("en")
+PROBLEM_STATUSES = problems.STATUSES.labels("en")
+PROBLEM_SOURCES = problems.SOURCES.labels("en")
+ALARM_SEVERITIES = problems.ALARM_SEVERITIES.labels("en")
+PROBLEM_TONES = problems.STATUSES.tones()
+LINE_STATUSES = credit.LINE_STATUSES.labels("en")
+CREDIT_ACTIONS = credit.ACTIONS.labels("en")
 
 # The badge class of a ticket status whose tone is not neutral (closed and cancelled are ok).
 STATUS_TONES = {code: tone for code, tone in tickets.STATUSES.tones().items() if tone != "neutral"}

@@ -47,6 +47,8 @@ DEMO_USERS: dict[str, tuple[str, list[str], str | None]] = {
     # the head of the field station, which alone follows the `field` calendar
     "field_head": ("装维中心负责人 孙伟", ["station", "station_head"], "field"),
 }
+# network operations' problem manager: works problems, sends alarms (问题经理)
+DEMO_USERS["noc"] = ("网管问题经理 吴昊", ["netops"], None)
 
 Step = Callable[[str], None]
 

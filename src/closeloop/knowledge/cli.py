@@ -11,6 +11,7 @@ import typer
 
 from closeloop.kit.clock import system_clock
 from closeloop.kit.progress import byte_progress
+from closeloop.knowledge.bot.levels import refresh_live
 from closeloop.knowledge.importer import export_lines, import_articles
 from closeloop.knowledge.search.live import search
 from closeloop.runtime.cli import database, fail, reports_errors, settings, stderr
@@ -42,6 +43,9 @@ def import_command(
         report = import_articles(
             session, lines, publish=publish, strict=strict, clock=system_clock, on_line=advance
         )
+    if report.published:
+        # measured now, so that no customer's first message waits for it
+        refresh_live(db, system_clock)
     for line, reason in report.errors:
         stderr.print(f"{file.name}: line {line}: {reason}", highlight=False, soft_wrap=True)
     stderr.print(

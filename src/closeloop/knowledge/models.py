@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -128,3 +129,17 @@ class ChatHit(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     subject: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BotLevel(Base):
+    """How confident the bot's models are on out-of-scope messages asked of one set of live
+    articles (`key`: the articles and versions searched), measured once per set by the
+    `knowledge.bot_levels` job or `kb import`, so no customer message waits for it."""
+
+    __tablename__ = "kb_bot_levels"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    answer: Mapped[float] = mapped_column(Float)
+    either: Mapped[float] = mapped_column(Float)
+    articles: Mapped[int] = mapped_column(Integer)
+    measured_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

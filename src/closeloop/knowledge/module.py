@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from closeloop.knowledge import api, cli, models
+from closeloop.knowledge.bot import levels
+from closeloop.runtime.jobs import every_standalone
 from closeloop.runtime.module import Module
 
 _READ = frozenset({"kb.read", "kb.search"})
@@ -13,6 +17,7 @@ MODULE = Module(
     models=(models,),
     routers=(api.router, api.assist_router),
     commands={"kb": cli.app},
+    jobs=(every_standalone(timedelta(minutes=1), "knowledge.bot_levels", levels.refresh_live),),
     permissions={
         "kb.read": "read published knowledge articles and their scripts",
         "kb.search": "search the knowledge base and get suggestions for a ticket",

@@ -79,6 +79,8 @@ def _dispatch(ctx: Context, body: schemas.DispatchBody) -> Step:
         raise InvalidInput.field("station", f"no station {body.station!r}")
     if station.retired_at is not None:
         raise InvalidInput.field("station", f"station {body.station!r} is retired")
+    if t.held_by:
+        raise _refused(t, "dispatch", f"ticket is held by problem {t.held_by}", allowed=[])
     if station.code == t.station and t.status == "in_progress":
         raise _refused(t, "dispatch", f"ticket is already at station {station.code}")
     terms = station_terms(session, station, t.severity)
@@ -244,6 +246,28 @@ def perform(
     """Take `action` on the ticket; a refused action changes nothing."""
     ticket = load_ticket(session, actor, ticket_id, lock=True)
     _authorise(actor, ticket, action, if_match)
+    return _apply(session, actor, ticket, action, body, clock)
+
+
+def reply_on_behalf(
+    session: Session, actor: Actor, ticket: Ticket, body: schemas.ReplyBody, *, clock: Clock
+) -> Ticket:
+    """Reply an open ticket that is not at a station's hands alone — a problem (问题单) fixed
+    for all its tickets — from any open status before `replied`; its callback follows as usual.
+    The caller (the problem's service) has checked who may; 409 from another status."""
+    if ticket.status not in REPLIABLE_ON_BEHALF:
+        raise _refused(ticket, "reply", f"cannot reply a ticket that is {ticket.status}")
+    return _apply(session, actor, ticket, "reply", body, clock)
+
+
+# Open statuses a problem's resolution replies from (replied tickets already have their answer).
+REPLIABLE_ON_BEHALF = frozenset({"new", "expert", "dispatched", "in_progress", "pending"})
+
+
+def _apply(
+    session: Session, actor: Actor, ticket: Ticket, action: str, body: BaseModel, clock: Clock
+) -> Ticket:
+    """The effects of an authorised action: history, audit, deadlines, events, version + 1."""
     now = clock.now()
     # An action's lookups read reference data, never its own pending changes: no autoflush,
     # so the ticket, its history, audit entry and notices are written in one flush.

@@ -73,6 +73,9 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # soft delete (TMF621 DELETE): kept for audit, hidden from every list and read
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # the problem (问题单) holding this ticket: fixed once for all its tickets, so no station
+    # dispatch while set; its resolution replies the ticket (tickets.holds)
+    held_by: Mapped[str | None] = mapped_column(String(24), nullable=True)
 
     history: Mapped[list[TicketEvent]] = relationship(
         order_by="TicketEvent.id", lazy="raise", cascade="all, delete-orphan"

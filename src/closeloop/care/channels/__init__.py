@@ -43,6 +43,14 @@ class Receipt:
     detail: str
 
 
+@dataclass(frozen=True)
+class InboundText:
+    """A message a customer sent us (上行短信): from which number, what it says."""
+
+    address: str
+    text: str
+
+
 class Transport(Protocol):
     """One delivery channel."""
 

@@ -2,7 +2,8 @@
 
 One transceiver session is kept open between dispatcher passes; Chinese text goes as UCS-2,
 long texts are split into concatenated parts. Receipts (deliver_sm with esm_class 0x04) are
-read whenever the session is polled and matched to the message id the centre gave.
+read whenever the session is polled and matched to the message id the centre gave; any other
+deliver_sm is a customer's own message (上行短信), handed on by `inbound()`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import smpplib.consts
 import smpplib.exceptions
 import smpplib.gsm
 
-from closeloop.care.channels import Accepted, DeliveryError, Message, Receipt
+from closeloop.care.channels import Accepted, DeliveryError, InboundText, Message, Receipt
 
 # statuses the centre may answer that will not get better by retrying
 PERMANENT_STATUSES = {
@@ -37,6 +38,23 @@ def _closed(exc: BaseException) -> bool:
 
 
 RECEIPT = re.compile(r"id:(?P<id>\S+).*?stat:(?P<stat>\w+)", re.S)
+RECEIPT_ESM = 0x04  # esm_class bit of an SMSC delivery receipt
+UCS2 = 0x08
+
+
+def _text_of(pdu: Any) -> str:
+    raw = pdu.short_message or b""
+    if isinstance(raw, str):
+        return raw
+    if int(getattr(pdu, "data_coding", 0) or 0) == UCS2:
+        return bytes(raw).decode("utf-16-be", errors="replace")
+    return bytes(raw).decode("latin-1")
+
+
+def _number(address: Any) -> str:
+    """The sender as customers are filed: a mainland mobile without its 86 prefix."""
+    text = address.decode("ascii", "replace") if isinstance(address, bytes) else str(address)
+    return text[2:] if text.startswith("86") and len(text) == 13 else text.lstrip("+")
 
 
 class SmppTransport:
@@ -58,14 +76,16 @@ class SmppTransport:
         self.client: smpplib.client.Client | None = None
         self._responses: list[Any] = []
         self._receipts: list[Receipt] = []
+        self._inbound: list[InboundText] = []
 
     def _on_sent(self, pdu: Any, **_: Any) -> None:
         self._responses.append(pdu)
 
     def _on_received(self, pdu: Any, **_: Any) -> int:
-        text = pdu.short_message
-        if isinstance(text, bytes):
-            text = text.decode("ascii", errors="replace")
+        text = _text_of(pdu)
+        if not int(getattr(pdu, "esm_class", 0) or 0) & RECEIPT_ESM and not RECEIPT.match(text):
+            self._inbound.append(InboundText(_number(pdu.source_addr), text))
+            return int(smpplib.consts.SMPP_ESME_ROK)
         match = RECEIPT.search(text or "")
         if match:
             stat = match.group("stat")
@@ -157,6 +177,11 @@ class SmppTransport:
 
     def receipts(self) -> list[Receipt]:
         """Read whatever the centre sent since (receipts), without waiting."""
+        self._read_pending()
+        out, self._receipts = self._receipts, []
+        return out
+
+    def _read_pending(self) -> None:
         client = self.client
         if client is not None:
             try:
@@ -164,7 +189,11 @@ class SmppTransport:
                     client.read_once(auto_send_enquire_link=False)
             except (smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError, OSError):
                 self._drop()
-        out, self._receipts = self._receipts, []
+
+    def inbound(self) -> list[InboundText]:
+        """The customers' own messages the centre sent since the last call, without waiting."""
+        self._read_pending()
+        out, self._inbound = self._inbound, []
         return out
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form
 from fastapi.responses import HTMLResponse, Response
 
-from closeloop.console import forms
+from closeloop.console import forms, problem_views
 from closeloop.console.customer_panel import customer_panel
 from closeloop.console.page import Page, PageContext
 from closeloop.console.ticket_view import possible_duplicate, ticket_view
@@ -62,6 +62,9 @@ def _page(page: PageContext, ticket_id: int, outcome: Outcome, status: int = 200
         suggestions=suggestions,
         used=used,
         duplicate=duplicate,
+        known_problem=problem_views.known_for_ticket(session, ticket_id)
+        if actor.can("problems.read")
+        else None,
         outcome=outcome,
         stale=view.since(outcome.stale_seen) if outcome.stale_seen is not None else None,
     )

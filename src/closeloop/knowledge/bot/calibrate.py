@@ -36,7 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 from closeloop.knowledge.bot import decisions as bot
-from closeloop.knowledge.bot.chat import evidence
+from closeloop.knowledge.bot.evidence import evidence
 from closeloop.knowledge.bot.strangers import out_of_scope
 from closeloop.knowledge.search.bridge import (
     Topic,

@@ -9,9 +9,7 @@ acting as the bot, carrying the conversation).
 from __future__ import annotations
 
 import re
-import threading
 import uuid
-import weakref
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -27,7 +25,7 @@ from closeloop.kit.errors import CloseLoopError, InvalidInput, TooManyRequests
 from closeloop.kit.ratelimit import SlidingWindowLimiter
 from closeloop.knowledge import script as scripts
 from closeloop.knowledge.bot import decisions as bot
-from closeloop.knowledge.bot import replies, strangers
+from closeloop.knowledge.bot import levels, replies
 from closeloop.knowledge.bot.conversation import (
     AwaitingNumber,
     Clarifying,
@@ -36,8 +34,9 @@ from closeloop.knowledge.bot.conversation import (
     load,
     save,
 )
+from closeloop.knowledge.bot.evidence import evidence
 from closeloop.knowledge.bot.taxonomy import leaf_category
-from closeloop.knowledge.events import BotAnswered
+from closeloop.knowledge.events import BotAnswered, ChatHandedOver, ChatTurnSaid
 from closeloop.knowledge.models import Article, ChatHit, ChatSession
 from closeloop.knowledge.schemas import ChatIn, ChatOut
 from closeloop.knowledge.search.index import IndexDoc, KnowledgeIndex, Result
@@ -85,58 +84,12 @@ def _row(session: Session, body: ChatIn, address: str | None, clock: Clock) -> C
     return found
 
 
-def evidence(result: Result) -> bot.Evidence:
-    """What the bot sees of a search result."""
-    return bot.Evidence(
-        candidates=[
-            bot.Candidate(
-                h.doc.external_id,
-                h.doc.question,
-                h.score,
-                h.semantic,
-                h.lexical,
-                h.doc.category,
-                len(h.doc.questions),
-            )
-            for h in result.hits
-        ],
-        semantic_gap=result.semantic_gap,
-        topic_gap=result.topic_gap,
-        topic_closeness=result.topic_closeness,
-        lexical_gap=result.lexical_gap,
-        coverage=result.coverage,
-        familiar=result.familiar,
-    )
-
-
-_limits: weakref.WeakKeyDictionary[KnowledgeIndex, bot.Limits] = weakref.WeakKeyDictionary()
-_limits_lock = threading.Lock()
-
-
-def limits_for(index: KnowledgeIndex, today: date) -> bot.Limits:
-    """The bot's thresholds for the FAQ an index holds, worked out on the index's first
-    question: a sample of the shipped out-of-scope messages is asked of it, and the level of
-    confidence on them moves the shipped thresholds (`decisions.limits`)."""
-    with _limits_lock:
-        known = _limits.get(index)
-    if known is not None:
-        return known
-    shipped = bot.calibration()
-    level = None
-    if shipped.reference is not None and shipped.shift and len(index):
-        asked = strangers.sample(strangers.out_of_scope())
-        level = bot.level_of(
-            [bot.features(evidence(index.search(s, today=today, limit=5))) for s in asked],
-            shipped,
-        )
-    found = bot.limits(shipped, level)
-    with _limits_lock:
-        _limits[index] = found
-    return found
-
-
 def _understand(
-    index: KnowledgeIndex, message: str, conversation: Conversation, today: date
+    index: KnowledgeIndex,
+    message: str,
+    conversation: Conversation,
+    today: date,
+    limits_now: bot.Limits,
 ) -> tuple[bot.Evidence, Result]:
     """Search the message; a short follow-up is also read with the previous question."""
     result = index.search(message, today=today, limit=5)
@@ -148,7 +101,7 @@ def _understand(
         # A short message right after a question is read in its context ("收费吗" after
         # "彩铃怎么开通"), unless the context makes no sense of it.
         sure = bot.confidence(joined_evidence)
-        if sure >= limits_for(index, today).answer_at or sure > bot.confidence(found):
+        if sure >= limits_now.answer_at or sure > bot.confidence(found):
             return joined_evidence, joined
     return found, result
 
@@ -162,16 +115,35 @@ def converse(
     address: str | None,
     clock: Clock = system_clock,
 ) -> ChatOut:
-    """One customer message in, one bot reply out (the conversation is kept)."""
+    """One customer message in, one reply out (the conversation is kept). Once the bot has
+    handed over, the message goes to the agents (`ChatTurnSaid`) and the reply says so."""
     check_rate(session, address, settings.chat_rate_per_min, clock)
     row = _row(session, body, address, clock)
     conversation = load(row)
     conversation.msisdn = body.msisdn or conversation.msisdn
+    work = Work.of(session)
+    to_people = conversation.with_people and not isinstance(conversation.pending, AwaitingNumber)
     conversation.say("customer", body.message)
-    today = clock.local_date(settings.tz)
-    index = index_for(database, session)
-    out = _reply(session, index, conversation, body.message, settings, today, clock)
-    conversation.say("bot", out.reply)
+    _tell(work, conversation, "customer", body.message, clock)
+    if to_people:
+        out = _out(conversation, replies.with_agent(), None, 1.0, "agent")
+    else:
+        today = clock.local_date(settings.tz)
+        index = index_for(database, session)
+        out = _reply(session, index, conversation, body.message, settings, today, clock)
+        conversation.say("bot", out.reply)
+        _tell(work, conversation, "bot", out.reply, clock)
+        if out.handoff:
+            conversation.with_people = True
+            work.publish(
+                ChatHandedOver(
+                    at=clock.now(),
+                    session_id=conversation.id,
+                    msisdn=conversation.msisdn,
+                    ticket_id=conversation.ticket_id,
+                    reason=_reason(conversation),
+                )
+            )
     save(conversation, row)
     row.updated_at = clock.now()
     session.flush()
@@ -183,6 +155,37 @@ def converse(
             )
         )  # fmt: skip
     return out
+
+
+def _tell(work: Work, conversation: Conversation, role: str, text: str, clock: Clock) -> None:
+    work.publish(
+        ChatTurnSaid(
+            at=clock.now(),
+            session_id=conversation.id,
+            role=role,
+            text=text,
+            msisdn=conversation.msisdn,
+        )
+    )
+
+
+def _reason(conversation: Conversation) -> str:
+    waiting = conversation.pending
+    return waiting.reason if isinstance(waiting, AwaitingNumber) else "handed over"
+
+
+def person_joined(session: Session, session_id: str) -> bool:
+    """An agent took the conversation: the bot stops asking for the number, every message goes
+    to the agent from now on. False when there is no such conversation."""
+    row = session.get(ChatSession, session_id)
+    if row is None:
+        return False
+    conversation = load(row)
+    conversation.with_people = True
+    if isinstance(conversation.pending, AwaitingNumber):
+        conversation.pending = None
+    save(conversation, row)
+    return True
 
 
 def _reply(
@@ -206,8 +209,9 @@ def _reply(
         stepped = _script_step(index, conversation, waiting, message)
         if stepped is not None:
             return stepped
-    evidence, _result = _understand(index, message, conversation, today)
-    decision = bot.decide(message, evidence, conversation.pending, limits_for(index, today))
+    limits_now = levels.limits_for(session, index, today)
+    evidence, _result = _understand(index, message, conversation, today, limits_now)
+    decision = bot.decide(message, evidence, conversation.pending, limits_now)
     conversation.pending = None
     if decision.kind == "handoff":
         best = evidence.candidates[0].external_id if evidence.candidates else None
@@ -337,7 +341,7 @@ def _out(
         reply=reply,
         article_external_id=article,
         confidence=round(sure, 3),
-        handoff=kind == "handoff",
+        handoff=kind in ("handoff", "agent"),
         ticket_id=str(conversation.ticket_id) if conversation.ticket_id is not None else None,
         kind=kind,
         options=options or [],

@@ -69,6 +69,8 @@ class Conversation:
     handoff_article: str | None = None
     handed_over: bool = False
     ticket_id: int | None = None
+    # people (an agent's queue, 人工坐席) have the conversation: messages go to them, not the bot
+    with_people: bool = False
 
     def say(self, role: Role, text: str) -> None:
         """Add a message to the conversation."""
@@ -88,6 +90,7 @@ def load(row: ChatSession) -> Conversation:
         handoff_article=_text(state.get("category_hint")),
         handed_over=bool(row.handed_over),
         ticket_id=row.ticket_id,
+        with_people=bool(state.get("with_people")),
     )
 
 
@@ -119,6 +122,8 @@ def state_of(conversation: Conversation) -> dict[str, Any]:
     ):
         if value is not None:
             state[key] = value
+    if conversation.with_people:
+        state["with_people"] = True
     return state
 
 

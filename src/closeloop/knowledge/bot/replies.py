@@ -57,6 +57,11 @@ def already_handed_over() -> str:
     return "您的问题已转交人工处理，工作人员会尽快联系您。如有补充，可在工作人员联系您时一并说明。"
 
 
+def with_agent() -> str:
+    """A message after the hand-over: it goes to the agents, not the bot."""
+    return "您的消息已转给人工客服，请稍候，工作人员的回复会显示在这里。"
+
+
 def handoff_failed(reason: str) -> str:
     """The ticket could not be opened."""
     return f"抱歉，暂时无法为您登记工单（{reason}）。请拨打客服热线 {HOTLINE} 由人工为您处理。"

@@ -127,6 +127,9 @@ class KnowledgeIndex:
     ) -> None:
         self.docs = list(docs)
         self.embedder = embedder
+        # which articles and versions the index holds (set by `live.index_for`; "" when built
+        # from content that is not the database's)
+        self.key = ""
         self.weights = weights or Weights()
         self.bridge = bridge if embedder is not None else None
         self._masks: dict[str, npt.NDArray[np.bool_]] = {}

@@ -160,10 +160,18 @@ def index_for(database: Database, session: Session) -> KnowledgeIndex:
         ordered = [all_docs[i] for i, _e, _v in live if i in all_docs]
         bridge = bridge_for(embedder) if embedder is not None else None
         holder.index = KnowledgeIndex(ordered, embedder, bridge=bridge)
+        holder.index.key = content_key(embedder, live)
         holder.docs = all_docs
         holder.versions = {i: v for i, _e, v in live}
         holder.stamp = stamp
         return holder.index
+
+
+def content_key(embedder: Embedder | None, live: Sequence[tuple[int, str, int]]) -> str:
+    """Names a set of live articles and versions as searched with one model."""
+    versions = (f"{i}:{v}" for i, _e, v in sorted(live))
+    text = ";".join([embedder.name if embedder else "-", *versions])
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def forget(database: Database) -> None:

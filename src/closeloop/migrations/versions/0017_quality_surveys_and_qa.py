@@ -1,8 +1,8 @@
 """quality surveys and qa: survey campaigns, invitations and responses; QA rubrics,
 samples, reviews, disputes and coaching tasks
 
-Revision ID: 0014
-Revises: 0012
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-07 16:36:01.254710
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import closeloop.db.base
 
-revision: str = "0014"
-down_revision: str | None = "0012"
+revision: str = "0017"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Channels (渠道): live chat with agents, phone-system events and customer ticket tracking."""
