@@ -59,3 +59,30 @@ def test_a_reviewer_draws_a_sample_and_scores_a_ticket_beside_its_timeline(
     assert saved.status_code == 303
     after = client.get(saved.headers["location"])
     assert "qa (85)" in after.text
+
+
+def test_an_agent_reads_their_reviews_and_disputes_one_once(
+    client: TestClient, as_user: Personas
+) -> None:
+    qa = as_user.headers("qa")
+    assert client.post("/api/v1/qa/rubrics", json=RUBRIC, headers=qa).status_code == 201
+    body = {"rubric": "hotline", "from": "2026-10-01", "to": "2026-11-22", "per_agent": 1}
+    sample = client.post("/api/v1/qa/samples", json=body, headers=qa).json()
+    item = next(i for i in sample["items"] if i["agent"] == "agent")
+    scores = {"greet": 10, "verify": 20, "solve": 30}
+    scored = {"sample_item_id": item["id"], "scores": scores}
+    review = client.post("/api/v1/qa/reviews", json=scored, headers=qa).json()
+    sign_in(client, "agent2")
+    assert f"质检评分 {review['id']}" not in client.get("/console/qa/mine").text
+    client.cookies.clear()
+    csrf = sign_in(client, "agent")
+    page = client.get("/console/qa/mine")
+    assert page.status_code == 200 and f"质检评分 {review['id']}" in page.text
+    assert "平均分：60" in page.text
+    url = f"/console/qa/mine/{review['id']}/dispute"
+    done = client.post(url, data={"csrf_token": csrf, "reason": "已按知识库解答"},
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303
+    again = client.post(url, data={"csrf_token": csrf, "reason": "再次申诉"})
+    assert again.status_code == 409
+    assert "已按知识库解答" in client.get("/console/qa/mine").text

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from closeloop.auth import audit
-from closeloop.kit.errors import NotFound
+from closeloop.kit.errors import Forbidden
 from closeloop.quality.models import CoachingTask, QaReview
 from closeloop.quality.settings import COACHING_THRESHOLD
 from closeloop.runtime.work import Work
@@ -50,7 +50,7 @@ def qa_score(work: Work, agent: str, start: datetime, end: datetime) -> AgentSco
     """One agent's score in [start, end): QA and supervisors see anyone's, an agent their own."""
     own = work.actor.can("qa.own") and work.actor.username == agent
     if not (work.actor.can("qa.read") or own):
-        raise NotFound("no quality score to show for this agent")
+        raise Forbidden("only quality staff and the agent themselves see an agent's score")
     found = [s for s in qa_scores(work, start, end) if s.agent == agent]
     return found[0] if found else AgentScore(agent, 0, None)
 

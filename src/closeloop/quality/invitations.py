@@ -44,9 +44,10 @@ def invitation_text(work: Work, survey: Survey, token: str) -> str:
     """The SMS inviting a customer to answer."""
     instrument = INSTRUMENTS[survey.instrument]
     minutes = 1 if len(instrument.items) <= 2 else 5
+    # the link closes the text: whatever reads it, the token runs to the end
     return (
-        f"【服务调查】您好，诚邀您参与“{survey.name}”，约{minutes}分钟："
-        f"{link(work, token)} （14天内有效）"
+        f"【服务调查】您好，诚邀您参与“{survey.name}”（约{minutes}分钟，14天内有效）："
+        f"{link(work, token)}"
     )
 
 
@@ -59,7 +60,7 @@ def invite(
 ) -> SurveyInvitation | None:
     """Invite one customer (at `at`, default now): an invitation with a fresh token and its SMS
     in the outbox. None when the customer declined survey invitations or the rule is off."""
-    token = secrets.token_urlsafe(24)
+    token = secrets.token_hex(20)  # 160 bits, letters and digits only
     now = at or work.now()
     notice = Notice(
         rule=SURVEY_INVITE,

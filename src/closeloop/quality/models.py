@@ -176,3 +176,23 @@ class CoachingTask(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MysteryVisit(Base):
+    """A mystery shopper's visit or call (神秘顾客) to a store or channel, scored against a
+    checklist (a rubric)."""
+
+    __tablename__ = "qa_mystery_visits"
+    __table_args__ = (Index("ix_qa_mystery_visits_place_at", "place", "visited_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("qa_rubrics.id"))
+    place: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    visited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    shopper: Mapped[str] = mapped_column(String(64))
+    scores: Mapped[dict[str, int]] = mapped_column(JSON)
+    total: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

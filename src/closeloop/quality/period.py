@@ -1,5 +1,5 @@
-"""Periods in requests (统计周期): `from` and `to` as dates (whole local days, `to` included)
-or as ISO 8601 instants (`to` excluded)."""
+"""Periods in requests (统计周期): `from` and `to` as dates (whole local days) or as ISO 8601
+instants; `to` is included either way."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ def _instant(text: str, tz: ZoneInfo, loc: list[str | int], *, end: bool) -> dat
         found = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidInput.field(loc, "a date (YYYY-MM-DD) or an ISO 8601 time") from None
-    return found if found.tzinfo is not None else found.replace(tzinfo=tz)
+    found = found if found.tzinfo is not None else found.replace(tzinfo=tz)
+    # an instant given as `to` is included: what happened at that very moment counts
+    return found + timedelta(microseconds=1) if end else found
 
 
 def period(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from closeloop.auth.deps import CurrentWork, work_requiring
 from closeloop.kit.timefmt import iso
-from closeloop.quality import agents, calibration, reviews, rubrics, samples
+from closeloop.quality import agents, calibration, mystery, reviews, rubrics, samples
 from closeloop.quality.models import QaReview
 from closeloop.quality.period import period
 from closeloop.quality.qa_rules import RubricItem
@@ -19,6 +19,8 @@ from closeloop.quality.qa_schemas import (
     CoachingIn,
     CoachingOut,
     DisputeIn,
+    MysteryVisitIn,
+    MysteryVisitOut,
     ReviewIn,
     ReviewOut,
     RubricIn,
@@ -97,8 +99,8 @@ def sample_calibration(sample_id: str, work: Reader) -> dict[str, Any]:
 def review(body: ReviewIn, work: Reviewer) -> ReviewOut:
     """Score a sampled ticket; total = Σ points, 0 when a fatal item scores 0."""
     scoring = reviews.Scoring(body.scores, body.comments, body.comment)
-    return review_out(work, reviews.review(work, body.sample_item_id, scoring,
-                                           calibration=body.calibration))  # fmt: skip
+    item = str(body.sample_item_id)
+    return review_out(work, reviews.review(work, item, scoring, calibration=body.calibration))
 
 
 @router.get("/reviews/{review_id}")
@@ -137,7 +139,7 @@ def agent_score(
     )
     score = agents.qa_score(work, username, start, end)
     items = [review_out(work, r) for r in agents.agent_reviews(work, username, start, end)]
-    return AgentScoreOut(agent=username, reviews=score.reviews, average=score.average, items=items)
+    return AgentScoreOut(agent=username, reviews=items, count=score.reviews, average=score.average)
 
 
 @router.post("/coaching", status_code=201)
@@ -158,3 +160,28 @@ def _coaching_out(t: Any) -> CoachingOut:
         id=str(t.id), agent=t.agent, average=t.average, threshold=t.threshold, status=t.status,
         created_at=iso(t.created_at),
     )  # fmt: skip
+
+
+@router.post("/mystery-visits", status_code=201)
+def record_mystery_visit(body: MysteryVisitIn, work: Manager) -> MysteryVisitOut:
+    """A mystery shopper's visit or call (神秘顾客), scored against its checklist."""
+    visited_at = (
+        body.visited_at if body.visited_at.tzinfo else body.visited_at.replace(tzinfo=work.tz)
+    )
+    visit = mystery.Visit(
+        body.checklist, body.place, body.channel, visited_at, body.shopper, body.scores,
+        body.note,
+    )  # fmt: skip
+    row = mystery.record_visit(work, visit)
+    return MysteryVisitOut(id=str(row.id), place=row.place, channel=row.channel, total=row.total)
+
+
+@router.get("/mystery-visits/trends")
+def mystery_trends(
+    work: Reader,
+    from_: Annotated[str, Query(alias="from", max_length=40)],
+    to: Annotated[str, Query(max_length=40)],
+) -> dict[str, list[dict[str, Any]]]:
+    """Visits and their mean total per place and month."""
+    start, end = period(from_, to, work.tz, "query")
+    return {"items": mystery.trends(work, start, end)}

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from closeloop.kit.timefmt import Timestamp
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -76,7 +78,7 @@ class SampleOut(BaseModel):
 class ReviewIn(_Body):
     """A reviewer's points per rubric item (0…weight) with optional comments."""
 
-    sample_item_id: str = Field(min_length=1, max_length=12)
+    sample_item_id: str | StrictInt = Field(union_mode="left_to_right")
     scores: dict[str, Any]
     comments: dict[str, str] = Field(default_factory=dict)
     comment: str | None = Field(default=None, max_length=2000)
@@ -115,12 +117,12 @@ class SettleIn(_Body):
 
 
 class AgentScoreOut(BaseModel):
-    """An agent's reviews in a period and the mean of their totals."""
+    """An agent's reviews in a period, newest first, and the mean of their totals."""
 
     agent: str
-    reviews: int
+    reviews: list[ReviewOut]
+    count: int
     average: float | None
-    items: list[ReviewOut]
 
 
 class CoachingIn(_Body):
@@ -141,3 +143,24 @@ class CoachingOut(BaseModel):
     threshold: float
     status: str
     created_at: str
+
+
+class MysteryVisitIn(_Body):
+    """A mystery shopper's visit or call, scored against a checklist (a rubric's code)."""
+
+    checklist: str = Field(min_length=1, max_length=32)
+    place: str = Field(min_length=1, max_length=64)
+    channel: str = Field(min_length=1, max_length=16)
+    visited_at: Timestamp
+    shopper: str = Field(min_length=1, max_length=64)
+    scores: dict[str, Any]
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class MysteryVisitOut(BaseModel):
+    """A recorded visit and its total."""
+
+    id: str
+    place: str
+    channel: str
+    total: int

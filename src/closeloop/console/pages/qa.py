@@ -11,7 +11,7 @@ from closeloop.console.posted import Posted
 from closeloop.console.ticket_view import ticket_view
 from closeloop.console.web import redirect
 from closeloop.kit.errors import Conflict, InvalidInput
-from closeloop.quality import calibration, reviews, rubrics, samples, worklist
+from closeloop.quality import agents, calibration, reviews, rubrics, samples, worklist
 from closeloop.quality.period import period
 
 router = APIRouter(include_in_schema=False)
@@ -112,3 +112,34 @@ def score(item_id: str, page: Page, posted: Posted) -> Response:
     except Conflict as problem:
         return _review_page(page, item_id, problem=problem.detail, typed=posted, status=409)
     return redirect(f"/console/qa/samples/{line.item.sample_id}")
+
+
+def _mine(page: PageContext, *, error: str | None = None, status: int = 200) -> HTMLResponse:
+    today = page.work.today()
+    start, end = period(today.replace(day=1, month=1).isoformat(), today.isoformat(), page.work.tz)
+    mine = agents.agent_reviews(page.work, page.actor.username, start, end)
+    score = agents.qa_score(page.work, page.actor.username, start, end)
+    disputes = {r.id: reviews.dispute_of(page.work, r.id) for r in mine}
+    return page.render(
+        "qa_mine.html", status_code=status, reviews=mine, score=score, disputes=disputes,
+        error=error, active="qa-mine",
+    )  # fmt: skip
+
+
+@router.get("/console/qa/mine", response_class=HTMLResponse)
+def my_reviews(page: Page) -> HTMLResponse:
+    """An agent's own reviews this year, their score, and a dispute form on each."""
+    page.needs("qa.own")
+    return _mine(page)
+
+
+@router.post("/console/qa/mine/{review_id}/dispute", response_class=HTMLResponse)
+def dispute_review(review_id: str, page: Page, posted: Posted) -> Response:
+    """The agent disputes one of their reviews, once, with a reason."""
+    page.needs("qa.dispute")
+    page.check_csrf(posted.get("csrf_token"))
+    try:
+        reviews.dispute(page.work, review_id, posted.get("reason", ""))
+    except (InvalidInput, Conflict) as problem:
+        return _mine(page, error=problem.detail, status=problem.status)
+    return redirect("/console/qa/mine")

@@ -244,8 +244,35 @@ def upgrade() -> None:
         sa.UniqueConstraint("review_id", name=op.f("uq_qa_disputes_review_id")),
     )
 
+    op.create_table(
+        "qa_mystery_visits",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("rubric_id", sa.Integer(), nullable=False),
+        sa.Column("place", sa.String(length=64), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("visited_at", closeloop.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("shopper", sa.String(length=64), nullable=False),
+        sa.Column("scores", sa.JSON(), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("recorded_by", sa.String(length=64), nullable=False),
+        sa.Column("created_at", closeloop.db.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["rubric_id"], ["qa_rubrics.id"], name=op.f("fk_qa_mystery_visits_rubric_id_qa_rubrics")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_qa_mystery_visits")),
+    )
+    with op.batch_alter_table("qa_mystery_visits", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_qa_mystery_visits_place_at", ["place", "visited_at"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("qa_mystery_visits", schema=None) as batch_op:
+        batch_op.drop_index("ix_qa_mystery_visits_place_at")
+
+    op.drop_table("qa_mystery_visits")
     op.drop_table("qa_disputes")
     with op.batch_alter_table("survey_responses", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_survey_responses_survey_id"))
