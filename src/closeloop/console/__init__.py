@@ -18,6 +18,7 @@ from closeloop.console.pages import (
     intake,
     kb_manage,
     knowledge,
+    opinion,
     queues,
     ticket,
 )
@@ -39,6 +40,7 @@ def install(app: FastAPI) -> None:
         admin_users,
         admin_stations,
         admin_taxonomy,
+        opinion,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page
