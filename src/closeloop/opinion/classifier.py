@@ -55,11 +55,17 @@ class Classifier:
 
     def classify(self, text: str) -> Verdict:
         s = self.scores(text)
+        sentiment = SENTIMENTS[int(np.argmax(s[:_S]))]
+        urgent = bool(s[URGENT_COL] > self.urgent_threshold)
+        # praise is never a work order (the dev set's rule); an urgent post always is one
+        complaint = urgent or (
+            sentiment != "positive" and bool(s[COMPLAINT_COL] > self.complaint_threshold)
+        )
         return Verdict(
-            sentiment=SENTIMENTS[int(np.argmax(s[:_S]))],
-            complaint=bool(s[COMPLAINT_COL] > self.complaint_threshold),
+            sentiment=sentiment,
+            complaint=complaint,
             category=CATEGORIES[int(np.argmax(s[CATEGORY_COLS]))],
-            urgent=bool(s[URGENT_COL] > self.urgent_threshold),
+            urgent=urgent,
         )
 
     def classify_all(self, texts: Iterable[str]) -> list[Verdict]:

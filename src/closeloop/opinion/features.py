@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from closeloop.kit.segment import segment
 from closeloop.opinion.lexicon import cues
 
 MAX_N = 3
@@ -23,10 +24,11 @@ def normalise(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Every character n-gram (1 to 3) of the normalised post, then its cue tokens."""
+    """Every character n-gram (1 to 3) of the normalised post, its words, its cue tokens."""
     clean = normalise(text)
     out: list[str] = []
     for n in range(1, MAX_N + 1):
         out.extend(clean[i : i + n] for i in range(len(clean) - n + 1))
+    out.extend(f"w:{w}" for w in segment(clean) if len(w) > 1)
     out.extend(cues(clean))
     return out

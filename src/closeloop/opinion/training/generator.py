@@ -209,6 +209,31 @@ def hypothetical(rng: random.Random) -> Example:
     return Example(text.format(w=what), "neutral", False, category, False)
 
 
+def how_to(rng: random.Random) -> Example:
+    category, wish = rng.choice(ph.HOW_TO)
+    return Example(wish + rng.choice(ph.ASKS), "neutral", False, category, False)
+
+
+def scam_warning(rng: random.Random) -> Example:
+    text = rng.choice(ph.SCAM_WARNINGS).format(b=_brand(rng))
+    return Example(text, "neutral", False, "other", False)
+
+
+def chatter(rng: random.Random) -> Example:
+    text = rng.choice(ph.CHATTER).format(b=_brand(rng))
+    return Example(text, "neutral", False, "other", False)
+
+
+def good_value(rng: random.Random) -> Example:
+    category, text = rng.choice(ph.VALUE)
+    return Example(_noise(rng, text), "positive", False, category, False)
+
+
+def general_rant(rng: random.Random) -> Example:
+    category, text = rng.choice(ph.MORE_RANTS)
+    return Example(_noise(rng, text.format(b=_brand(rng))), "negative", False, category, False)
+
+
 def _category_of(text: str, default: str) -> str:
     for category, markers in ph.CATEGORY_MARKERS.items():
         if any(m in text for m in markers):
@@ -237,6 +262,11 @@ KINDS: tuple[tuple[Kind, float], ...] = (
     (negated_problem, 6),
     (tip, 3),
     (hypothetical, 3),
+    (how_to, 3),
+    (scam_warning, 2),
+    (chatter, 2),
+    (good_value, 3),
+    (general_rant, 3),
 )
 
 

@@ -295,7 +295,7 @@ SARCASM: tuple[str, ...] = (
     "给{b}点个赞：{p}，666",
     "{p}，{b}不愧是行业标杆，佩服佩服",
     "真是好样的{b}，{p}，我谢谢你啊",
-    "{b}yyds，{p}，绝绝子",
+    "{b}真是绝绝子，{p}",
     "{p}，这大概就是传说中的“用心服务”吧",
 )
 
@@ -319,6 +319,7 @@ MIXED_POS: tuple[str, ...] = (
 
 PRAISE: dict[str, tuple[str, ...]] = {
     "signal": (
+        "yyds，信号杠杠的",
         "信号是真的好，地铁里都满格",
         "山里爬山都有5G信号，厉害",
         "换了卡以后打电话再也没掉过线",
@@ -533,4 +534,70 @@ HYPOTHETICALS: tuple[tuple[str, str], ...] = (
     ("signal", "去国外旅游"),
     ("sms", "换了手机收短信"),
     ("ringback", "不想要彩铃了"),
+)
+
+# How-to questions: a wish, no fault (neutral, no complaint).
+HOW_TO: tuple[tuple[str, str], ...] = (
+    ("ringback", "想把彩铃关了"),
+    ("activation", "想把套餐从129降到59"),
+    ("activation", "想给家里老人办张副卡"),
+    ("billing", "充错号码了"),
+    ("billing", "想把话费余额转给家人"),
+    ("activation", "手机卡PIN码输错三次被锁了"),
+    ("sms", "想设置只接收通讯录里的短信"),
+    ("broadband", "想把宽带密码改一下"),
+    ("signal", "想在国外用国内的号收验证码"),
+    ("ringback", "想设置只给陌生人放彩铃"),
+    ("activation", "换了新手机要不要换卡"),
+    ("broadband", "想把光猫换成千兆的"),
+)
+
+ASKS: tuple[str, ...] = (
+    "，请问怎么操作？",
+    "，发什么短信可以办？",
+    "，要去营业厅吗？",
+    "，有没有懂的说一下",
+    "，APP里哪个入口？",
+    "，还能弄回来吗？",
+)
+
+# Warnings about scams and tips that name the operator (neutral, other, no complaint).
+SCAM_WARNINGS: tuple[str, ...] = (
+    "收到短信说我积分要清零了让点链接兑换，打{b}一问是诈骗，大家别点",
+    "有人冒充{b}客服说我宽带要到期了让加微信续费，幸亏我先打电话问了",
+    "提醒一下，{b}不会让你下载什么安全认证APP，这种短信直接删",
+    "接到自称{b}的电话说要给我升级套餐，要验证码，果断挂了",
+)
+
+# Chatter that names the operator without any problem (neutral, no complaint).
+CHATTER: tuple[str, ...] = (
+    "#你的手机号用了多少年# 我的{b}号用了十五年了",
+    "隔壁工位的同事在跟{b}客服聊了半小时，感觉两边都不容易😂",
+    "年底了，营业厅门口又摆满了摊子，一个比一个热情",
+    "{b}营业厅门口送鸡蛋，排了好长的队哈哈",
+    "大家都用哪家的卡？准备给我妈换个号",
+    "今天陪我爸去{b}营业厅交话费",
+    "这届网友太会了，把{b}客服热线的等待音乐剪成了鬼畜视频",
+)
+
+# Good value for money (positive, no complaint).
+VALUE: tuple[tuple[str, str], ...] = (
+    ("activation", "给爸妈办的融合套餐，两个号加宽带一个月才99，太划算了"),
+    ("activation", "老年卡一个月8块钱，打电话完全够用，实惠"),
+    ("billing", "APP充话费有券，充100减5，不错"),
+    ("billing", "没用完的流量自动结转到下个月了，良心"),
+    ("broadband", "宽带提速不加钱，从300M升到了500M，赚了"),
+    ("activation", "转网以后每个月省了40块，值了"),
+    ("billing", "流量用到80%就有短信提醒，再也没超过套餐"),
+)
+
+# General opinions with an edge but nothing to follow up (negative, no complaint).
+MORE_RANTS: tuple[tuple[str, str], ...] = (
+    ("billing", "{b}一个比一个能扣"),
+    ("billing", "优惠只给新用户，老用户就是韭菜"),
+    ("service", "{b}客服就是复读机，不管问什么都是“非常抱歉给您带来不便”"),
+    ("other", "打开{b}的APP全是各种会员推广，到底是卖网的还是卖会员的"),
+    ("ringback", "彩铃一个月5块，一年够买一年音乐会员了，太离谱"),
+    ("broadband", "不推荐这家宽带，谁办谁后悔"),
+    ("billing", "每个月充50就为了保号，太不划算了"),
 )
