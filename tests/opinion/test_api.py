@@ -116,6 +116,10 @@ def test_list_filters_and_the_public_reply(
     agent = as_user.headers("agent")
     negative = client.get(URL, params={"sentiment": "negative"}, headers=agent).json()["items"]
     assert [p["id"] for p in negative] == ["wb-10"]
+    empty = client.get(f"{URL}?sentiment=&complaint=&from=&to=", headers=agent).json()["items"]
+    assert len(empty) == 2
+    assert_problem(client.get(URL, params={"complaint": "maybe"}, headers=agent), 422,
+                   field=["query", "complaint"])  # fmt: skip
     not_complaints = client.get(URL, params={"complaint": "false"}, headers=agent).json()["items"]
     assert [p["id"] for p in not_complaints] == ["wb-11"]
     window = {"from": "2026-11-23", "to": "2026-11-23"}

@@ -11,9 +11,11 @@ from pydantic import BaseModel, Field
 
 from closeloop.auth.deps import work_requiring
 from closeloop.http.params import Cursor
+from closeloop.kit.errors import InvalidInput
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_id_cursor
 from closeloop.opinion import queries, replies, report, watch_rules
 from closeloop.opinion.intake import DUPLICATE, IGNORED, take_post
+from closeloop.opinion.labels import SENTIMENTS
 from closeloop.opinion.models import WatchRule
 from closeloop.opinion.schemas import IngestOut, PostIn, PostOut, PostPage, ReplyIn
 from closeloop.opinion.window import bound
@@ -43,7 +45,7 @@ def post_post(body: PostIn, work: Crawler, response: Response) -> IngestOut:
 class PostQuery:
     """The list's filters as the query string gives them."""
 
-    sentiment: Sentiment | None = None
+    sentiment: str | None = None
     complaint: bool | None = None
     urgent: bool | None = None
     category: str | None = None
@@ -60,16 +62,34 @@ class PostQuery:
         )  # fmt: skip
 
 
+_TRUE, _FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+
+
+def _flag(value: str | None, name: str) -> bool | None:
+    """An optional yes/no query parameter; empty means not given."""
+    if value is None or value == "":
+        return None
+    if value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    raise InvalidInput.field(["query", name], "true or false")
+
+
 def post_query(
-    sentiment: Sentiment | None = None,
-    complaint: bool | None = None,
-    urgent: bool | None = None,
+    sentiment: Annotated[str | None, Query(description="negative, neutral or positive")] = None,
+    complaint: Annotated[str | None, Query(description="true or false")] = None,
+    urgent: Annotated[str | None, Query(description="true or false")] = None,
     category: str | None = None,
     q: str | None = None,
     from_: Annotated[str | None, Query(alias="from")] = None,
     to: str | None = None,
 ) -> PostQuery:
-    return PostQuery(sentiment, complaint, urgent, category, q, from_, to)
+    """The filters; empty values (`?sentiment=&complaint=`) mean "any"."""
+    if sentiment and sentiment not in SENTIMENTS:
+        raise InvalidInput.field(["query", "sentiment"], "negative, neutral or positive")
+    return PostQuery(
+        sentiment or None, _flag(complaint, "complaint"), _flag(urgent, "urgent"),
+        category or None, q or None, from_, to,
+    )  # fmt: skip
 
 
 @router.get("/posts")
