@@ -23,6 +23,7 @@ from closeloop.customers.module import MODULE as CUSTOMERS
 from closeloop.customers.timeline import timeline_source
 from closeloop.db.base import Base
 from closeloop.knowledge.module import MODULE as KNOWLEDGE
+from closeloop.opinion.module import MODULE as OPINION
 from closeloop.organisation.module import MODULE as ORGANISATION
 from closeloop.problems.module import MODULE as PROBLEMS
 from closeloop.quality.module import MODULE as QUALITY
@@ -54,6 +55,7 @@ MODULES: tuple[Module, ...] = (
     QUALITY,
     WORKFORCE,
     CHANNELS,
+    OPINION,
     TMF,
     CONSOLE,
 )

@@ -22,6 +22,7 @@ from closeloop.console.pages import (
     intake,
     kb_manage,
     knowledge,
+    opinion,
     problems,
     qa,
     queues,
@@ -59,6 +60,7 @@ def install(app: FastAPI) -> None:
         chats,
         customer_chat,
         calls,
+        opinion,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page
