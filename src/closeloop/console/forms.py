@@ -69,6 +69,7 @@ class IntakeForm(BaseModel):
     note: str = ""
     then: str = "create"  # create, resolve (resolved on this contact), escalate, preview
     intake_key: str = ""  # one per form shown: a second click opens no second ticket
+    opened_at: str = ""  # when the form was first shown: the call's handling time starts there
 
 
 class FormRefused(Exception):

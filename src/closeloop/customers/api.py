@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
 
 from closeloop.auth.deps import work_requiring
 from closeloop.customers import service
 from closeloop.customers.schemas import (
+    ContactEnd,
     ContactIn,
+    ContactOut,
     CustomerIn,
     CustomerOut,
     CustomerPage,
@@ -89,16 +90,21 @@ def customer_timeline(customer_id: str, work: Reader, limit: Limit = DEFAULT_LIM
     )
 
 
-@router.post("/customers/{customer_id}/contacts", status_code=201)
-def record_contact(
-    customer_id: str,
-    body: ContactIn,
-    work: Annotated[Work, Depends(work_requiring("contacts.write"))],
-) -> JSONResponse:
-    """Record a contact with the customer."""
+ContactWriter = Annotated[Work, Depends(work_requiring("contacts.write"))]
+
+
+@router.post("/customers/{customer_id}/contacts", status_code=201, response_model=ContactOut)
+def record_contact(customer_id: str, body: ContactIn, work: ContactWriter) -> ContactOut:
+    """Record a contact with the customer (with its end or duration when it is over)."""
     customer = service.get_customer(work.session, work.actor, customer_id)
     contact = service.record_contact(work.session, work.actor, customer, body, clock=work.clock)
-    return JSONResponse(
-        {"id": str(contact.id), "at": contact.at.isoformat(), "channel": contact.channel},
-        status_code=201,
-    )
+    return service.contact_out(contact)
+
+
+@router.post("/contacts/{contact_id}/end", response_model=ContactOut)
+def end_contact(contact_id: str, work: ContactWriter, body: ContactEnd | None = None) -> ContactOut:
+    """End an open contact now (or `at`): its handling time is recorded; 409 if it has ended."""
+    contact = service.get_contact(work.session, work.actor, contact_id)
+    at = body.at if body is not None else None
+    contact = service.end_contact(work.session, work.actor, contact, at=at, clock=work.clock)
+    return service.contact_out(contact)

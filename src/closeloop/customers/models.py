@@ -44,7 +44,11 @@ class Customer(Base):
 
 
 class Contact(Base):
-    """One contact (接触) of a customer on any channel, shown on the customer's timeline."""
+    """One contact (接触) of a customer on any channel, shown on the customer's timeline.
+
+    `at` is when it began; `ended_at` and `duration_seconds` (handling time, 处理时长) are set
+    when it ends — at once for a call recorded afterwards, later for one ended through the API.
+    """
 
     __tablename__ = "contacts"
     __table_args__ = (Index("ix_contacts_customer_at", "customer_id", "at"),)
@@ -55,3 +59,5 @@ class Contact(Base):
     channel: Mapped[str] = mapped_column(String(16))
     agent: Mapped[str] = mapped_column(String(64))
     summary: Mapped[str] = mapped_column(Text, default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -6,11 +6,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from closeloop.customers.choices import Channel
 from closeloop.customers.rules import MSISDN_PATTERN, id_number_problem, msisdn_problem
-from closeloop.kit.timefmt import IsoDate, Timestamp
+from closeloop.kit.timefmt import IsoDate, Timestamp, iso_text
 
 
 def _check_msisdn(value: str) -> str:
@@ -29,6 +38,13 @@ Msisdn = Annotated[
         examples=["13812345678"],
     ),
 ]  # fmt: skip
+
+
+# An instant with its offset: a contact's start or end.
+Instant = Annotated[AwareDatetime, BeforeValidator(iso_text)]
+
+# A contact longer than a day is a mistake in the phone system's report, not a call.
+MAX_CONTACT_SECONDS = 24 * 3600
 
 
 class PlanOut(BaseModel):
@@ -95,6 +111,41 @@ class ContactIn(BaseModel):
 
     channel: Channel
     summary: str = Field(min_length=1, max_length=2000)
+    started_at: Instant | None = Field(
+        default=None, description="when the contact began (default: now)"
+    )
+    ended_at: Instant | None = Field(
+        default=None, description="when it ended, for a contact recorded afterwards"
+    )
+    duration_seconds: int | None = Field(
+        default=None, ge=0, le=MAX_CONTACT_SECONDS, description="handling time, if not ended_at"
+    )
+
+    @model_validator(mode="after")
+    def _one_end(self) -> ContactIn:
+        if self.ended_at is not None and self.duration_seconds is not None:
+            raise ValueError("give ended_at or duration_seconds, not both")
+        return self
+
+
+class ContactEnd(BaseModel):
+    """The end of a contact (`POST /api/v1/contacts/{id}/end`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: Instant | None = Field(default=None, description="when it ended (default: now)")
+
+
+class ContactOut(BaseModel):
+    """A recorded contact and its handling time."""
+
+    id: str
+    customer_id: str
+    at: Timestamp
+    channel: str
+    agent: str
+    ended_at: Timestamp | None
+    duration_seconds: int | None
 
 
 class TimelineEntry(BaseModel):

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
 from closeloop.customers.models import Contact, Customer, Plan
-from closeloop.customers.schemas import ContactIn, CustomerIn, CustomerOut, decimal_to_float
+from closeloop.customers.schemas import (
+    MAX_CONTACT_SECONDS,
+    ContactIn,
+    ContactOut,
+    CustomerIn,
+    CustomerOut,
+    decimal_to_float,
+)
 from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
@@ -153,15 +162,25 @@ def record_contact(
     *,
     clock: Clock = system_clock,
 ) -> Contact:
-    """Record a contact with the customer on their timeline."""
+    """Record a contact with the customer on their timeline; with an end or a duration its
+    handling time is recorded too (a call reported after it ended)."""
     actor.require("contacts.write")
+    now = clock.now()
+    started = data.started_at or now
+    if started > now:
+        raise InvalidInput.field("started_at", "a contact cannot begin in the future")
     contact = Contact(
         customer_id=customer.id,
-        at=clock.now(),
+        at=started,
         channel=data.channel,
         agent=actor.username,
         summary=data.summary,
     )
+    if data.ended_at is not None:
+        _finish(contact, data.ended_at, "ended_at")
+    elif data.duration_seconds is not None:
+        contact.duration_seconds = data.duration_seconds
+        contact.ended_at = started + timedelta(seconds=data.duration_seconds)
     session.add(contact)
     session.flush()
     audit.record(
@@ -170,7 +189,70 @@ def record_contact(
         "contact.create",
         "customer",
         customer.id,
-        f"channel={data.channel}",
+        f"channel={data.channel} duration={contact.duration_seconds}",
         clock=clock,
     )
     return contact
+
+
+def get_contact(session: Session, actor: Actor, contact_id: str) -> Contact:
+    """One contact by id, or 404."""
+    actor.require("contacts.write")
+    number = parse_id(contact_id)
+    contact = session.get(Contact, number) if number is not None else None
+    if contact is None:
+        raise NotFound(f"no contact {contact_id!r}")
+    return contact
+
+
+def end_contact(
+    session: Session,
+    actor: Actor,
+    contact: Contact,
+    *,
+    at: datetime | None = None,
+    clock: Clock = system_clock,
+) -> Contact:
+    """End an open contact (挂机/结束接触) `at` the given instant or now: its handling time is
+    the time from its start; 409 when it has ended already."""
+    actor.require("contacts.write")
+    if contact.ended_at is not None:
+        raise Conflict(f"contact {contact.id} ended already at {contact.ended_at.isoformat()}")
+    ended = at or clock.now()
+    if ended > clock.now():
+        raise InvalidInput.field("at", "a contact cannot end in the future")
+    _finish(contact, ended, "at")
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "contact.end",
+        "customer",
+        contact.customer_id,
+        f"contact={contact.id} duration={contact.duration_seconds}",
+        clock=clock,
+    )
+    return contact
+
+
+def _finish(contact: Contact, ended: datetime, field: str) -> None:
+    seconds = (ended - contact.at).total_seconds()
+    if seconds < 0:
+        raise InvalidInput.field(field, "a contact cannot end before it began")
+    if seconds > MAX_CONTACT_SECONDS:
+        raise InvalidInput.field(field, "a contact cannot last longer than a day")
+    contact.ended_at = ended
+    contact.duration_seconds = round(seconds)
+
+
+def contact_out(contact: Contact) -> ContactOut:
+    """A contact as the API shows it."""
+    return ContactOut(
+        id=str(contact.id),
+        customer_id=str(contact.customer_id),
+        at=contact.at,
+        channel=contact.channel,
+        agent=contact.agent,
+        ended_at=contact.ended_at,
+        duration_seconds=contact.duration_seconds,
+    )

@@ -41,7 +41,12 @@ def contacts_source(
             id=str(c.id),
             at=c.at,
             title=c.summary[:80],
-            detail={"channel": c.channel, "agent": c.agent, "summary": c.summary},
+            detail={
+                "channel": c.channel,
+                "agent": c.agent,
+                "summary": c.summary,
+                "duration_seconds": c.duration_seconds,
+            },
         )
         for c in session.scalars(query)
     ]

@@ -4,6 +4,7 @@ while typing, and resolve it on this contact, escalate it, or just open it."""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
@@ -81,15 +82,18 @@ def _form_page(
         follow_ups=follow_ups,
         suggestions=suggestions or [],
         intake_key=secrets.token_urlsafe(16),
+        # kept while the form is shown again after a mistake: the call has not ended
+        opened_at=typed.get("opened_at") or page.work.clock.now().isoformat(timespec="seconds"),
     )
 
 
 @router.get("/console/tickets/new", response_class=HTMLResponse)
 @writes_on_read  # an unmasked number shown is audited
-def intake_form(page: Page, msisdn: str = "") -> HTMLResponse:
-    """The intake form; `?msisdn=` looks the customer up first."""
+def intake_form(page: Page, msisdn: str = "", opened_at: str = "") -> HTMLResponse:
+    """The intake form; `?msisdn=` looks the customer up first (the call goes on: the form's
+    `opened_at` is carried over)."""
     page.needs("tickets.create")
-    return _form_page(page, {"msisdn": msisdn})
+    return _form_page(page, {"msisdn": msisdn, "opened_at": opened_at[:40]})
 
 
 @router.post("/console/tickets", response_class=HTMLResponse)
@@ -98,6 +102,7 @@ def open_ticket(page: Page, form: Annotated[forms.IntakeForm, Form()]) -> Respon
     page.check_csrf(form.csrf_token)
     page.needs("tickets.create")
     typed = form.model_dump(exclude={"csrf_token", "then", "intake_key"})
+    opened_at = _instant(form.opened_at)
     text = f"{form.title}\n{form.description}"
     if form.then == "preview":  # suggestions without JavaScript: nothing is created
         found = _suggest(page, text, form.category or None)
@@ -123,6 +128,7 @@ def open_ticket(page: Page, form: Annotated[forms.IntakeForm, Form()]) -> Respon
                 follow_up=follow,
                 follow_up_body=body,
                 idempotency_key=form.intake_key.strip()[:128] or None,
+                opened_at=opened_at,
             )
         except InvalidInput as exc:
             errors.update(forms.problems(exc, "msisdn"))
@@ -131,6 +137,14 @@ def open_ticket(page: Page, form: Annotated[forms.IntakeForm, Form()]) -> Respon
             return redirect(f"/console/tickets/{ticket.id}?created=1{done}")
     found = _suggest(page, text, form.category or None)
     return _form_page(page, typed, errors=errors, suggestions=found, status=422)
+
+
+def _instant(text: str) -> datetime | None:
+    """The form's opening time as it was written into it, or None if it is not one."""
+    try:
+        return datetime.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None
 
 
 @router.get("/console/kb/suggest", response_class=HTMLResponse)
