@@ -20,6 +20,7 @@ from closeloop.customers.module import MODULE as CUSTOMERS
 from closeloop.customers.timeline import timeline_source
 from closeloop.db.base import Base
 from closeloop.knowledge.module import MODULE as KNOWLEDGE
+from closeloop.kpis.module import MODULE as KPIS
 from closeloop.organisation.module import MODULE as ORGANISATION
 from closeloop.runtime import business
 from closeloop.runtime.events import EventBus, bus
@@ -42,6 +43,7 @@ MODULES: tuple[Module, ...] = (
     TICKETS,
     CARE,
     KNOWLEDGE,
+    KPIS,
     TMF,
     CONSOLE,
 )
