@@ -3,7 +3,7 @@ scorecards and reports — read-only analytics over the domains below it."""
 
 from __future__ import annotations
 
-from closeloop.kpis import api, models, rollups, targets
+from closeloop.kpis import api, cli, models, rollups, targets
 from closeloop.runtime.module import Module
 from closeloop.tickets.events import TicketChanged
 
@@ -13,6 +13,7 @@ MODULE = Module(
     name="kpis",
     models=(models,),
     routers=(api.router,),
+    commands={"report": cli.app},
     permissions={
         "kpis.read": "read KPIs, targets, scorecards and reports",
         "kpis.targets": "set KPI targets and scorecard weights",
