@@ -4,6 +4,7 @@ every grouping, and after `rebuild`."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from tests.tickets.helpers import Desk
 
 GROUPINGS = (None, "station", "region", "channel", "category", "agent", "day", "week", "month")
 CODES = ",".join(sorted(ROLLED_UP))
+_EXAMPLES = itertools.count()
 
 # What may happen to a ticket in each status: (action, who, body overrides).
 MOVES: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
@@ -92,10 +94,7 @@ def test_rollups_equal_recomputation(
     story: list[tuple[str, list[tuple[int, int]]]],
 ) -> None:
     # every example gets its own quarter, far from the demo's tickets and the other examples'
-    start = datetime(2027, 1, 1, tzinfo=UTC) + timedelta(
-        days=120 * test_rollups_equal_recomputation.calls
-    )  # type: ignore[attr-defined]
-    test_rollups_equal_recomputation.calls += 1  # type: ignore[attr-defined]
+    start = datetime(2027, 1, 1, tzinfo=UTC) + timedelta(days=120 * next(_EXAMPLES))
     clock.advance(start - clock.now())
     desk = Desk(client, database, clock)
     for kind, steps in story:
@@ -111,9 +110,6 @@ def test_rollups_equal_recomputation(
             _items(client, desk, **period, **extra),
             _items(client, desk, **period, **extra, exact=True),
         )
-
-
-test_rollups_equal_recomputation.calls = 0  # type: ignore[attr-defined]
 
 
 def test_rebuilt_rollups_equal_the_kept_ones(
