@@ -18,6 +18,7 @@ from closeloop.console.pages import (
     intake,
     kb_manage,
     knowledge,
+    kpis,
     queues,
     ticket,
 )
@@ -31,6 +32,7 @@ def install(app: FastAPI) -> None:
         auth,
         queues,
         dashboard,
+        kpis,
         kb_manage,
         knowledge,
         intake,
