@@ -23,6 +23,7 @@ from closeloop.customers.module import MODULE as CUSTOMERS
 from closeloop.customers.timeline import timeline_source
 from closeloop.db.base import Base
 from closeloop.knowledge.module import MODULE as KNOWLEDGE
+from closeloop.kpis.module import MODULE as KPIS
 from closeloop.opinion.module import MODULE as OPINION
 from closeloop.organisation.module import MODULE as ORGANISATION
 from closeloop.problems.module import MODULE as PROBLEMS
@@ -56,6 +57,7 @@ MODULES: tuple[Module, ...] = (
     WORKFORCE,
     CHANNELS,
     OPINION,
+    KPIS,
     TMF,
     CONSOLE,
 )

@@ -205,3 +205,27 @@ def diverging_bars(
         ]
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def sparkline(values: Sequence[float | None], *, title: str) -> Markup:
+    """A small line of a KPI over time (gaps where there is no data), its last point marked."""
+    width, height, pad = 120, 28, 3
+    known = [v for v in values if v is not None]
+    parts = _open(width, height, title)
+    if known:
+        low, high = min(known), max(known)
+        span = (high - low) or 1.0
+        step = (width - 2 * pad) / max(1, len(values) - 1)
+        points = [
+            (pad + i * step, height - pad - (v - low) / span * (height - 2 * pad))
+            for i, v in enumerate(values)
+            if v is not None
+        ]
+        line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        x, y = points[-1]
+        parts += [
+            f'<polyline points="{line}" fill="none" stroke="{BAR}" stroke-width="1.5"/>',
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{BAR}"/>',
+        ]
+    parts.append("</svg>")
+    return Markup("".join(parts))

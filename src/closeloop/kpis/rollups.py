@@ -1,0 +1,157 @@
+"""Day rollups of the ticket KPIs (指标日汇总), kept by the ticket events as they happen and
+rebuilt from the histories on demand; the two always agree (tests/kpis/test_rollups.py).
+
+Each history entry adds the rows `facts.py` counts for it, computed by the very same SQL
+restricted to that entry; a ticket's creation adds its creation rows, which later entries
+change in three known ways (the first action, the first close).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, delete, func, literal, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from closeloop.kpis import facts
+from closeloop.kpis.models import KpiRollup
+from closeloop.kpis.periods import Period, buckets, midnight
+from closeloop.runtime.work import Work
+from closeloop.tickets.events import TicketChanged
+from closeloop.tickets.models import Ticket, TicketEvent
+from closeloop.tickets.workflow import ACTIONS
+
+DIMS = ("all", "station", "region", "channel", "category", "agent")
+ROLLED = facts.CREATION_FACTS + facts.EVENT_FACTS
+Row = Sequence[Any]  # code, at, station, region, channel, category, agent, num, den, ticket
+Key = tuple[str, str, date, str]
+_CHUNK = 1000  # rows per statement: far below the bound-parameter limits
+
+
+def _coded(code: str, rows: facts.Facts) -> Any:
+    return select(literal(code).label("code"), *rows.subquery().c)
+
+
+def keep_up(work: Work, event: TicketChanged) -> None:
+    """Listener: add what a ticket's creation or new history entry counts to the rollups."""
+    session, ticket = work.session, event.ticket
+    dialect = session.get_bind().dialect.name
+    if event.action == "create":
+        scope = facts.Scope(ticket_id=ticket.id, dialect=dialect)
+        codes = facts.CREATION_FACTS
+        created = union_all(*(_coded(c, facts.FACTS[c](scope)) for c in codes))
+        add(session, work.tz, list(session.execute(created)))
+        return
+    entry = session.scalar(
+        select(func.max(TicketEvent.id)).where(TicketEvent.ticket_id == ticket.id)
+    )
+    scope = facts.Scope(event_id=entry, dialect=dialect)
+    union = union_all(*(_coded(c, facts.FACTS[c](scope)) for c in facts.EVENT_FACTS))
+    rows: list[Row] = [tuple(r) for r in session.execute(union)]
+    rows.extend(_creation_changes(session, event))
+    add(session, work.tz, rows)
+
+
+def _creation_changes(session: Session, event: TicketChanged) -> list[Row]:
+    """How an entry changes its ticket's creation rows: the first action (fcr, asa) and the
+    first close (resolution_rate)."""
+    t = event.ticket
+    groups = (t.created_at, None, t.region, t.channel, t.category, t.created_by)
+    changes: list[Row] = []
+    if event.from_status == "new" and event.action in ACTIONS:
+        minutes = (event.at - t.created_at).total_seconds() / 60.0
+        changes.append(("asa", *groups, minutes, 1.0, t.id))
+        if event.action == "resolve":
+            changes.append(("fcr", *groups, 1.0, 0.0, t.id))
+    if t.status == facts.CLOSED and event.from_status != facts.CLOSED:
+        closes = session.scalar(
+            select(func.count()).where(
+                TicketEvent.ticket_id == t.id,
+                TicketEvent.to_status == facts.CLOSED,
+                TicketEvent.action.in_(ACTIONS),
+            )
+        )
+        if closes == 1:
+            changes.append(("resolution_rate", *groups, 1.0, 0.0, t.id))
+    return changes
+
+
+def add(session: Session, tz: ZoneInfo, rows: Iterable[Row]) -> int:
+    """Add fact rows to the day rollups of every grouping (one upsert); how many rollups."""
+    sums: dict[Key, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for code, at, station, region, channel, category, agent, num, den, *_ticket in rows:
+        day = _local_day(at, tz)
+        keys = ("", station, region, channel, category, agent)
+        for dim, key in zip(DIMS, keys, strict=True):
+            s = sums[(code, dim, day, str(key or ""))]
+            s[0] += float(num or 0)
+            s[1] += float(den or 0)
+    return upsert(session, sums)
+
+
+def _local_day(at: datetime, tz: ZoneInfo) -> date:
+    if at.tzinfo is None:  # SQLite hands back stored instants without their (UTC) offset
+        at = at.replace(tzinfo=ZoneInfo("UTC"))
+    return at.astimezone(tz).date()
+
+
+def upsert(session: Session, sums: dict[Key, list[float]]) -> int:
+    """Add numerators and denominators to the rollups, creating the missing ones."""
+    if not sums:
+        return 0
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = [
+        {"code": c, "dim": d, "day": day, "key": k, "numerator": s[0], "denominator": s[1]}
+        for (c, d, day, k), s in sums.items()
+    ]
+    for start in range(0, len(values), _CHUNK):
+        statement = dialect.insert(KpiRollup).values(values[start : start + _CHUNK])
+        statement = statement.on_conflict_do_update(
+            index_elements=["code", "dim", "day", "key"],
+            set_={
+                "numerator": KpiRollup.numerator + statement.excluded.numerator,
+                "denominator": KpiRollup.denominator + statement.excluded.denominator,
+            },
+        )
+        session.execute(statement)
+    return len(values)
+
+
+def rebuild(session: Session, tz: ZoneInfo) -> int:
+    """Throw the rollups away and sum them again from the histories, a month at a time; how
+    many rollups were written."""
+    session.execute(delete(KpiRollup))
+    first, last = session.execute(
+        select(func.min(Ticket.created_at), func.max(Ticket.updated_at))
+    ).one()
+    if first is None:
+        return 0
+    written = 0
+    month = _local_day(first, tz).replace(day=1)
+    stop = _local_day(last, tz) + timedelta(days=1)
+    while month <= stop:
+        following = (month + timedelta(days=32)).replace(day=1)
+        period = Period(midnight(month, tz), midnight(following, tz), tz)
+        written += _rebuild_period(session, period)
+        month = following
+    return written
+
+
+def _rebuild_period(session: Session, period: Period) -> int:
+    dialect = session.get_bind().dialect.name
+    days = buckets(period, "day")
+    sums: dict[Key, list[float]] = {}
+    for code in ROLLED:
+        rows = facts.FACTS[code](facts.Scope(period.start, period.end, dialect=dialect)).subquery()
+        day = case(*((rows.c.at < b.end, b.label) for b in days), else_=None)
+        for dim in DIMS:
+            key: Any = literal("") if dim == "all" else func.coalesce(rows.c[dim], "")
+            query = select(day, key, func.sum(rows.c.num), func.sum(rows.c.den)).group_by(day, key)
+            for label, k, n, d in session.execute(query):
+                sums[(code, dim, date.fromisoformat(label), k)] = [float(n or 0), float(d or 0)]
+    return upsert(session, sums)

@@ -1,0 +1,161 @@
+"""KPI values (指标值) for a period, whole or grouped, with numerator and denominator.
+
+Values are sums of the rows `facts.py` defines. A period of whole local days is summed from
+the day rollups (`rollups.py`, kept by the events as they happen); any other period — or
+`exact=True` — is recomputed from the histories with the same rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import Session
+
+from closeloop.customers.models import Customer
+from closeloop.kpis import facts
+from closeloop.kpis.catalogue import BY_CODE, QUALITY
+from closeloop.kpis.models import KpiRollup
+from closeloop.kpis.periods import TIME_GROUPINGS, Bucket, Period, buckets, label
+
+PER_10K = "complaints_per_10k"
+# Codes whose day rollups the ticket events keep (contacts and chats are summed directly).
+ROLLED_UP = frozenset(facts.CREATION_FACTS + facts.EVENT_FACTS)
+
+
+@dataclass(frozen=True)
+class Value:
+    """One KPI's value for one group (None: the whole period) with what it is made of; the
+    value is None when there is nothing to count ("no data", never 0)."""
+
+    code: str
+    group: str | None
+    numerator: float | None
+    denominator: float | None
+
+    @property
+    def value(self) -> float | None:
+        """numerator ÷ denominator, or None without a denominator."""
+        if not self.denominator or self.numerator is None:
+            return None
+        return round(self.numerator / self.denominator, 6)
+
+    def as_dict(self) -> dict[str, Any]:
+        """As the API and the reports write it."""
+        return {
+            "code": self.code,
+            "group": self.group,
+            "value": self.value,
+            "numerator": _number(self.numerator),
+            "denominator": _number(self.denominator),
+        }
+
+
+def _number(x: float | None) -> float | int | None:
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else round(x, 6)
+
+
+def kpi_values(
+    session: Session, codes: list[str], period: Period, by: str | None, *, exact: bool = False
+) -> list[Value]:
+    """Every code's values for the period, grouped `by` (None: the whole period)."""
+    found: list[Value] = []
+    days = None if exact else period.whole_days()
+    for code in codes:
+        if BY_CODE[code].source == QUALITY:
+            found.append(Value(code, None, None, None))  # fed by the quality domain: no data yet
+            continue
+        if days and code in ROLLED_UP:
+            sums = _rolled_up(session, code, days, by)
+        else:
+            sums = _recomputed(session, code, period, by)
+        if code == PER_10K:
+            sums = _per_customers(session, sums, period, by)
+        found.extend(_ordered(code, sums, period, by))
+    return found
+
+
+Sums = dict[str | None, tuple[float, float]]
+
+
+def _recomputed(session: Session, code: str, period: Period, by: str | None) -> Sums:
+    """Sums straight from the histories."""
+    dialect = session.get_bind().dialect.name
+    rows = facts.FACTS[code](facts.Scope(period.start, period.end, dialect=dialect)).subquery()
+    if by is None:
+        key: Any = literal(None)
+    elif by in TIME_GROUPINGS:
+        key = case(*((rows.c.at < b.end, b.label) for b in buckets(period, by)), else_=None)
+    else:
+        key = rows.c[by]
+    query = select(key.label("key"), func.sum(rows.c.num), func.sum(rows.c.den)).group_by(key)
+    return {k: (float(n or 0), float(d or 0)) for k, n, d in session.execute(query)}
+
+
+def _rolled_up(session: Session, code: str, days: tuple[date, date], by: str | None) -> Sums:
+    """Sums of the day rollups."""
+    r = KpiRollup
+    dim = by if by is not None and by not in TIME_GROUPINGS else "all"
+    where = (r.code == code, r.dim == dim, r.day >= days[0], r.day < days[1])
+    if by in TIME_GROUPINGS:
+        rows = session.execute(select(r.day, r.numerator, r.denominator).where(*where))
+        sums: dict[str | None, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for day, n, d in rows:
+            s = sums[label(day, by or "day")]
+            s[0] += n
+            s[1] += d
+        return {k: (v[0], v[1]) for k, v in sums.items()}
+    query = (
+        select(r.key, func.sum(r.numerator), func.sum(r.denominator)).where(*where).group_by(r.key)
+    )
+    return {
+        (k or None) if by else None: (float(n or 0), float(d or 0))
+        for k, n, d in session.execute(query)
+    }
+
+
+def customers_at(session: Session, period_end_day: date, region: str | None = None) -> int:
+    """Customers who had joined by the end of a local day (the base complaints are counted on)."""
+    query = (
+        select(func.count())
+        .select_from(Customer)
+        .where((Customer.join_date <= period_end_day) | Customer.join_date.is_(None))
+    )
+    if region is not None:
+        query = query.where(Customer.region == region)
+    return int(session.scalar(query) or 0)
+
+
+def _last_day(bucket_end: datetime, period: Period) -> date:
+    """The local day of the last instant before an end: customers "at `to`"."""
+    return (bucket_end - timedelta(microseconds=1)).astimezone(period.tz).date()
+
+
+def _per_customers(session: Session, sums: Sums, period: Period, by: str | None) -> Sums:
+    """Complaints per 10,000: the denominator is the customer base at the end (of the bucket,
+    grouped by time; of the region, grouped by region)."""
+    if by in TIME_GROUPINGS:
+        ends = {b.label: _last_day(b.end, period) for b in buckets(period, by or "day")}
+        return {k: (n, float(customers_at(session, ends[str(k)]))) for k, (n, _d) in sums.items()}
+    day = _last_day(period.end, period)
+    if by == "region":
+        return {k: (n, float(customers_at(session, day, k))) for k, (n, _d) in sums.items()}
+    base = float(customers_at(session, day))
+    return {k: (n, base) for k, (n, _d) in sums.items()}
+
+
+def _ordered(code: str, sums: Sums, period: Period, by: str | None) -> list[Value]:
+    """Values in group order; time groupings list every bucket, empty ones as no data."""
+    if by in TIME_GROUPINGS:
+        labels: list[Bucket] = buckets(period, by or "day")
+        return [Value(code, b.label, *sums.get(b.label, (0.0, 0.0))) for b in labels]
+    if by is None:
+        n, d = sums.get(None, (0.0, 0.0))
+        return [Value(code, None, n, d)]
+    keys = sorted(sums, key=lambda k: (k is None, k or ""))
+    return [Value(code, k, *sums[k]) for k in keys]
