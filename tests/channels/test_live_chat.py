@@ -206,3 +206,17 @@ def test_the_chat_is_on_the_customers_timeline(
     assert entry["id"] == session_id and entry["detail"]["channel"] == "online"
     assert entry["detail"]["agent"] == AGENT and entry["detail"]["status"] == "closed"
     assert entry["detail"]["messages"][0]["text"] == "手机卡丢了怎么办"
+
+
+def test_writing_again_after_the_chat_ended_queues_it_again(
+    client: TestClient, database: Database, as_user: Personas
+) -> None:
+    session_id = handed_over(client, database)
+    client.post(f"{CHATS}/{session_id}/take", headers=as_user.headers(AGENT))
+    client.post(f"{CHATS}/{session_id}/close", headers=as_user.headers(AGENT))
+    assert session_id not in waiting(client, as_user)
+
+    reply = say(client, "还有一个问题", session_id=session_id)
+
+    assert reply["kind"] == "agent"
+    assert session_id in waiting(client, as_user)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.responses import StreamingResponse
 
 from closeloop.auth.deps import work_requiring
 from closeloop.channels import chat_log, chat_marks, chat_queue, limits, stream
@@ -122,7 +121,9 @@ def close_chat(session_id: str, work: Agent) -> ChatOut:
     return chat_out(work, chat_queue.close(work.session, work.actor, session_id, work.clock))
 
 
-@router.get("/{session_id}/stream")
+@router.get(
+    "/{session_id}/stream", response_class=stream.EventStream, responses=stream.STREAM_DESCRIPTION
+)
 async def agent_stream(
     session_id: str,
     work: Agent,
@@ -131,12 +132,12 @@ async def agent_stream(
     last_event_id: Annotated[str | None, Header()] = None,
     after: str | None = None,
     seconds: Annotated[float, Query(ge=0, le=60)] = STREAM_SECONDS,
-) -> StreamingResponse:
+) -> stream.EventStream:
     """Server-sent events of the conversation for the agent."""
     chat_queue.visible(work.session, work.actor, session_id)
     last = chat_log.parse_after(last_event_id or after)
     frames = stream.events(database, session_id, "agent", last, seconds=seconds, clock=clock)
-    return StreamingResponse(frames, media_type="text/event-stream", headers=_NO_CACHE)
+    return stream.EventStream(frames, headers=_NO_CACHE)
 
 
 _NO_CACHE = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -189,7 +190,9 @@ def customer_typing(
     return Response(status_code=204)
 
 
-@customer_router.get("/{session_id}/stream")
+@customer_router.get(
+    "/{session_id}/stream", response_class=stream.EventStream, responses=stream.STREAM_DESCRIPTION
+)
 @writes_on_read
 async def customer_stream(
     session_id: str,
@@ -200,10 +203,10 @@ async def customer_stream(
     last_event_id: Annotated[str | None, Header()] = None,
     after: str | None = None,
     seconds: Annotated[float, Query(ge=0, le=60)] = STREAM_SECONDS,
-) -> StreamingResponse:
+) -> stream.EventStream:
     """Server-sent events of the conversation for the customer."""
     limits.check(session, "chat-read", _address(request), limits.READS_PER_MIN, clock)
     last = chat_log.parse_after(last_event_id or after)
     _known(session, session_id)
     frames = stream.events(database, session_id, "customer", last, seconds=seconds, clock=clock)
-    return StreamingResponse(frames, media_type="text/event-stream", headers=_NO_CACHE)
+    return stream.EventStream(frames, headers=_NO_CACHE)

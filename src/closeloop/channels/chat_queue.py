@@ -29,8 +29,13 @@ def keep_turn(work: Work, event: ChatTurnSaid) -> None:
     """Listener: every message of the self-service chat is kept with an id (the bot's part)."""
     chat_log.add(work.session, event.session_id, event.role, event.text, work.clock)
     chat = work.session.get(LiveChat, event.session_id)
-    if chat is not None:
-        chat.updated_at = event.at
+    if chat is None:
+        return
+    chat.updated_at = event.at
+    if chat.status == "closed" and event.role == "customer":
+        # the customer writes again after the agent ended the chat: back in the queue
+        chat.status, chat.agent, chat.queued_at = "waiting", None, event.at
+        chat.taken_at = chat.closed_at = None
 
 
 def queue_handed_over(work: Work, event: ChatHandedOver) -> None:

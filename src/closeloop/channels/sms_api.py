@@ -31,7 +31,12 @@ class SmsReplyOut(BaseModel):
     notification_id: str
 
 
-@router.post("/replies", status_code=201, response_model=SmsReplyOut)
+@router.post(
+    "/replies",
+    status_code=201,
+    response_model=SmsReplyOut,
+    responses={404: {"description": "No such contact"}},
+)
 def reply_by_sms(body: SmsReplyIn, work: Writer) -> SmsReplyOut:
     """Answer an inbound SMS contact by SMS (sent through the outbox)."""
     notification = sms_inbox.reply(work, int(body.contact_id), body.text)

@@ -11,6 +11,8 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+from starlette.responses import StreamingResponse
+
 from closeloop.channels import chat_log
 from closeloop.channels.chat_marks import Side, state
 from closeloop.channels.models import LiveChat
@@ -18,6 +20,30 @@ from closeloop.channels.signals import waiter
 from closeloop.db.engine import Database
 from closeloop.kit.clock import Clock
 
+
+class EventStream(StreamingResponse):
+    """A `text/event-stream` answer (so the API description says what it is)."""
+
+    media_type = "text/event-stream"
+
+
+STREAM_DESCRIPTION: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Server-sent events: `message` (id, at, from, text) and `state`",
+        "content": {
+            "text/event-stream": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "event": {"type": "string", "enum": ["message", "state"]},
+                        "id": {"type": "string"},
+                        "data": {"type": "string", "description": "the event as JSON"},
+                    },
+                }
+            }
+        },
+    }
+}
 LONGEST_WAIT = 3.0  # seconds between looks even when nothing is notified (typing expires)
 
 
