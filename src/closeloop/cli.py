@@ -17,8 +17,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+_groups: dict[str, typer.Typer] = {}
 for module in MODULES:
     for name, commands in module.commands.items():
+        if name in _groups:  # a later module adds its commands to a group another one started
+            _groups[name].registered_commands.extend(commands.registered_commands)
+            continue
+        _groups[name] = commands
         app.add_typer(commands, name=name)
 
 

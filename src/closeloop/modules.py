@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from closeloop.auth.bootstrap import sync_roles
 from closeloop.auth.module import MODULE as AUTH
+from closeloop.billing.module import MODULE as BILLING
 from closeloop.care.module import MODULE as CARE
 from closeloop.console.module import MODULE as CONSOLE
 from closeloop.customers.module import MODULE as CUSTOMERS
@@ -40,6 +41,7 @@ MODULES: tuple[Module, ...] = (
     ORGANISATION,
     CUSTOMERS,
     TICKETS,
+    BILLING,
     CARE,
     KNOWLEDGE,
     TMF,
