@@ -45,4 +45,7 @@ def lifetime_value(
 ) -> Vector:
     """Discounted expected bills over the horizon: Σₜ m · ((1 − h)/(1 + d))ᵗ, t = 1…horizon."""
     q = (1.0 - monthly_hazard(risk, risk_months)) / (1.0 + discount)
-    return np.asarray(monthly_spend * q * (1 - q**horizon) / (1 - q), dtype=float)
+    near_one = np.abs(1.0 - q) < 1e-12  # no leaving and no discount: every month's bill
+    safe = np.where(near_one, 0.5, q)
+    months = np.where(near_one, float(horizon), safe * (1 - safe**horizon) / (1 - safe))
+    return np.asarray(monthly_spend * months, dtype=float)

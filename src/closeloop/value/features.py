@@ -7,7 +7,7 @@ CLV all read. Periods are `YYYY-MM`; "as of" a period means everything up to its
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import polars as pl
 from sqlalchemy import func, select
@@ -90,12 +90,20 @@ def load_tickets(session: Session, since: date, until: date) -> pl.DataFrame:
     is_unsatisfied = func.sum(func.cast(Ticket.satisfaction == "unsatisfied", Ticket.id.type))
     rows = session.execute(
         select(Ticket.customer_id, func.count(), is_complaint, is_unsatisfied)
-        .where(Ticket.created_at >= since, Ticket.created_at < until)
+        .where(
+            Ticket.created_at >= datetime.combine(since, time(), tzinfo=UTC),
+            Ticket.created_at < datetime.combine(until, time(), tzinfo=UTC),
+        )
         .group_by(Ticket.customer_id)
     ).all()
     return pl.DataFrame(
         [tuple(int(v or 0) for v in r) for r in rows],
-        schema=["customer_id", "tickets_90d", "complaints_90d", "unsatisfied_90d"],
+        schema={
+            "customer_id": pl.Int64,
+            "tickets_90d": pl.Int64,
+            "complaints_90d": pl.Int64,
+            "unsatisfied_90d": pl.Int64,
+        },
         orient="row",
     )
 
