@@ -84,3 +84,28 @@ def test_value_picture_and_candidates(
     late_payers = {ids[i] for i in range(0, len(ids), 3)}
     assert sum(c["customer_id"] in late_payers for c in items) >= len(items) // 2
     assert client.get("/api/v1/customers/999999/value", headers=headers).status_code == 404
+
+    # retention work: the supervisor opens tasks, a callback agent records outcomes
+    offered = client.post("/api/v1/retention/tasks?limit=5", headers=headers)
+    assert offered.status_code == 201 and offered.json() == {"opened": 5}
+    again = client.post("/api/v1/retention/tasks?limit=5", headers=headers).json()
+    assert again == {"opened": 5}  # the next five: a customer has one open task at most
+    callback = as_user.headers("callback")
+    assert client.post("/api/v1/retention/tasks", headers=callback).status_code == 403
+    tasks = client.get("/api/v1/retention/tasks", headers=callback).json()["items"]
+    assert len(tasks) == 10 and len({t["customer_id"] for t in tasks}) == 10
+    assert "流失风险" in tasks[0]["script"] and tasks[0]["status"] == "open"
+    url = f"/api/v1/retention/tasks/{tasks[0]['id']}/outcome"
+    bad = client.post(url, json={"outcome": "maybe"}, headers=callback)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "outcome"]
+    done = client.post(url, json={"outcome": "kept", "note": "换套餐"}, headers=callback)
+    assert done.status_code == 200 and done.json()["outcome"] == "kept"
+    assert client.post(url, json={"outcome": "left"}, headers=callback).status_code == 409
+    with database.unit_of_work(write=False) as session:
+        actions = session.scalars(select(AuditEntry.action).where(
+            AuditEntry.action.in_(["retention.offer", "retention.outcome"]))).all()  # fmt: skip
+        assert sorted(set(actions)) == ["retention.offer", "retention.outcome"]
+        from closeloop.value.retention_effect import retention_effect
+
+        effect = retention_effect(session)
+        assert effect.calls == 1 and effect.left == 0

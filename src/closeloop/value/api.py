@@ -13,10 +13,13 @@ from closeloop.customers import service as customers
 from closeloop.kit.errors import NotFound
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from closeloop.runtime.work import Work
-from closeloop.value.models import CustomerValue
+from closeloop.value.models import CustomerValue, RetentionTask
+from closeloop.value.retention import offer_tasks, record_outcome
 
 router = APIRouter(prefix="/api/v1", tags=["value"])
 Reader = Annotated[Work, Depends(work_requiring("value.read"))]
+Caller = Annotated[Work, Depends(work_requiring("retention.work"))]
+Planner = Annotated[Work, Depends(work_requiring("retention.plan"))]
 
 
 class Rfm(BaseModel):
@@ -98,3 +101,77 @@ def retention_candidates(
             for v in rows
         ]
     )
+
+
+class TaskOut(BaseModel):
+    """A retention call to make, with its script and (once made) its outcome."""
+
+    id: str
+    customer_id: str
+    churn_risk: float
+    clv: float
+    expected_value: float
+    reasons: list[dict[str, Any]]
+    script: str
+    status: str
+    outcome: str | None
+    created_at: str
+
+
+class TaskPage(BaseModel):
+    """Retention tasks, highest expected value first."""
+
+    items: list[TaskOut]
+
+
+class OutcomeIn(BaseModel):
+    """What came of the call: kept, left or declined."""
+
+    outcome: str
+    note: str = ""
+
+
+class Offered(BaseModel):
+    """How many tasks were opened."""
+
+    opened: int
+
+
+def _task(t: RetentionTask) -> TaskOut:
+    return TaskOut(
+        id=str(t.id), customer_id=str(t.customer_id), churn_risk=t.churn_risk,
+        clv=float(t.clv), expected_value=float(t.expected_value), reasons=t.reasons,
+        script=t.script, status=t.status, outcome=t.outcome,
+        created_at=t.created_at.isoformat(),
+    )  # fmt: skip
+
+
+@router.post("/retention/tasks", status_code=201, response_model=Offered)
+def offer(work: Planner, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20) -> Offered:
+    """Open retention tasks for the best candidates without one."""
+    return Offered(opened=offer_tasks(work.session, work, limit))
+
+
+@router.get("/retention/tasks", response_model=TaskPage)
+def list_tasks(
+    work: Caller,
+    status: str = "open",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> TaskPage:
+    """Retention tasks of a status (open by default), highest expected value first."""
+    rows = work.session.scalars(
+        select(RetentionTask)
+        .where(RetentionTask.status == status)
+        .order_by(RetentionTask.expected_value.desc(), RetentionTask.id)
+        .limit(limit)
+    )
+    return TaskPage(items=[_task(t) for t in rows])
+
+
+@router.post("/retention/tasks/{task_id}/outcome", response_model=TaskOut)
+def outcome(task_id: int, body: OutcomeIn, work: Caller) -> TaskOut:
+    """Record a call's outcome (kept, left, declined); it feeds the retention effect."""
+    record_outcome(work.session, work, task_id, body.outcome, body.note)
+    task = work.session.get(RetentionTask, task_id)
+    assert task is not None
+    return _task(task)

@@ -20,11 +20,13 @@ MODULE = Module(
     settings=settings.SETTINGS,
     permissions={
         "value.read": "read customers' value, lifecycle, churn risk and retention candidates",
+        "retention.work": "read retention tasks and record their outcomes",
+        "retention.plan": "open retention tasks for the best candidates",
     },
     grants={
-        "supervisor": frozenset({"value.read"}),
+        "supervisor": frozenset({"value.read", "retention.work", "retention.plan"}),
         "agent": frozenset({"value.read"}),
         "expert": frozenset({"value.read"}),
-        "callback": frozenset({"value.read"}),
+        "callback": frozenset({"value.read", "retention.work"}),
     },
 )
