@@ -25,6 +25,8 @@ from closeloop.value.retention_effect import retention_effect
 from closeloop.value.settings import LIMITS, TIERS
 from closeloop.value.training import RISK_MONTHS, current_model, feature_table, snapshot
 
+REASONS_LIMIT = 50_000
+
 
 @dataclass(frozen=True)
 class Recomputed:
@@ -46,18 +48,26 @@ def _history(row: dict[str, object]) -> rules.History:
     )
 
 
-def churn_risks(
-    model: ChurnModel | None, frame: pl.DataFrame
-) -> tuple[np.ndarray, list[list[dict[str, object]]]]:
-    """Each customer's calibrated risk and reasons (no model yet: no risk, no reasons)."""
+def churn_risks(model: ChurnModel | None, frame: pl.DataFrame) -> np.ndarray:
+    """Each customer's calibrated risk (no model yet: none)."""
     if model is None or frame.height == 0:
-        return np.zeros(frame.height), [[] for _ in range(frame.height)]
-    table = feature_table(frame)
-    reasons = [
-        [{"feature": r.feature, "value": r.value, "weight": r.weight} for r in found]
-        for found in model.reasons(table)
-    ]
-    return model.predict(table), reasons
+        return np.zeros(frame.height)
+    return model.predict(feature_table(frame))
+
+
+def churn_reasons(
+    model: ChurnModel | None, frame: pl.DataFrame, rows: np.ndarray
+) -> dict[int, list[dict[str, object]]]:
+    """Reasons of some customers (row index → reasons). SHAP contributions cost ~15× a
+    prediction, so the nightly job explains the REASONS_LIMIT customers worth most."""
+    if model is None or rows.size == 0:
+        return {}
+    table = feature_table(frame[rows.tolist()])
+    found = model.reasons(table)
+    return {
+        int(row): [{"feature": r.feature, "value": r.value, "weight": r.weight} for r in reasons]
+        for row, reasons in zip(rows, found, strict=True)
+    }
 
 
 def recompute(session: Session, work: Work) -> Recomputed:
@@ -66,7 +76,8 @@ def recompute(session: Session, work: Work) -> Recomputed:
     if latest is None:
         return Recomputed(0, 0, None)
     frame = snapshot(session, period_index(latest))
-    risk, reasons = churn_risks(current_model(session), frame)
+    model = current_model(session)
+    risk = churn_risks(model, frame)
     spend = frame["monthly_spend"].to_numpy().astype(float)
     r, f, m = rules.rfm(
         frame["months_since_paid"].to_numpy().astype(float),
@@ -81,6 +92,7 @@ def recompute(session: Session, work: Work) -> Recomputed:
     clv = np.where(gone, 0.0, lifetime_value(spend, risk, RISK_MONTHS))
     effect = retention_effect(session).effect
     expected = risk * clv * effect
+    reasons = churn_reasons(model, frame, np.argsort(-expected, kind="stable")[:REASONS_LIMIT])
     before = dict(session.execute(select(CustomerValue.customer_id, CustomerValue.segment)).all())
     tiers, limits = work.business(TIERS.key), work.business(LIMITS.key)
     changes = 0
@@ -114,7 +126,7 @@ def recompute(session: Session, work: Work) -> Recomputed:
                 clv=Decimal(f"{clv[i]:.2f}"),
                 lifecycle_stage=stage,
                 churn_risk=round(float(risk[i]), 4),
-                churn_factors=reasons[i],
+                churn_factors=reasons.get(i, []),
                 expected_value=Decimal(f"{expected[i]:.2f}"),
                 computed_at=work.now(),
             )
