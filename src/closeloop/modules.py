@@ -34,6 +34,7 @@ from closeloop.runtime.jobs import Job
 from closeloop.runtime.module import Module
 from closeloop.tickets.module import MODULE as TICKETS
 from closeloop.tmf.module import MODULE as TMF
+from closeloop.value.module import MODULE as VALUE
 from closeloop.worker import jobs as worker_jobs
 from closeloop.worker import models as worker_models
 from closeloop.workforce.module import MODULE as WORKFORCE
@@ -58,6 +59,7 @@ MODULES: tuple[Module, ...] = (
     CHANNELS,
     OPINION,
     KPIS,
+    VALUE,
     TMF,
     CONSOLE,
 )
