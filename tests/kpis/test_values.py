@@ -166,7 +166,7 @@ def test_days_without_events_show_no_data_not_zero(client: TestClient, story: St
     assert items[1]["value"] is None and items[1]["denominator"] == 0
 
 
-def test_quality_kpis_have_no_data_until_the_quality_domain_feeds_them(
+def test_quality_kpis_have_no_data_without_answers_or_reviews(
     client: TestClient, story: Story
 ) -> None:
     found = _whole(

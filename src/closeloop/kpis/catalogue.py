@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 # Where a KPI's events come from: tickets' histories, contacts, self-service chats, or the
-# quality domain (surveys, inspections) which feeds csat, nps and qa_score when it lands.
+# quality domain (surveys, inspections) which feeds csat, nps and qa_score (`quality_figures`).
 TICKETS, CONTACTS, CHATS, QUALITY = "tickets", "contacts", "chats", "quality"
 
 

@@ -20,6 +20,7 @@ from closeloop.kpis import facts
 from closeloop.kpis.catalogue import BY_CODE, QUALITY
 from closeloop.kpis.models import KpiRollup
 from closeloop.kpis.periods import TIME_GROUPINGS, Bucket, Period, buckets, label
+from closeloop.kpis.quality_figures import quality_sums
 
 PER_10K = "complaints_per_10k"
 # Codes whose day rollups the ticket events keep (contacts and chats are summed directly).
@@ -68,9 +69,8 @@ def kpi_values(
     days = None if exact else period.whole_days()
     for code in codes:
         if BY_CODE[code].source == QUALITY:
-            found.append(Value(code, None, None, None))  # fed by the quality domain: no data yet
-            continue
-        if days and code in ROLLED_UP:
+            sums = quality_sums(session, code, period, by)
+        elif days and code in ROLLED_UP:
             sums = _rolled_up(session, code, days, by)
         else:
             sums = _recomputed(session, code, period, by)
