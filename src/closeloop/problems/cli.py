@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated
 
 import typer
 
-from closeloop.kit.clock import FixedClock, system_clock
+from closeloop.kit.clock import FixedClock
 from closeloop.problems.detection import detect
-from closeloop.runtime.cli import database, fail, reports_errors, settings
+from closeloop.runtime.cli import database, moment, reports_errors, settings
 from closeloop.runtime.work import Work
 
 app = typer.Typer(
@@ -24,14 +23,7 @@ def detect_command(
     at: Annotated[str | None, typer.Option(help="Detect as of this ISO 8601 time.")] = None,
 ) -> None:
     """Find complaint bursts and open alarms, open or extend problems; print a JSON summary."""
-    when = system_clock.now()
-    if at:
-        try:
-            when = datetime.fromisoformat(at)
-        except ValueError:
-            fail(f"--at: not an ISO 8601 time: {at!r}")
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=settings().tz)
+    when = moment(at)
     with database().unit_of_work() as session:
         work = Work(session, settings(), clock=FixedClock(when)).bind()
         report = detect(work, when)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import NoReturn, ParamSpec, TypeVar
 
@@ -12,6 +13,7 @@ from rich.console import Console
 
 from closeloop.config import Settings, get_settings
 from closeloop.db.engine import Database
+from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import CloseLoopError
 
 stderr = Console(stderr=True, highlight=False)
@@ -54,3 +56,14 @@ def database() -> Database:
 def is_interactive() -> bool:
     """Whether stdin is a terminal (for password prompts)."""
     return sys.stdin.isatty()
+
+
+def moment(at: str | None, clock: Clock = system_clock) -> datetime:
+    """The instant an `--at` option names (ISO 8601; without an offset, local time), else now."""
+    if not at:
+        return clock.now()
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        fail(f"--at: not an ISO 8601 time: {at!r}")
+    return when if when.tzinfo is not None else when.replace(tzinfo=settings().tz)
