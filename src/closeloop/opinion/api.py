@@ -31,7 +31,14 @@ Sentiment = Literal["negative", "neutral", "positive"]
 _STATUS = {DUPLICATE: 200, IGNORED: 202}
 
 
-@router.post("/posts", status_code=201)
+@router.post(
+    "/posts",
+    status_code=201,
+    responses={
+        200: {"model": IngestOut, "description": "seen before: the stored post"},
+        202: {"model": IngestOut, "description": "no watch term matches: nothing kept"},
+    },
+)
 def post_post(body: PostIn, work: Crawler, response: Response) -> IngestOut:
     """A crawler's post: stored once per id (201; 200 when seen before, with the stored post;
     202 when no watch term matches and nothing is kept), classified and followed up."""
