@@ -77,3 +77,39 @@ def test_results_page_draws_the_servqual_gaps_and_exports(
     assert len(rows) == 3 and rows[0][0] == "invitation"
     answered = next(r for r in rows[1:] if r[9] is not None)
     assert answered[9] == 6  # E1
+
+
+def test_qa_starts_a_campaign_from_the_list_page_and_bad_fields_are_named(
+    client: TestClient, as_user: Personas, factory: Factory
+) -> None:
+    people = [factory.customer(region="岳阳市") for _ in range(3)]
+    csrf = sign_in(client, "qa")
+    form = client.get("/console/surveys")
+    assert 'action="/console/surveys"' in form.text and "发起满意度调查" in form.text
+    base = {"csrf_token": csrf, "instrument": "csat", "name": "十二月回访"}
+    refused = client.post("/console/surveys", data={**base, "audience": "sample", "sample": "x"})
+    assert refused.status_code == 422 and "十二月回访" in refused.text
+    unknown = {**base, "audience": "numbers", "msisdns": "13000000000"}
+    assert client.post("/console/surveys", data=unknown).status_code == 422
+    numbers = "\n".join(p.msisdn for p in people[:2])
+    started = client.post(
+        "/console/surveys", data={**base, "audience": "numbers", "msisdns": numbers},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert started.status_code == 303, started.text
+    sampled = client.post(
+        "/console/surveys",
+        data={**base, "name": "抽样", "audience": "sample", "sample": "2", "region": "岳阳市"},
+        follow_redirects=False,
+    )
+    assert sampled.status_code == 303, sampled.text
+    for person in people[:2]:
+        assert token_for(client, as_user, person.msisdn)
+    listed = client.get("/api/v1/surveys", headers=as_user.headers("qa")).json()["items"]
+    assert {"十二月回访", "抽样"} <= {s["name"] for s in listed}
+
+
+def test_only_who_may_start_surveys_gets_the_form(client: TestClient) -> None:
+    csrf = sign_in(client, "agent")
+    denied = client.post("/console/surveys", data={"csrf_token": csrf, "name": "x"})
+    assert denied.status_code == 403

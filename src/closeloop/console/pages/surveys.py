@@ -1,8 +1,10 @@
-"""Survey pages (满意度调查): the surveys, each one's results with intervals and charts (the
-SERVQUAL gap per dimension as a diverging bar chart), CSV and XLSX export."""
+"""Survey pages (满意度调查): the surveys and a form to start a campaign, each one's results
+with intervals and charts (the SERVQUAL gap per dimension as a diverging bar chart), CSV and
+XLSX export."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter
@@ -13,8 +15,12 @@ from sqlalchemy import select
 from closeloop.console import charts
 from closeloop.console.labels import N_
 from closeloop.console.page import Page
-from closeloop.quality import exports, results
-from closeloop.quality.instruments import SERVQUAL_DIMENSIONS
+from closeloop.console.posted import Posted
+from closeloop.console.web import redirect
+from closeloop.kit.errors import InvalidInput
+from closeloop.quality import campaigns, exports, results
+from closeloop.quality.campaigns import STRATA, SampleSpec
+from closeloop.quality.instruments import INSTRUMENTS, SERVQUAL_DIMENSIONS
 from closeloop.quality.models import Survey
 
 router = APIRouter(include_in_schema=False)
@@ -35,12 +41,61 @@ GROUPINGS = {
 }
 
 
+NUMBERS = re.compile(r"[\s,，;；、]+")
+
+
+def _list_page(
+    page: Page, *, typed: dict[str, str] | None = None, errors: dict[str, str] | None = None
+) -> HTMLResponse:
+    surveys = list(page.session.scalars(select(Survey).order_by(Survey.id.desc()).limit(200)))
+    return page.render(
+        "surveys.html", status_code=422 if errors else 200, surveys=surveys, active="surveys",
+        instruments=INSTRUMENTS.values(), strata=STRATA, typed=typed or {}, errors=errors or {},
+        can_start=page.actor.can("surveys.write"),
+    )  # fmt: skip
+
+
 @router.get("/console/surveys", response_class=HTMLResponse)
 def survey_list(page: Page) -> HTMLResponse:
-    """The surveys, newest first."""
+    """The surveys, newest first, and the form that starts a campaign."""
     page.needs("surveys.read")
-    surveys = list(page.session.scalars(select(Survey).order_by(Survey.id.desc()).limit(200)))
-    return page.render("surveys.html", surveys=surveys, active="surveys")
+    return _list_page(page)
+
+
+def _sample(posted: dict[str, str]) -> SampleSpec:
+    size = posted.get("sample", "").strip()
+    if not size.isdigit() or int(size) < 1:
+        raise InvalidInput.field("sample", "a number of customers, 1 or more")
+    return SampleSpec(
+        size=int(size), region=posted.get("region", "").strip() or None,
+        segment=posted.get("segment", "").strip() or None,
+        stratify=posted.get("stratify") or None,
+    )  # fmt: skip
+
+
+@router.post("/console/surveys", response_class=HTMLResponse)
+def start_campaign(page: Page, posted: Posted) -> Response:
+    """Start a campaign from the list page: to the numbers typed, or to a random sample."""
+    page.check_csrf(posted.get("csrf_token"))
+    page.needs("surveys.write")
+    numbers = [n for n in NUMBERS.split(posted.get("msisdns", "")) if n]
+    name = posted.get("name", "").strip()
+    instrument = posted.get("instrument", "")
+    try:
+        if not name:
+            raise InvalidInput.field("name", "required")
+        if posted.get("audience") == "numbers" and not numbers:
+            raise InvalidInput.field("msisdns", "type at least one number")
+        with page.session.begin_nested():
+            if posted.get("audience") == "numbers":
+                survey, _ = campaigns.start_survey(page.work, instrument, name, msisdns=numbers)
+            else:
+                sample = _sample(posted)
+                survey, _ = campaigns.start_survey(page.work, instrument, name, sample=sample)
+    except InvalidInput as exc:
+        errors = {str(e["loc"][0]): str(e["msg"]) for e in exc.extra.get("errors", [])}
+        return _list_page(page, typed=posted, errors=errors or {"msisdns": exc.detail})
+    return redirect(f"/console/surveys/{survey.id}")
 
 
 def _charts(page: Page, found: dict[str, Any]) -> dict[str, Markup]:
