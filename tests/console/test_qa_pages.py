@@ -86,3 +86,34 @@ def test_an_agent_reads_their_reviews_and_disputes_one_once(
     again = client.post(url, data={"csrf_token": csrf, "reason": "再次申诉"})
     assert again.status_code == 409
     assert "已按知识库解答" in client.get("/console/qa/mine").text
+
+
+def test_a_mystery_visit_is_recorded_from_the_console_and_shows_in_the_trends(
+    client: TestClient, as_user: Personas
+) -> None:
+    checklist = {
+        "code": "store-visit",
+        "name": "营业厅暗访表",
+        "items": [
+            {"code": "greet", "text": "主动问候", "weight": 30},
+            {"code": "explain", "text": "解释清楚", "weight": 70},
+        ],
+    }
+    made = client.post("/api/v1/qa/rubrics", json=checklist, headers=as_user.headers("qa"))
+    assert made.status_code == 201, made.text
+    csrf = sign_in(client, "qa")
+    form = client.get("/console/qa/mystery?checklist=store-visit")
+    assert form.status_code == 200 and 'name="score-explain"' in form.text
+    visit = {
+        "csrf_token": csrf, "checklist": "store-visit", "place": "岳阳楼营业厅",
+        "channel": "store", "visited_at": "2026-11-20T10:30", "shopper": "暗访员甲",
+        "score-greet": "30", "score-explain": "50",
+    }  # fmt: skip
+    refused = client.post("/console/qa/mystery", data={**visit, "score-explain": "71"})
+    assert refused.status_code == 422 and "岳阳楼营业厅" in refused.text
+    done = client.post("/console/qa/mystery", data=visit, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    page = client.get("/console/qa/mystery")
+    assert "岳阳楼营业厅" in page.text and "2026-11" in page.text and ">80" in page.text
+    sign_in(client, "agent")
+    assert client.get("/console/qa/mystery").status_code == 403
