@@ -23,9 +23,12 @@ p95 over the labelled sets, and with `--scale N` generated articles added to the
 
 What is fitted where: the bot's models, thresholds and reference level are fitted by
 `closeloop.knowledge.bot.calibrate` on the demo FAQ only; the two constants that say how a FAQ's
-own level moves the thresholds (LEVEL_QUANTILE, SHIFT) were chosen on faq-b. kb-dev, faq-c
-and faq-d are never used for fitting, so they are the cross-FAQ figures; faq-d (written later,
-in another operator's voice) is kept for checking a change once it is made.
+own level moves the thresholds (LEVEL_QUANTILE, SHIFT) were chosen on faq-b. The rules of
+`closeloop.knowledge.bot.foreign_entity` (which head nouns, which POS tags make a modifier
+naming another service) were chosen on the demo FAQ's customer messages and out-of-scope
+lines only. kb-dev, faq-c and faq-d are never used for fitting, so they are the cross-FAQ
+figures; faq-d (written later, in another operator's voice) is kept for checking a change once
+it is made.
 """
 
 from __future__ import annotations

@@ -35,6 +35,8 @@ from closeloop.knowledge.bot.conversation import (
     save,
 )
 from closeloop.knowledge.bot.evidence import evidence
+from closeloop.knowledge.bot.faq_words import vocabulary_of
+from closeloop.knowledge.bot.foreign_entity import foreign_modifiers
 from closeloop.knowledge.bot.taxonomy import leaf_category
 from closeloop.knowledge.events import BotAnswered, ChatHandedOver, ChatTurnSaid
 from closeloop.knowledge.models import Article, ChatHit, ChatSession
@@ -211,7 +213,8 @@ def _reply(
             return stepped
     limits_now = levels.limits_for(session, index, today)
     evidence, _result = _understand(index, message, conversation, today, limits_now)
-    decision = bot.decide(message, evidence, conversation.pending, limits_now)
+    foreign = foreign_modifiers(message, vocabulary_of(index))
+    decision = bot.decide(message, evidence, conversation.pending, limits_now, foreign)
     conversation.pending = None
     if decision.kind == "handoff":
         best = evidence.candidates[0].external_id if evidence.candidates else None

@@ -378,10 +378,12 @@ def decide(
     evidence: Evidence,
     pending: Pending | None = None,
     limits_now: Limits | None = None,
+    foreign: Sequence[str] = (),
 ) -> Decision:
     """The next step of the conversation for one customer message (`pending`: what the
     conversation waits for; `limits_now`: the thresholds for this FAQ, the shipped ones when
-    not given)."""
+    not given; `foreign`: words naming another service's card, password or account that the
+    FAQ never speaks of, `foreign_entity.foreign_modifiers`)."""
     if isinstance(pending, Clarifying):
         # A tapped option is the customer's choice, whatever words its title holds.
         chosen = tapped(message, pending.options, pending.labels)
@@ -394,6 +396,8 @@ def decide(
         chosen = pick_option(message, pending.options, pending.labels)
         if chosen:
             return Decision("answer", article=chosen, confidence=1.0, reason="clarified")
+    if foreign:
+        return Decision("handoff", reason="about another service: " + "、".join(foreign))
     sure, at = confidence(evidence), limits_now or limits(calibration())
     if sure >= at.answer_at:
         best = evidence.candidates[0]
