@@ -29,6 +29,7 @@ from closeloop.tickets.models import Ticket, TicketEvent
 from tests.channels.helpers import a_customer
 from tests.channels.mail_helpers import PNG, a_mail, mailbox_settings
 from tests.support import Personas, assert_problem
+from tests.support.cli import Cli
 from tests.support.demo import AGENT, EDITOR, OTHER_STATION
 from tests.support.imap_server import ImapServer
 
@@ -305,3 +306,29 @@ def test_attachments_are_downloaded_by_staff_who_see_the_ticket(
     assert_problem(client.get(url, headers=as_user.headers(OTHER_STATION)), 404)
     assert_problem(client.get("/api/v1/mail-attachments/999999",
                               headers=as_user.headers(AGENT)), 404)  # fmt: skip
+
+
+def test_the_mail_poll_command_fetches_the_mailbox(
+    cli: Cli, imap: ImapServer, monkeypatch: pytest.MonkeyPatch, database: Database
+) -> None:
+    from closeloop.config import get_settings
+
+    assert cli("mail", "poll").exit_code == 1  # no mailbox configured: says so
+    imap.deliver(a_mail("nobody@example.org", message_id="<cli@example.org>"))
+    for name, value in {
+        "HOST": "127.0.0.1",
+        "PORT": str(imap.port),
+        "TLS": "false",
+        "USERNAME": imap.username,
+        "PASSWORD": imap.password,
+    }.items():
+        monkeypatch.setenv(f"CLOSELOOP_IMAP_{name}", value)  # fmt: skip
+    get_settings.cache_clear()
+    done = cli("mail", "poll")
+    assert done.exit_code == 0, done.output
+    assert '"stored": 1' in done.output
+    assert [m.message_id for m in mails(database)] == ["<cli@example.org>"]
+    monkeypatch.setenv("CLOSELOOP_IMAP_PASSWORD", "wrong")
+    get_settings.cache_clear()
+    refused = cli("mail", "poll")
+    assert refused.exit_code == 1 and "invalid credentials" in refused.output

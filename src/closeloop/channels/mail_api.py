@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
@@ -138,7 +139,8 @@ def download(found: MailAttachment) -> Response:
         found.content or b"",
         media_type="application/octet-stream",
         headers={
-            "Content-Disposition": f'attachment; filename="{quoted}"',
+            "Content-Disposition": f'attachment; filename="{quoted}"; '
+            f"filename*=UTF-8''{quote(found.filename, safe='')}",
             "X-Content-Type-Options": "nosniff",
         },
     )
