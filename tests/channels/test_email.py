@@ -332,3 +332,34 @@ def test_the_mail_poll_command_fetches_the_mailbox(
     get_settings.cache_clear()
     refused = cli("mail", "poll")
     assert refused.exit_code == 1 and "invalid credentials" in refused.output
+
+
+def test_staff_place_a_mail_from_an_unknown_sender_on_its_customer(
+    database: Database,
+    clock: FixedClock,
+    box: Settings,
+    imap: ImapServer,
+    client: TestClient,
+    as_user: Personas,
+) -> None:
+    imap.deliver(a_mail("cousin@example.org", "替我表哥报修", message_id="<proxy@example.org>"))
+    poll_mailbox(database, box, clock)
+    listed = client.get("/api/v1/emails/unmatched", headers=as_user.headers(AGENT))
+    [waiting] = listed.json()["items"]
+    assert waiting["problem"] == "unknown sender"
+    url = f"/api/v1/emails/{waiting['id']}/customer"
+    customer = a_customer(database, 7)
+    body = {"customer_id": str(customer.id)}
+    assert_problem(client.post(url, json=body, headers=as_user.headers(EDITOR)), 403)
+    assert_problem(client.post(url, json={"customer_id": "x"}, headers=as_user.headers(AGENT)),
+                   422)  # fmt: skip
+    assert_problem(client.post(url, json={"customer_id": "99999999"},
+                               headers=as_user.headers(AGENT)), 422)  # fmt: skip
+    placed = client.post(url, json=body, headers=as_user.headers(AGENT))
+    assert placed.status_code == 200, placed.text
+    [mail] = mails(database)
+    assert (mail.customer_id, mail.problem) == (customer.id, None) and mail.ticket_id
+    assert_problem(client.post(url, json=body, headers=as_user.headers(AGENT)), 409)
+    assert client.get("/api/v1/emails/unmatched", headers=as_user.headers(AGENT)).json() == {
+        "items": []
+    }

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from closeloop.auth.deps import work_requiring
-from closeloop.channels import mail_reply
+from closeloop.channels import mail_inbox, mail_reply
 from closeloop.channels.mail_models import Mail, MailAttachment
 from closeloop.kit.errors import NotFound
 from closeloop.runtime.work import Work
@@ -150,3 +150,33 @@ def download(found: MailAttachment) -> Response:
 def download_attachment(attachment_id: str, work: Downloader) -> Response:
     """Download a kept attachment of a ticket's mail."""
     return download(attachment_file(work, attachment_id))
+
+
+class MailPage(BaseModel):
+    """Mails no ticket took, newest first."""
+
+    items: list[MailOut]
+
+
+class AssignIn(BaseModel):
+    """Whose mail it is."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    customer_id: str = Field(min_length=1, max_length=20, pattern=r"^\d+$")
+
+
+@router.get("/emails/unmatched", response_model=MailPage)
+def unmatched_emails(work: Reader) -> MailPage:
+    """Mails no ticket took — unknown or missing sender, unreadable — for staff to place."""
+    return MailPage(items=[mail_out(m, []) for m in mail_inbox.unmatched(work)])
+
+
+@router.post(
+    "/emails/{mail_id}/customer",
+    response_model=MailOut,
+    responses={404: {"description": "No such mail"}, 409: {"description": "Already placed"}},
+)
+def assign_email(mail_id: int, body: AssignIn, work: Replier) -> MailOut:
+    """Name the customer of an unmatched mail: it opens their ticket or joins its thread."""
+    return mail_out(mail_inbox.assign_mail(work, mail_id, int(body.customer_id)), [])

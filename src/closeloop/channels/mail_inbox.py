@@ -21,7 +21,7 @@ from closeloop.customers.models import Customer
 from closeloop.customers.schemas import ContactIn
 from closeloop.customers.service import record_contact
 from closeloop.kit.actor import Actor
-from closeloop.kit.errors import InvalidInput
+from closeloop.kit.errors import Conflict, InvalidInput, NotFound
 from closeloop.runtime.work import Work
 from closeloop.tickets.remarks import add_remark, ticket_customer
 from closeloop.tickets.schemas import TicketIn
@@ -93,6 +93,35 @@ def keep_failed(work: Work, raw: bytes, uid: int | None, error: str) -> Taken:
     audit.record(work.session, MAIL_DESK, "mail.receive", "mail", mail.id, mail.problem or "",
                  clock=work.clock)  # fmt: skip
     return Taken(mail.id, True, None, mail.problem)
+
+
+def unmatched(work: Work, limit: int = 100) -> list[Mail]:
+    """Mails received that no ticket took (unknown sender, no sender, failed), newest first."""
+    work.actor.require("mail.read")
+    query = select(Mail).where(Mail.direction == "in", Mail.ticket_id.is_(None))
+    return list(work.session.scalars(query.order_by(Mail.id.desc()).limit(limit)))
+
+
+def assign_mail(work: Work, mail_id: int, customer_id: int) -> Mail:
+    """Staff name the customer of a mail no ticket took: it opens their ticket (or joins the
+    one it answers), as if the sender had been known."""
+    work.actor.require("mail.reply")
+    session = work.session
+    mail = session.get(Mail, mail_id)
+    if mail is None or mail.direction != "in":
+        raise NotFound(f"no received mail {mail_id}")
+    if mail.ticket_id is not None:
+        raise Conflict(f"mail {mail_id} is already on a ticket")
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise InvalidInput.field("customer_id", f"no customer {customer_id}")
+    read = read_mail(mail.raw or b"")
+    mail.customer_id = customer.id
+    mail.problem = "; ".join(read.problems) or None  # "unknown sender" is settled now
+    _place(work, mail, read, customer)
+    audit.record(session, work.actor, "mail.assign", "mail", mail.id,
+                 f"customer={customer.id} ticket={mail.ticket_id}", clock=work.clock)  # fmt: skip
+    return mail
 
 
 def _customer(work: Work, address: str) -> Customer | None:
