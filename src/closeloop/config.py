@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     cti_secret: str = ""
     public_url: str = "http://127.0.0.1:8000"
     webhook_rate_per_sec: float = Field(default=20.0, gt=0)
+    # channels/ inbound e-mail: the mailbox polled over IMAP (empty host: no polling)
+    imap_host: str = ""
+    imap_port: int = 993
+    imap_tls: bool = True
+    imap_username: str = ""
+    imap_password: str = ""
+    imap_folder: str = "INBOX"
 
     @field_validator("timezone")
     @classmethod

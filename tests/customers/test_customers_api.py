@@ -628,7 +628,7 @@ def test_timeline_is_per_customer(
     assert all("短信咨询" not in str(i) for i in contacts)
 
 
-@pytest.mark.parametrize("channel", ["email", "HOTLINE", "", "phone"])
+@pytest.mark.parametrize("channel", ["fax", "HOTLINE", "", "phone"])
 def test_contact_with_an_unknown_channel_is_422(
     client: TestClient, as_user: Personas, database: Database, channel: str
 ) -> None:

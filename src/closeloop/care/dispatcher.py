@@ -175,6 +175,7 @@ class Dispatcher:
             "msisdn": n.msisdn, "period": n.period, "threshold": n.threshold,
             "country": n.country, "created_at": n.created_at.isoformat(),
             "ticket_id": str(n.ticket_id) if n.ticket_id else None,
+            "mail_headers": n.mail_headers,
         }  # fmt: skip
         return Message(n.id, n.channel, address or "", n.text, n.rule, fields)
 

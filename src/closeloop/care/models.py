@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from closeloop.db.base import Base, UTCDateTime
@@ -55,6 +55,9 @@ class Notification(Base):
     external_id: Mapped[str | None] = mapped_column(String(96), nullable=True, index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # an e-mail's own headers (Subject, Message-ID, In-Reply-To, References) for a reply that
+    # must keep the customer's thread; NULL for every other notice
+    mail_headers: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
 
 
 class DeliveryReceipt(Base):

@@ -141,6 +141,39 @@ def notify_staff(
 
 
 @dataclass(frozen=True)
+class Mailing:
+    """An e-mail to one address with its own headers (a reply that keeps a customer's thread)."""
+
+    customer_id: int | None
+    address: str
+    rule: str
+    text: str
+    at: datetime
+    headers: dict[str, str]
+    ticket_id: int | None = None
+
+
+def notify_by_mail(session: Session, mailing: Mailing) -> Notification:
+    """Queue an e-mail to an address, sent as soon as the dispatcher passes (an answer the
+    customer waits for: no quiet hours, no daily cap)."""
+    notification = Notification(
+        customer_id=mailing.customer_id,
+        recipient=mailing.address,
+        channel="email",
+        rule=mailing.rule,
+        ticket_id=mailing.ticket_id,
+        text=mailing.text,
+        status="pending",
+        created_at=mailing.at,
+        send_after=mailing.at,
+        attempts=0,
+        mail_headers=mailing.headers,
+    )
+    session.add(notification)
+    return notification
+
+
+@dataclass(frozen=True)
 class NotificationFilter:
     """Which outbox entries a reader asks for (each criterion given narrows the list)."""
 

@@ -9,4 +9,36 @@ CHAT_CAPACITY = BusinessSetting(
     lambda s: 3, positive_int,
 )  # fmt: skip
 
-SETTINGS = (CHAT_CAPACITY,)
+
+_ATTACHMENT_TYPES = "image/*,application/pdf,text/plain"
+
+
+def _types(value: object) -> str:
+    text = str(value).strip()
+    kinds = [k.strip() for k in text.split(",") if k.strip()]
+    if not kinds or any("/" not in k for k in kinds):
+        raise ValueError("give content types like image/jpeg or image/*, separated by commas")
+    return ",".join(kinds)
+
+
+def _code(value: object) -> str:
+    text = str(value).strip()
+    if not text:
+        raise ValueError("give a category code")
+    return text
+
+
+MAIL_ATTACHMENT_KB = BusinessSetting(
+    "channels.mail_attachment_kb", "邮件附件大小上限", "Largest mail attachment kept",
+    lambda s: 5120, positive_int, unit="KB",
+)  # fmt: skip
+MAIL_ATTACHMENT_TYPES = BusinessSetting(
+    "channels.mail_attachment_types", "允许的邮件附件类型", "Mail attachment types kept",
+    lambda s: _ATTACHMENT_TYPES, _types,
+)  # fmt: skip
+MAIL_CATEGORY = BusinessSetting(
+    "channels.mail_category", "邮件工单默认分类", "Category of tickets opened by mail",
+    lambda s: "service/remote/remote_handling", _code,
+)  # fmt: skip
+
+SETTINGS = (CHAT_CAPACITY, MAIL_ATTACHMENT_KB, MAIL_ATTACHMENT_TYPES, MAIL_CATEGORY)

@@ -31,6 +31,7 @@ from closeloop.console.pages import (
     survey_public,
     surveys,
     ticket,
+    ticket_mail,
     tracking,
     workforce,
 )
@@ -50,6 +51,7 @@ def install(app: FastAPI) -> None:
         intake,
         problems,
         ticket,
+        ticket_mail,
         admin,
         admin_users,
         admin_stations,

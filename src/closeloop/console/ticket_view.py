@@ -22,6 +22,8 @@ EVENTS: dict[str, str] = {
     **ACTIONS,
     "create": N_("Ticket opened"),
     "note": N_("Note"),
+    "mail_in": N_("Mail from the customer"),
+    "mail_out": N_("Answered by mail"),
 }
 
 # The deadline the ticket runs against in each status (its queue's `due_at`).

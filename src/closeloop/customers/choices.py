@@ -14,6 +14,7 @@ CHANNELS = Choices(
     Choice("sms", "短信", "SMS"),
     Choice("social", "社交媒体", "Social media"),
     Choice("store", "营业厅", "Store"),
+    Choice("email", "邮件", "E-mail"),
 )
-Channel = Literal["hotline", "online", "app", "sms", "social", "store"]
+Channel = Literal["hotline", "online", "app", "sms", "social", "store", "email"]
 CHANNELS.check_literal(Channel)

@@ -39,6 +39,8 @@ class Customer(Base):
     join_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     id_number: Mapped[str | None] = mapped_column(String(18), nullable=True)
     segment: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # the address mail from the customer comes from (lower case), for inbound e-mail
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, index=True)
 
     plan: Mapped[Plan] = relationship(lazy="joined")
 

@@ -70,6 +70,7 @@ class CustomerIn(BaseModel):
     join_date: IsoDate | None = None
     id_number: str | None = None
     segment: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
     @field_validator("id_number")
     @classmethod

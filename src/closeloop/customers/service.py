@@ -62,6 +62,7 @@ def create_customer(
         join_date=data.join_date or clock.now().date(),
         id_number=data.id_number,
         segment=data.segment,
+        email=data.email.lower() if data.email else None,
     )
     session.add(customer)
     try:

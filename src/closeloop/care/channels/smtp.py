@@ -42,8 +42,16 @@ class SmtpTransport:
         mail = EmailMessage()
         mail["From"] = self.sender
         mail["To"] = message.address
-        mail["Subject"] = SUBJECTS.get(message.rule, f"CloseLoop 通知（{message.rule}）")
-        mail["Message-ID"] = make_msgid(domain="closeloop")
+        # a reply in a customer's thread brings its own Subject, Message-ID, In-Reply-To and
+        # References (the Message-ID recorded before it was queued), so their answer threads back
+        headers: dict[str, str] = message.fields.get("mail_headers") or {}
+        mail["Subject"] = headers.get(
+            "Subject", SUBJECTS.get(message.rule, f"CloseLoop 通知（{message.rule}）")
+        )
+        mail["Message-ID"] = headers.get("Message-ID") or make_msgid(domain="closeloop")
+        for name in ("In-Reply-To", "References"):
+            if headers.get(name):
+                mail[name] = headers[name]
         mail.set_content(message.text)
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from closeloop.console import forms, problem_views
 from closeloop.console.customer_panel import customer_panel
 from closeloop.console.page import Page, PageContext
+from closeloop.console.pages import ticket_mail
 from closeloop.console.ticket_view import possible_duplicate, ticket_view
 from closeloop.console.web import redirect
 from closeloop.customers.service import get_customer
@@ -65,6 +66,8 @@ def _page(page: PageContext, ticket_id: int, outcome: Outcome, status: int = 200
         known_problem=problem_views.known_for_ticket(session, ticket_id)
         if actor.can("problems.read")
         else None,
+        mail=ticket_mail.thread_for(page, ticket_id),
+        mail_state=page.request.query_params.get("mail"),
         outcome=outcome,
         stale=view.since(outcome.stale_seen) if outcome.stale_seen is not None else None,
     )
