@@ -1,8 +1,9 @@
 """KPI values (指标值) for a period, whole or grouped, with numerator and denominator.
 
 Values are sums of the rows `facts.py` defines. A period of whole local days is summed from
-the day rollups (`rollups.py`, kept by the events as they happen); any other period — or
-`exact=True` — is recomputed from the histories with the same rows.
+the day rollups (`rollups.py`, kept by the events as they happen) — except days before a
+rollup mark (`rebuild.incomplete_before`: history older than the rollups), recomputed exactly;
+any other period — or `exact=True` — is recomputed from the histories with the same rows.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from closeloop.customers.models import Customer
 from closeloop.kpis import facts
 from closeloop.kpis.catalogue import BY_CODE, QUALITY
 from closeloop.kpis.models import KpiRollup
-from closeloop.kpis.periods import TIME_GROUPINGS, Bucket, Period, buckets, label
+from closeloop.kpis.periods import TIME_GROUPINGS, Bucket, Period, buckets, label, midnight
 from closeloop.kpis.quality_figures import quality_sums
+from closeloop.kpis.rebuild import incomplete_before
 
 PER_10K = "complaints_per_10k"
-# Codes whose day rollups the ticket events keep (contacts and chats are summed directly).
-ROLLED_UP = frozenset(facts.CREATION_FACTS + facts.EVENT_FACTS)
+# Codes whose day rollups the events keep (tickets, contacts, self-service conversations).
+ROLLED_UP = frozenset(facts.CREATION_FACTS + facts.EVENT_FACTS + facts.CONTACT_FACTS)
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def kpi_values(
         if BY_CODE[code].source == QUALITY:
             sums = quality_sums(session, code, period, by)
         elif days and code in ROLLED_UP:
-            sums = _rolled_up(session, code, days, by)
+            sums = _summed(session, code, period, days, by)
         else:
             sums = _recomputed(session, code, period, by)
         if code == PER_10K:
@@ -95,6 +97,25 @@ def _recomputed(session: Session, code: str, period: Period, by: str | None) -> 
         key = rows.c[by]
     query = select(key.label("key"), func.sum(rows.c.num), func.sum(rows.c.den)).group_by(key)
     return {k: (float(n or 0), float(d or 0)) for k, n, d in session.execute(query)}
+
+
+def _summed(
+    session: Session, code: str, period: Period, days: tuple[date, date], by: str | None
+) -> Sums:
+    """Sums of the day rollups, and — for days whose rollups are incomplete (kept only since
+    the database was upgraded, not rebuilt since) — exact recomputation of those days."""
+    complete = incomplete_before(session, code, period.tz)
+    if complete is None or complete <= days[0]:
+        return _rolled_up(session, code, days, by)
+    cut = min(complete, days[1])
+    sums = _recomputed(session, code, Period(period.start, midnight(cut, period.tz), period.tz), by)
+    if cut >= days[1]:
+        return sums
+    merged = dict(sums)
+    for key, (n, d) in _rolled_up(session, code, (cut, days[1]), by).items():
+        before = merged.get(key, (0.0, 0.0))
+        merged[key] = (before[0] + n, before[1] + d)
+    return merged
 
 
 def _rolled_up(session: Session, code: str, days: tuple[date, date], by: str | None) -> Sums:

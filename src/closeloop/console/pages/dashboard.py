@@ -13,6 +13,7 @@ from closeloop.console.labels import N_
 from closeloop.console.page import Page
 from closeloop.console.pickers import station_names
 from closeloop.console.web import language_of
+from closeloop.kpis.bot_figures import BotFigures, bot_figures
 from closeloop.organisation.calendars import calendar_detail, schedule_check
 from closeloop.tickets import kpis
 from closeloop.tickets.reports import overtime_report
@@ -61,6 +62,16 @@ def _charts(
     }
 
 
+def _bot_chart(_: Callable[[str], str], figures: BotFigures) -> Markup:
+    """The bot's conversations today: answered by itself, rated not helpful, handed over."""
+    bars = [
+        (_("Answered by the bot"), figures.contained),
+        (_("Answers rated not helpful"), figures.not_helpful),
+        (_("Handed over to agents"), figures.handed_over),
+    ]
+    return charts.bar_chart(bars, title=_("Self-service bot today"))
+
+
 @router.get("/console/dashboard", response_class=HTMLResponse)
 def dashboard(page: Page) -> HTMLResponse:
     """Today's and this week's figures, as of now; the page reloads itself every minute."""
@@ -75,8 +86,11 @@ def dashboard(page: Page) -> HTMLResponse:
     stations = station_names(session, page.language)
     gettext = i18n.translations(language_of(page.request, page.user)).gettext
     schedule = schedule_check(session, page.work.today())
+    bot = (bot_figures(session, today.start, now, tz), bot_figures(session, week.start, now, tz))
     return page.render(
         "dashboard.html",
+        bot=bot,
+        bot_chart=_bot_chart(gettext, bot[0]),
         charts=_charts(gettext, opened_today, load, stations, top, week_total, regions),
         refresh=REFRESH_SECONDS,
         as_of=now,
