@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
@@ -14,6 +15,7 @@ from closeloop.console.page import Page
 from closeloop.console.pickers import station_names
 from closeloop.console.web import language_of
 from closeloop.kpis.bot_figures import BotFigures, bot_figures
+from closeloop.kpis.periods import midnight
 from closeloop.organisation.calendars import calendar_detail, schedule_check
 from closeloop.tickets import kpis
 from closeloop.tickets.reports import overtime_report
@@ -86,7 +88,13 @@ def dashboard(page: Page) -> HTMLResponse:
     stations = station_names(session, page.language)
     gettext = i18n.translations(language_of(page.request, page.user)).gettext
     schedule = schedule_check(session, page.work.today())
-    bot = (bot_figures(session, today.start, now, tz), bot_figures(session, week.start, now, tz))
+    # whole local days up to tonight's midnight: read from the day rollups, and what happened
+    # at this very instant counts too
+    tonight = midnight(page.work.today() + timedelta(days=1), tz)
+    bot = (
+        bot_figures(session, today.start, tonight, tz),
+        bot_figures(session, week.start, tonight, tz),
+    )
     return page.render(
         "dashboard.html",
         bot=bot,
