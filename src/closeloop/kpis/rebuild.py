@@ -51,12 +51,13 @@ def rebuild(session: Session, tz: ZoneInfo, progress: Progress | None = None) ->
     session.execute(delete(KpiRollup))
     session.execute(delete(KpiRollupMark))
     periods = months(session, tz)
-    steps, written = len(periods) * len(ROLLED), 0
+    steps = len(periods) * len(ROLLED)
     for done, (period, code) in enumerate(((p, c) for p in periods for c in ROLLED), 1):
-        written += _insert(session, code, period)
+        _insert(session, code, period)
         if progress is not None:
             progress(done, steps)
-    return written
+    # counted, not summed from row counts: PostgreSQL's driver reports none for INSERT … SELECT
+    return int(session.scalar(select(func.count()).select_from(KpiRollup)) or 0)
 
 
 def _dims() -> Any:
@@ -73,7 +74,7 @@ def _day(at: Any, period: Period, dialect: str) -> Any:
     return case(*((at < b.end, b.label) for b in days), else_=None)
 
 
-def _insert(session: Session, code: str, period: Period) -> int:
+def _insert(session: Session, code: str, period: Period) -> None:
     dialect = session.get_bind().dialect.name
     rows = facts.FACTS[code](facts.Scope(period.start, period.end, dialect=dialect)).subquery()
     dims = _dims()
@@ -91,8 +92,7 @@ def _insert(session: Session, code: str, period: Period) -> int:
         .group_by(dims.c.dim, day, key)
     )  # fmt: skip
     columns = ["code", "dim", "day", "key", "numerator", "denominator"]
-    result = session.execute(insert(KpiRollup).from_select(columns, summed))
-    return max(int(getattr(result, "rowcount", 0) or 0), 0)
+    session.execute(insert(KpiRollup).from_select(columns, summed))
 
 
 def incomplete_before(session: Session, code: str, tz: ZoneInfo) -> date | None:
