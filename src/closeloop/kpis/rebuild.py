@@ -95,9 +95,8 @@ def _insert(session: Session, code: str, period: Period) -> None:
     session.execute(insert(KpiRollup).from_select(columns, summed))
 
 
-def incomplete_before(session: Session, code: str, tz: ZoneInfo) -> date | None:
-    """The first local day whose rollups of `code` are complete, when some before are not."""
-    mark = session.get(KpiRollupMark, code)
-    if mark is None:
-        return None
-    return local_day(mark.exact_before, tz) + timedelta(days=1)
+def incomplete_before(session: Session, tz: ZoneInfo) -> dict[str, date]:
+    """By KPI, the first local day whose rollups are complete, for the KPIs with a mark (older
+    days' rollups are not: their history is older than the rollups)."""
+    marks = session.execute(select(KpiRollupMark.code, KpiRollupMark.exact_before))
+    return {code: local_day(at, tz) + timedelta(days=1) for code, at in marks}
