@@ -179,7 +179,7 @@ def customers_by(session: Session, days: list[date]) -> dict[date, int]:
         .where(Customer.join_date > first, Customer.join_date <= last)
         .group_by(Customer.join_date)
     )
-    added: dict[date, int] = {day: int(n) for day, n in joined}
+    added: dict[date, int] = {joined_on: int(n) for joined_on, n in joined if joined_on}
     found: dict[date, int] = {}
     count, day = customers_at(session, first), first
     while day <= last:
