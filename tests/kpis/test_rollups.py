@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
-from closeloop.kpis import rollups
+from closeloop.kpis import rebuild
 from closeloop.kpis.values import ROLLED_UP
 from tests.tickets.helpers import Desk
 
@@ -36,6 +36,13 @@ MOVES: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
                 ("callback", "callback", {"reached": False})],
     "closed": [("reopen", "supervisor", {})],
 }  # fmt: skip
+
+# What else happens on the service desk meanwhile: contacts ending (AHT), phone calls reported
+# by the phone system, self-service conversations (bot containment).
+CONTACTS = ("reported", "opened_then_ended", "open", "call", "chat_answered", "chat_handed_over",
+            "chat_no_number")  # fmt: skip
+others = st.lists(st.tuples(st.sampled_from(CONTACTS), st.sampled_from([1, 90, 600, 2000])),
+                  max_size=4)  # fmt: skip
 
 stories = st.lists(
     st.tuples(
@@ -64,6 +71,39 @@ def _walk(desk: Desk, kind: str, steps: list[tuple[int, int]]) -> None:
             ticket = response.json()
 
 
+def _contact(desk: Desk, kind: str, seconds: int) -> None:
+    """One contact or conversation, then the clock moves on."""
+    client, customer = desk.client, desk.customer()
+    if kind.startswith("chat"):
+        said = {"chat_answered": "彩铃怎么取消", "chat_handed_over": "转人工",
+                "chat_no_number": "转人工"}[kind]  # fmt: skip
+        msisdn = {} if kind == "chat_no_number" else {"msisdn": customer.msisdn}
+        answer = client.post("/api/v1/assist/chat", json={"message": said, **msisdn})
+        assert answer.status_code == 200, answer.text
+    elif kind == "call":
+        at = desk.clock.now()
+        for event, offset in (("ringing", 0), ("answered", 5), ("ended", 5 + seconds)):
+            call = {"event": event, "call_id": f"kpi-{at.timestamp()}-{customer.id}",
+                    "caller": customer.msisdn, "agent": "agent",
+                    "at": (at - timedelta(seconds=5 + seconds - offset)).isoformat()}  # fmt: skip
+            sent = client.post("/api/v1/cti/events", json=call, headers=desk.headers("admin"))
+            assert sent.status_code == 200, sent.text
+    else:
+        body: dict[str, Any] = {"channel": "hotline", "summary": "来电"}
+        if kind == "reported":
+            body["duration_seconds"] = seconds
+            body["started_at"] = (desk.clock.now() - timedelta(seconds=seconds)).isoformat()
+        made = client.post(f"/api/v1/customers/{customer.id}/contacts", json=body,
+                           headers=desk.headers("agent"))  # fmt: skip
+        assert made.status_code == 201, made.text
+        if kind == "opened_then_ended":
+            desk.advance(timedelta(seconds=seconds))
+            ended = client.post(f"/api/v1/contacts/{made.json()['id']}/end",
+                                headers=desk.headers("agent"))  # fmt: skip
+            assert ended.status_code == 200, ended.text
+    desk.advance(timedelta(seconds=seconds))
+
+
 def _items(
     client: TestClient, desk: Desk, **params: Any
 ) -> dict[tuple[str, Any], tuple[float, float]]:
@@ -86,12 +126,13 @@ def _same(a: dict[Any, tuple[float, float]], b: dict[Any, tuple[float, float]]) 
 @settings(
     max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(story=stories)
+@given(story=stories, contacts=others)
 def test_rollups_equal_recomputation(
     client: TestClient,
     database: Database,
     clock: FixedClock,
     story: list[tuple[str, list[tuple[int, int]]]],
+    contacts: list[tuple[str, int]],
 ) -> None:
     # every example gets its own quarter, far from the demo's tickets and the other examples'
     start = datetime(2027, 1, 1, tzinfo=UTC) + timedelta(days=120 * next(_EXAMPLES))
@@ -99,6 +140,8 @@ def test_rollups_equal_recomputation(
     desk = Desk(client, database, clock)
     for kind, steps in story:
         _walk(desk, kind, steps)
+    for kind, seconds in contacts:
+        _contact(desk, kind, seconds)
     local = start + timedelta(hours=8)
     period = {
         "from": local.date().isoformat(),
@@ -121,7 +164,7 @@ def test_rebuilt_rollups_equal_the_kept_ones(
     period = {"from": "2026-11-01", "to": "2026-12-01", "by": "station"}
     kept = _items(client, desk, **period)
     with database.unit_of_work() as session:
-        assert rollups.rebuild(session, clock_tz()) > 0
+        assert rebuild.rebuild(session, clock_tz()) > 0
     _same(kept, _items(client, desk, **period))
     _same(kept, _items(client, desk, **period, exact=True))
 

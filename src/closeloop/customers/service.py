@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
+from closeloop.customers.events import ContactEnded
 from closeloop.customers.models import Contact, Customer, Plan
 from closeloop.customers.schemas import (
     MAX_CONTACT_SECONDS,
@@ -23,6 +24,7 @@ from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
 from closeloop.kit.ids import parse_id
 from closeloop.kit.masking import mask_id_number, mask_msisdn
+from closeloop.runtime.work import Work
 
 PERSONAL_DATA = "customers.read_personal"
 
@@ -184,6 +186,7 @@ def record_contact(
         contact.ended_at = started + timedelta(seconds=data.duration_seconds)
     session.add(contact)
     session.flush()
+    _ended(session, contact)
     audit.record(
         session,
         actor,
@@ -224,6 +227,7 @@ def end_contact(
         raise InvalidInput.field("at", "a contact cannot end in the future")
     _finish(contact, ended, "at")
     session.flush()
+    _ended(session, contact)
     audit.record(
         session,
         actor,
@@ -234,6 +238,23 @@ def end_contact(
         clock=clock,
     )
     return contact
+
+
+def _ended(session: Session, contact: Contact) -> None:
+    """Tell the other domains a contact ended (its handling time is known)."""
+    if contact.ended_at is None:
+        return
+    Work.of(session).publish(
+        ContactEnded(
+            at=contact.ended_at,
+            contact_id=contact.id,
+            customer_id=contact.customer_id,
+            channel=contact.channel,
+            agent=contact.agent,
+            duration_seconds=contact.duration_seconds or 0,
+            started_at=contact.at,
+        )
+    )
 
 
 def _finish(contact: Contact, ended: datetime, field: str) -> None:

@@ -9,6 +9,7 @@ agents (人工坐席). `knowledge` imports none of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from closeloop.runtime.events import DomainEvent
 
@@ -41,3 +42,21 @@ class ChatHandedOver(DomainEvent):
     msisdn: str | None
     ticket_id: int | None
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatStarted(DomainEvent):
+    """A customer began a self-service conversation (自助会话开始); `at` is its start."""
+
+    session_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatTicketOpened(DomainEvent):
+    """The bot handed a conversation over with a ticket (转人工工单): the conversation is no
+    longer contained by self-service; raised once per conversation. `started_at` is when the
+    conversation began."""
+
+    session_id: str
+    ticket_id: int
+    started_at: datetime

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import Progress
 
 from closeloop.kit.actor import Actor
 from closeloop.kit.errors import InvalidInput
-from closeloop.kpis import export, rollups, service
+from closeloop.kpis import export, rebuild, service
 from closeloop.kpis.periods import Period, instant
 from closeloop.kpis.report import report_rows
 from closeloop.runtime.cli import database, fail, reports_errors, settings, stderr
@@ -72,6 +73,14 @@ def kpis_command(
 def rebuild_command() -> None:
     """Sum the KPI day rollups again from the ticket histories."""
     config = settings()
-    with database().unit_of_work() as session:
-        written = rollups.rebuild(session, config.tz)
+    with (
+        Progress(console=stderr, transient=True) as bar,
+        database().unit_of_work() as session,
+    ):
+        task = bar.add_task("rollups", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        written = rebuild.rebuild(session, config.tz, advance)
     stderr.print(f"{written} rollups written")

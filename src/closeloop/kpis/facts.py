@@ -335,6 +335,9 @@ FACTS = {
 # Facts of a ticket's creation: kept in rollups at the creation, changed by later events.
 CREATION_FACTS = ("fcr", "complaints_per_10k", "asa", "resolution_rate")
 # Facts of ticket history entries: each entry's rows are final when it is written.
+# Facts of contacts and self-service conversations: kept from the customers' and the bot's
+# events (contact ended; conversation started, handed over with a ticket).
+CONTACT_FACTS = ("aht", "bot_containment")
 EVENT_FACTS = (
     "preprocessing_rate",
     "misroute_rate",

@@ -62,3 +62,15 @@ class ReportRecipient(Base):
     report: Mapped[str] = mapped_column(String(16), primary_key=True)
     address: Mapped[str] = mapped_column(String(254), primary_key=True)
     language: Mapped[str] = mapped_column(String(8), default="zh-CN")
+
+
+class KpiRollupMark(Base):
+    """Rollups of a KPI that are incomplete before an instant (汇总起点): the events before it
+    happened before the rollups were kept (a database upgraded with history in it). Values
+    for days up to that instant's local day are recomputed exactly; `closeloop report
+    rebuild` sums everything again and removes the mark."""
+
+    __tablename__ = "kpi_rollup_marks"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    exact_before: Mapped[datetime] = mapped_column(UTCDateTime())

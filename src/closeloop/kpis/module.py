@@ -3,7 +3,7 @@ scorecards and reports — read-only analytics over the domains below it."""
 
 from __future__ import annotations
 
-from closeloop.kpis import api, cli, models, rollups, targets
+from closeloop.kpis import api, cli, contact_rollups, models, rollups, targets
 from closeloop.runtime.module import Module
 from closeloop.tickets.events import TicketChanged
 
@@ -22,6 +22,6 @@ MODULE = Module(
         "supervisor": _READ | {"kpis.targets"},
         "expert": _READ,
     },
-    listeners=((TicketChanged, rollups.keep_up),),
+    listeners=((TicketChanged, rollups.keep_up), *contact_rollups.LISTENERS),
     defaults=(targets.sync_targets,),
 )

@@ -1,5 +1,6 @@
 """Day rollups of the ticket KPIs (指标日汇总), kept by the ticket events as they happen and
-rebuilt from the histories on demand; the two always agree (tests/kpis/test_rollups.py).
+rebuilt from the histories on demand (`rebuild.py`); the two always agree
+(tests/kpis/test_rollups.py). Contacts and self-service conversations: `contact_rollups.py`.
 
 Each history entry adds the rows `facts.py` counts for it, computed by the very same SQL
 restricted to that entry; a ticket's creation adds its creation rows, which later entries
@@ -10,24 +11,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, delete, func, literal, select, union_all
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from closeloop.kpis import facts
 from closeloop.kpis.models import KpiRollup
-from closeloop.kpis.periods import Period, buckets, midnight
 from closeloop.runtime.work import Work
 from closeloop.tickets.events import TicketChanged
-from closeloop.tickets.models import Ticket, TicketEvent
+from closeloop.tickets.models import TicketEvent
 from closeloop.tickets.workflow import ACTIONS
 
 DIMS = ("all", "station", "region", "channel", "category", "agent")
-ROLLED = facts.CREATION_FACTS + facts.EVENT_FACTS
+ROLLED = facts.CREATION_FACTS + facts.EVENT_FACTS + facts.CONTACT_FACTS
 Row = Sequence[Any]  # code, at, station, region, channel, category, agent, num, den, ticket
 Key = tuple[str, str, date, str]
 _CHUNK = 1000  # rows per statement: far below the bound-parameter limits
@@ -85,7 +85,7 @@ def add(session: Session, tz: ZoneInfo, rows: Iterable[Row]) -> int:
     """Add fact rows to the day rollups of every grouping (one upsert); how many rollups."""
     sums: dict[Key, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for code, at, station, region, channel, category, agent, num, den, *_ticket in rows:
-        day = _local_day(at, tz)
+        day = local_day(at, tz)
         keys = ("", station, region, channel, category, agent)
         for dim, key in zip(DIMS, keys, strict=True):
             s = sums[(code, dim, day, str(key or ""))]
@@ -94,7 +94,7 @@ def add(session: Session, tz: ZoneInfo, rows: Iterable[Row]) -> int:
     return upsert(session, sums)
 
 
-def _local_day(at: datetime, tz: ZoneInfo) -> date:
+def local_day(at: datetime, tz: ZoneInfo) -> date:
     if at.tzinfo is None:  # SQLite hands back stored instants without their (UTC) offset
         at = at.replace(tzinfo=ZoneInfo("UTC"))
     return at.astimezone(tz).date()
@@ -120,38 +120,3 @@ def upsert(session: Session, sums: dict[Key, list[float]]) -> int:
         )
         session.execute(statement)
     return len(values)
-
-
-def rebuild(session: Session, tz: ZoneInfo) -> int:
-    """Throw the rollups away and sum them again from the histories, a month at a time; how
-    many rollups were written."""
-    session.execute(delete(KpiRollup))
-    first, last = session.execute(
-        select(func.min(Ticket.created_at), func.max(Ticket.updated_at))
-    ).one()
-    if first is None:
-        return 0
-    written = 0
-    month = _local_day(first, tz).replace(day=1)
-    stop = _local_day(last, tz) + timedelta(days=1)
-    while month <= stop:
-        following = (month + timedelta(days=32)).replace(day=1)
-        period = Period(midnight(month, tz), midnight(following, tz), tz)
-        written += _rebuild_period(session, period)
-        month = following
-    return written
-
-
-def _rebuild_period(session: Session, period: Period) -> int:
-    dialect = session.get_bind().dialect.name
-    days = buckets(period, "day")
-    sums: dict[Key, list[float]] = {}
-    for code in ROLLED:
-        rows = facts.FACTS[code](facts.Scope(period.start, period.end, dialect=dialect)).subquery()
-        day = case(*((rows.c.at < b.end, b.label) for b in days), else_=None)
-        for dim in DIMS:
-            key: Any = literal("") if dim == "all" else func.coalesce(rows.c[dim], "")
-            query = select(day, key, func.sum(rows.c.num), func.sum(rows.c.den)).group_by(day, key)
-            for label, k, n, d in session.execute(query):
-                sums[(code, dim, date.fromisoformat(label), k)] = [float(n or 0), float(d or 0)]
-    return upsert(session, sums)

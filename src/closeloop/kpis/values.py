@@ -1,8 +1,9 @@
 """KPI values (指标值) for a period, whole or grouped, with numerator and denominator.
 
 Values are sums of the rows `facts.py` defines. A period of whole local days is summed from
-the day rollups (`rollups.py`, kept by the events as they happen); any other period — or
-`exact=True` — is recomputed from the histories with the same rows.
+the day rollups (`rollups.py`, kept by the events as they happen) — except days before a
+rollup mark (`rebuild.incomplete_before`: history older than the rollups), recomputed exactly;
+any other period — or `exact=True` — is recomputed from the histories with the same rows.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from closeloop.customers.models import Customer
 from closeloop.kpis import facts
 from closeloop.kpis.catalogue import BY_CODE, QUALITY
 from closeloop.kpis.models import KpiRollup
-from closeloop.kpis.periods import TIME_GROUPINGS, Bucket, Period, buckets, label
+from closeloop.kpis.periods import TIME_GROUPINGS, Bucket, Period, buckets, label, midnight
 from closeloop.kpis.quality_figures import quality_sums
+from closeloop.kpis.rebuild import incomplete_before
 
 PER_10K = "complaints_per_10k"
-# Codes whose day rollups the ticket events keep (contacts and chats are summed directly).
-ROLLED_UP = frozenset(facts.CREATION_FACTS + facts.EVENT_FACTS)
+# Codes whose day rollups the events keep (tickets, contacts, self-service conversations).
+ROLLED_UP = frozenset(facts.CREATION_FACTS + facts.EVENT_FACTS + facts.CONTACT_FACTS)
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,18 @@ def kpi_values(
     """Every code's values for the period, grouped `by` (None: the whole period)."""
     found: list[Value] = []
     days = None if exact else period.whole_days()
+    rolled: dict[str, Sums] = {}
+    if days:
+        marks = incomplete_before(session, period.tz)
+        whole = [c for c in codes if c in ROLLED_UP and (marks.get(c) or days[0]) <= days[0]]
+        rolled = _rolled_up(session, whole, days, by)  # one query for every code
+        rolled.update({c: _summed(session, c, period, days, by, marks[c]) for c in codes
+                       if c in ROLLED_UP and c not in whole})  # fmt: skip
     for code in codes:
         if BY_CODE[code].source == QUALITY:
             sums = quality_sums(session, code, period, by)
-        elif days and code in ROLLED_UP:
-            sums = _rolled_up(session, code, days, by)
+        elif code in rolled:
+            sums = rolled[code]
         else:
             sums = _recomputed(session, code, period, by)
         if code == PER_10K:
@@ -97,26 +106,55 @@ def _recomputed(session: Session, code: str, period: Period, by: str | None) -> 
     return {k: (float(n or 0), float(d or 0)) for k, n, d in session.execute(query)}
 
 
-def _rolled_up(session: Session, code: str, days: tuple[date, date], by: str | None) -> Sums:
-    """Sums of the day rollups."""
+def _summed(
+    session: Session,
+    code: str,
+    period: Period,
+    days: tuple[date, date],
+    by: str | None,
+    complete: date,
+) -> Sums:
+    """Exact recomputation of the days whose rollups are incomplete (before `complete`: kept
+    only since the database was upgraded, not rebuilt since), plus the later days' rollups."""
+    cut = min(complete, days[1])
+    sums = _recomputed(session, code, Period(period.start, midnight(cut, period.tz), period.tz), by)
+    if cut >= days[1]:
+        return sums
+    merged = dict(sums)
+    for key, (n, d) in _rolled_up(session, [code], (cut, days[1]), by).get(code, {}).items():
+        before = merged.get(key, (0.0, 0.0))
+        merged[key] = (before[0] + n, before[1] + d)
+    return merged
+
+
+def _rolled_up(
+    session: Session, codes: list[str], days: tuple[date, date], by: str | None
+) -> dict[str, Sums]:
+    """Sums of the day rollups of every code (one query), by code."""
+    if not codes:
+        return {}
     r = KpiRollup
     dim = by if by is not None and by not in TIME_GROUPINGS else "all"
-    where = (r.code == code, r.dim == dim, r.day >= days[0], r.day < days[1])
+    where = (r.code.in_(codes), r.dim == dim, r.day >= days[0], r.day < days[1])
+    sums: dict[str, dict[str | None, list[float]]] = {c: defaultdict(lambda: [0.0, 0.0])
+                                                      for c in codes}  # fmt: skip
     if by in TIME_GROUPINGS:
-        rows = session.execute(select(r.day, r.numerator, r.denominator).where(*where))
-        sums: dict[str | None, list[float]] = defaultdict(lambda: [0.0, 0.0])
-        for day, n, d in rows:
-            s = sums[label(day, by or "day")]
+        rows = session.execute(select(r.code, r.day, r.numerator, r.denominator).where(*where))
+        for code, day, n, d in rows:
+            s = sums[code][label(day, by or "day")]
             s[0] += n
             s[1] += d
-        return {k: (v[0], v[1]) for k, v in sums.items()}
-    query = (
-        select(r.key, func.sum(r.numerator), func.sum(r.denominator)).where(*where).group_by(r.key)
-    )
-    return {
-        (k or None) if by else None: (float(n or 0), float(d or 0))
-        for k, n, d in session.execute(query)
-    }
+    else:
+        query = (
+            select(r.code, r.key, func.sum(r.numerator), func.sum(r.denominator))
+            .where(*where)
+            .group_by(r.code, r.key)
+        )
+        for code, k, n, d in session.execute(query):
+            s = sums[code][(k or None) if by else None]
+            s[0] += float(n or 0)
+            s[1] += float(d or 0)
+    return {c: {k: (v[0], v[1]) for k, v in found.items()} for c, found in sums.items()}
 
 
 def customers_at(session: Session, period_end_day: date, region: str | None = None) -> int:
@@ -131,6 +169,26 @@ def customers_at(session: Session, period_end_day: date, region: str | None = No
     return int(session.scalar(query) or 0)
 
 
+def customers_by(session: Session, days: list[date]) -> dict[date, int]:
+    """`customers_at` for many days in two queries: the base at the first, then who joined."""
+    if not days:
+        return {}
+    first, last = min(days), max(days)
+    joined = session.execute(
+        select(Customer.join_date, func.count())
+        .where(Customer.join_date > first, Customer.join_date <= last)
+        .group_by(Customer.join_date)
+    )
+    added: dict[date, int] = {joined_on: int(n) for joined_on, n in joined if joined_on}
+    found: dict[date, int] = {}
+    count, day = customers_at(session, first), first
+    while day <= last:
+        count += added.get(day, 0) if day > first else 0
+        found[day] = count
+        day += timedelta(days=1)
+    return found
+
+
 def _last_day(bucket_end: datetime, period: Period) -> date:
     """The local day of the last instant before an end: customers "at `to`"."""
     return (bucket_end - timedelta(microseconds=1)).astimezone(period.tz).date()
@@ -141,7 +199,9 @@ def _per_customers(session: Session, sums: Sums, period: Period, by: str | None)
     grouped by time; of the region, grouped by region)."""
     if by in TIME_GROUPINGS:
         ends = {b.label: _last_day(b.end, period) for b in buckets(period, by or "day")}
-        return {k: (n, float(customers_at(session, ends[str(k)]))) for k, (n, _d) in sums.items()}
+        wanted = [ends[str(k)] for k in sums]
+        bases = customers_by(session, wanted)
+        return {k: (n, float(bases[ends[str(k)]])) for k, (n, _d) in sums.items()}
     day = _last_day(period.end, period)
     if by == "region":
         return {k: (n, float(customers_at(session, day, k))) for k, (n, _d) in sums.items()}

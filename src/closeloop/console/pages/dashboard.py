@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
@@ -13,6 +14,8 @@ from closeloop.console.labels import N_
 from closeloop.console.page import Page
 from closeloop.console.pickers import station_names
 from closeloop.console.web import language_of
+from closeloop.kpis.bot_figures import BotFigures, bot_figures
+from closeloop.kpis.periods import midnight
 from closeloop.organisation.calendars import calendar_detail, schedule_check
 from closeloop.tickets import kpis
 from closeloop.tickets.reports import overtime_report
@@ -61,6 +64,16 @@ def _charts(
     }
 
 
+def _bot_chart(_: Callable[[str], str], figures: BotFigures) -> Markup:
+    """The bot's conversations today: answered by itself, rated not helpful, handed over."""
+    bars = [
+        (_("Answered by the bot"), figures.contained),
+        (_("Answers rated not helpful"), figures.not_helpful),
+        (_("Handed over to agents"), figures.handed_over),
+    ]
+    return charts.bar_chart(bars, title=_("Self-service bot today"))
+
+
 @router.get("/console/dashboard", response_class=HTMLResponse)
 def dashboard(page: Page) -> HTMLResponse:
     """Today's and this week's figures, as of now; the page reloads itself every minute."""
@@ -75,8 +88,17 @@ def dashboard(page: Page) -> HTMLResponse:
     stations = station_names(session, page.language)
     gettext = i18n.translations(language_of(page.request, page.user)).gettext
     schedule = schedule_check(session, page.work.today())
+    # whole local days up to tonight's midnight: read from the day rollups, and what happened
+    # at this very instant counts too
+    tonight = midnight(page.work.today() + timedelta(days=1), tz)
+    bot = (
+        bot_figures(session, today.start, tonight, tz),
+        bot_figures(session, week.start, tonight, tz),
+    )
     return page.render(
         "dashboard.html",
+        bot=bot,
+        bot_chart=_bot_chart(gettext, bot[0]),
         charts=_charts(gettext, opened_today, load, stations, top, week_total, regions),
         refresh=REFRESH_SECONDS,
         as_of=now,

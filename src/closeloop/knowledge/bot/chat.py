@@ -38,7 +38,13 @@ from closeloop.knowledge.bot.evidence import evidence
 from closeloop.knowledge.bot.faq_words import vocabulary_of
 from closeloop.knowledge.bot.foreign_entity import foreign_modifiers
 from closeloop.knowledge.bot.taxonomy import leaf_category
-from closeloop.knowledge.events import BotAnswered, ChatHandedOver, ChatTurnSaid
+from closeloop.knowledge.events import (
+    BotAnswered,
+    ChatHandedOver,
+    ChatStarted,
+    ChatTicketOpened,
+    ChatTurnSaid,
+)
 from closeloop.knowledge.models import Article, ChatHit, ChatSession
 from closeloop.knowledge.schemas import ChatIn, ChatOut
 from closeloop.knowledge.search.index import IndexDoc, KnowledgeIndex, Result
@@ -83,6 +89,7 @@ def _row(session: Session, body: ChatIn, address: str | None, clock: Clock) -> C
             updated_at=now,
         )
         session.add(found)
+        Work.of(session).publish(ChatStarted(at=now, session_id=found.id))
     return found
 
 
@@ -124,6 +131,7 @@ def converse(
     conversation = load(row)
     conversation.msisdn = body.msisdn or conversation.msisdn
     work = Work.of(session)
+    contained = not conversation.handed_over
     to_people = conversation.with_people and not isinstance(conversation.pending, AwaitingNumber)
     conversation.say("customer", body.message)
     _tell(work, conversation, "customer", body.message, clock)
@@ -146,6 +154,15 @@ def converse(
                     reason=_reason(conversation),
                 )
             )
+    if contained and conversation.handed_over and conversation.ticket_id is not None:
+        work.publish(
+            ChatTicketOpened(
+                at=clock.now(),
+                session_id=conversation.id,
+                ticket_id=conversation.ticket_id,
+                started_at=row.created_at,
+            )
+        )
     save(conversation, row)
     row.updated_at = clock.now()
     session.flush()
