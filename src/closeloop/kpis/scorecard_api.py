@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from closeloop.auth.deps import work_requiring
-from closeloop.kpis import named_periods, scorecards, weights
-from closeloop.kpis.named_periods import month_of
+from closeloop.kpis import named_periods, review, scorecards, weights
+from closeloop.kpis.named_periods import month_of, week_of
 from closeloop.runtime.work import Work
 
 router = APIRouter(prefix="/api/v1/kpis", tags=["kpis"])
@@ -76,3 +76,15 @@ def delete_weights(unit: str, work: Setter) -> Response:
     """Drop a unit's own weights: the defaults apply again; audited."""
     weights.reset_weights(work.session, work.actor, unit, clock=work.clock)
     return Response(status_code=204)
+
+
+@router.get("/review")
+def weekly_review(work: Reader, week: str | None = None, lang: str = "zh-CN") -> dict[str, Any]:
+    """The weekly review (`week` like 2026-W49, by default last week): Pareto of the problem
+    categories and causes with cumulative shares and the change against the week before, and
+    the hotspot regions."""
+    if week is None:
+        named = week_of(work.today()).previous()
+    else:
+        named = named_periods.parse(week, ["query", "week"], ("week",))
+    return review.weekly_review(work, named, lang).as_dict()
