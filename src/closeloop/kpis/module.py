@@ -3,7 +3,16 @@ scorecards and reports — read-only analytics over the domains below it."""
 
 from __future__ import annotations
 
-from closeloop.kpis import api, cli, contact_rollups, models, rollups, targets
+from closeloop.kpis import (
+    api,
+    cli,
+    contact_rollups,
+    models,
+    rollups,
+    scorecard_api,
+    targets,
+    weights,
+)
 from closeloop.runtime.module import Module
 from closeloop.tickets.events import TicketChanged
 
@@ -12,7 +21,7 @@ _READ = frozenset({"kpis.read"})
 MODULE = Module(
     name="kpis",
     models=(models,),
-    routers=(api.router,),
+    routers=(api.router, scorecard_api.router),
     commands={"report": cli.app},
     permissions={
         "kpis.read": "read KPIs, targets, scorecards and reports",
@@ -23,5 +32,5 @@ MODULE = Module(
         "expert": _READ,
     },
     listeners=((TicketChanged, rollups.keep_up), *contact_rollups.LISTENERS),
-    defaults=(targets.sync_targets,),
+    defaults=(targets.sync_targets, weights.sync_weights),
 )

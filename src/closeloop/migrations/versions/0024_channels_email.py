@@ -1,8 +1,8 @@
 """channels: inbound and outbound e-mail — mails, attachments, mailbox cursors; the customer's
 e-mail address; an e-mail notice's own headers (§14, issue #23)
 
-Revision ID: 0028
-Revises: 0022
+Revision ID: 0024
+Revises: 0023
 Create Date: 2026-12-07 20:00:00.000000
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0028"
-down_revision: str | None = "0022"
+revision: str = "0024"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

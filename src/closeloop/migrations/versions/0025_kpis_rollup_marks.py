@@ -1,8 +1,8 @@
 """kpis: marks of incomplete day rollups (history older than the rollups: values for those days
 are recomputed exactly until `closeloop report rebuild`); AHT and bot containment now rolled up
 
-Revision ID: 0024
-Revises: 0022
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-07 19:50:00.000000
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import closeloop.db.base
 
-revision: str = "0024"
-down_revision: str | None = "0022"
+revision: str = "0025"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
