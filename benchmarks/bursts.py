@@ -1,5 +1,5 @@
 """Burst detection on simulated histories with injected bursts: the Poisson scan of
-`closeloop.problems.detector` (as `problems.detection` runs it) against a naive fixed threshold,
+`closeloop.kit.poisson_scan` (as `problems.detection` runs it) against a naive fixed threshold,
 in the same run on the same tickets.
 
 A province of C cells (default 300) in R regions (default 12), each cell with its own usual
@@ -41,7 +41,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from closeloop.problems import detector  # noqa: E402
+from closeloop.kit import poisson_scan as detector  # noqa: E402
 from closeloop.problems.detection import BIN_MINUTES, BINS, HISTORY_DAYS, LIMITS  # noqa: E402
 
 PER_DAY = 24 * 60 // BIN_MINUTES

@@ -62,7 +62,7 @@ def seed(
     as_json: Annotated[bool, typer.Option("--json", help="Print what was added as JSON.")] = False,
 ) -> None:
     """Migrate, then load the demo operator (running it twice changes nothing)."""
-    from closeloop.demo.seed import DEMO_USERS, seed_demo, seed_reference
+    from closeloop.demo.seed import DEMO_POSTS, DEMO_USERS, seed_demo, seed_reference
 
     if not demo and not reference:
         fail("say what to seed: --demo or --reference")
@@ -74,7 +74,12 @@ def seed(
         stderr.print(f"reference data: added {', '.join(f'{k} {v}' for k, v in counts.items())}")
         return
     with stderr.status("loading demo data…") as status:
-        counts = seed_demo(database(), settings(), step=lambda s: status.update(f"loading {s}…"))
+        counts = seed_demo(
+            database(),
+            settings(),
+            step=lambda s: status.update(f"loading {s}…"),
+            opinion_posts=DEMO_POSTS,
+        )
     if as_json:
         typer.echo(json.dumps(counts))
     added = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "nothing (already loaded)"

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from closeloop.kit.errors import InvalidInput
-from closeloop.opinion.bursts import burst, poisson_tail
+from closeloop.kit.poisson_scan import poisson_tail
+from closeloop.opinion.bursts import burst
 from closeloop.opinion.followup import ticket_category
 from closeloop.opinion.watch import Watch, default_rules
 from closeloop.opinion.window import bound, period_key
@@ -31,11 +32,21 @@ def test_poisson_tail() -> None:
 
 def test_a_burst_needs_a_big_jump_and_enough_posts() -> None:
     quiet = [1, 0, 2, 1, 0, 1, 1] * 4
-    assert burst(3, quiet) is None
-    found = burst(12, quiet)
+    assert burst([1, 0, 3], quiet) is None
+    found = burst([1, 0, 12], quiet)
     assert found is not None and found.count == 12 and found.p_value < 0.001
-    assert burst(4, [0] * 28) is None  # below the minimum count
-    assert burst(6, [0] * 28) is not None
+    assert found.days == 1
+    assert burst([0, 0, 4], [0] * 28) is None  # below the minimum count
+    assert burst([0, 0, 6], [0] * 28) is not None
+    assert burst([], quiet) is None
+
+
+def test_a_slow_build_up_over_days_is_one_burst_and_a_past_one_is_not_today_s() -> None:
+    quiet = [1, 0, 1, 1, 0, 1, 0] * 4
+    found = burst([4, 4, 4], quiet)  # no single day is enough, three together are
+    assert burst([0, 0, 4], quiet) is None
+    assert found is not None and found.days == 3 and found.count == 12
+    assert burst([15, 0, 0], quiet) is None  # the burst ended two days ago
 
 
 def test_ticket_category_takes_the_first_leaf_of_the_post_category() -> None:

@@ -15,6 +15,7 @@ from closeloop.db.bulk import upsert
 from closeloop.db.engine import Database
 from closeloop.demo import people
 from closeloop.demo.knowledge import seed_knowledge
+from closeloop.demo.opinion_posts import seed_opinion
 from closeloop.demo.organisation import STATIONS, seed_organisation
 from closeloop.demo.tickets import seed_tickets
 from closeloop.kit.actor import SYSTEM
@@ -22,6 +23,8 @@ from closeloop.kit.clock import Clock, system_clock
 from closeloop.modules import sync_defaults
 
 DEMO_CUSTOMERS = 2000
+# generated social posts `seed --demo` takes in (demo.opinion_posts)
+DEMO_POSTS = 360
 
 PLANS = [
     # code, name, fee, data MB, voice min, SMS
@@ -134,8 +137,10 @@ def seed_demo(
     *,
     clock: Clock = system_clock,
     step: Step = lambda _msg: None,
+    opinion_posts: int = 0,
 ) -> dict[str, int]:
-    """Load the whole demo; running it again adds nothing."""
+    """Load the whole demo; running it again adds nothing. `opinion_posts` generated social
+    posts (the CLI asks for a few hundred; the test template for none)."""
     with database.unit_of_work() as session:
         counts = _reference(session, settings, clock, step)
         step("users")
@@ -146,4 +151,7 @@ def seed_demo(
         counts["knowledge"] = seed_knowledge(session, clock)
         step("tickets")
         counts["tickets"] = seed_tickets(session, settings, now=clock.now())
+        if opinion_posts:
+            step("opinion posts")
+            counts["opinion_posts"] = seed_opinion(session, settings, clock, opinion_posts)
     return counts

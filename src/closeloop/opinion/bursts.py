@@ -1,51 +1,45 @@
-"""Negative-volume bursts (负面聚集): a one-sided Poisson test, pure.
+"""Negative-volume bursts (负面聚集), pure: the problem domain's Poisson scan (`kit.poisson_scan`)
+over days.
 
-For one category in one region, the day's negative posts are compared with the mean of the
-days before (a floor keeps a quiet history from making every post a burst): the day is a
-burst when seeing at least that many is unlikely (p below `alpha`) and there are at least
-`min_count` posts.
+For one category in one region, the usual negative posts a day are learnt from the
+`HISTORY_DAYS` before the last `WINDOW_DAYS` (never below `FLOOR`, so a quiet history does not
+make every post a burst); the scan then looks at the windows of the last days, and the day is a
+burst when the most surprising window ends on it, with its Poisson tail below `ALPHA`, at least
+`MIN_COUNT` posts and `MIN_RATIO` times the expectation. A slow two-day build-up counts as well
+as a one-day jump.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-ALPHA = 0.001
-MIN_COUNT = 5
+from closeloop.kit.poisson_scan import Thresholds, daily_rate, scan
+
+WINDOW_DAYS = 3
 FLOOR = 0.5
+LIMITS = Thresholds(alpha=0.001, min_count=5, min_ratio=3.0, max_window=WINDOW_DAYS)
 
 
 @dataclass(frozen=True)
 class Burst:
+    """The burst's posts (over `days` days ending on the day looked at) and what was usual."""
+
     count: int
     expected: float
     p_value: float
-
-
-def poisson_tail(count: int, mean: float) -> float:
-    """P(X ≥ count) for X ~ Poisson(mean)."""
-    if count <= 0:
-        return 1.0
-    term = math.exp(-mean)
-    below = term
-    for k in range(1, count):
-        term *= mean / k
-        below += term
-    return max(0.0, 1.0 - below)
+    days: int = 1
 
 
 def burst(
-    today: int,
-    history: Sequence[int],
-    *,
-    alpha: float = ALPHA,
-    min_count: int = MIN_COUNT,
+    recent: Sequence[int], history: Sequence[int], limits: Thresholds = LIMITS
 ) -> Burst | None:
-    """A burst when `today` is improbably above the daily counts in `history`, else None."""
-    expected = max(FLOOR, sum(history) / len(history)) if history else FLOOR
-    if today < min_count:
+    """A burst ending on the last day of `recent` (daily counts, oldest first) when those days
+    are improbably above the daily counts in `history` (the days before them), else None."""
+    if not recent:
         return None
-    p = poisson_tail(today, expected)
-    return Burst(today, expected, p) if p < alpha else None
+    rate = max(FLOOR, daily_rate(sum(history), len(history), prior=0.0)) if history else FLOOR
+    found = scan(list(recent), [rate] * len(recent), limits)
+    if found is None or found.end != len(recent):
+        return None
+    return Burst(found.observed, found.expected, found.p_value, found.end - found.start)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from closeloop.auth import audit
 from closeloop.care.outbox import notify_staff
-from closeloop.opinion.bursts import burst
+from closeloop.opinion.bursts import WINDOW_DAYS, burst
 from closeloop.opinion.models import OpinionBurst, OpinionPost
 from closeloop.runtime.work import Work
 
@@ -38,16 +38,20 @@ def _recorded(work: Work, key: str) -> bool:
 
 def detect_bursts(work: Work, day: date) -> list[OpinionBurst]:
     """The new bursts of `day` (those recorded before are not repeated)."""
-    first = day - timedelta(days=HISTORY_DAYS)
+    window = day - timedelta(days=WINDOW_DAYS - 1)
+    first = window - timedelta(days=HISTORY_DAYS)
     counts = _counts(work, first, day)
     found: list[OpinionBurst] = []
-    for (d, category, region), today in counts.items():
+    for d, category, region in list(counts):
         if d != day:
             continue
         history = [
             counts[(first + timedelta(days=i), category, region)] for i in range(HISTORY_DAYS)
         ]
-        hit = burst(today, history)
+        recent = [
+            counts[(window + timedelta(days=i), category, region)] for i in range(WINDOW_DAYS)
+        ]
+        hit = burst(recent, history)
         key = f"{day.isoformat()}|{category}|{region}"
         if hit is None or work.session.scalar(
             select(OpinionBurst.id).where(OpinionBurst.key == key)
@@ -59,7 +63,10 @@ def detect_bursts(work: Work, day: date) -> list[OpinionBurst]:
         )  # fmt: skip
         work.session.add(row)
         work.session.flush()
-        text = f"负面舆情聚集：{day} {category} {region} {hit.count} 条（平时 {hit.expected:.1f}）"
+        text = (
+            f"负面舆情聚集：{day} {category} {region} 近 {hit.days} 天 {hit.count} 条"
+            f"（平时 {hit.expected:.1f}）"
+        )
         notify_staff(work.session, "role:supervisor", BURST_RULE, text, work.now())
         audit.record(work.session, work.actor, "opinion.burst", "opinion_burst", row.id, key,
                      clock=work.clock)  # fmt: skip

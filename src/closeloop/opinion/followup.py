@@ -8,7 +8,6 @@ for them instead of opening another.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -21,6 +20,7 @@ from closeloop.customers.schemas import CustomerIn
 from closeloop.customers.service import create_customer, find_by_msisdn, list_plans
 from closeloop.kit.actor import Actor
 from closeloop.opinion.models import OpinionPost
+from closeloop.opinion.people import named_customer
 from closeloop.opinion.settings import DEDUP_DAYS, PUBLIC_MSISDN
 from closeloop.organisation.models import Category
 from closeloop.organisation.service import list_nodes
@@ -34,7 +34,6 @@ DESK = Actor(
     permissions=frozenset({"tickets.create", "customers.read", "customers.write"}),
 )
 URGENT_RULE = "opinion_urgent"
-_MSISDN = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 def ticket_category(category: str, codes: Sequence[tuple[str, str | None]]) -> str | None:
@@ -58,13 +57,13 @@ def _public_customer(session: Session, work: Work) -> Customer | None:
     return create_customer(session, DESK, data, clock=work.clock)
 
 
-def customer_for(session: Session, work: Work, text: str) -> Customer | None:
-    """The customer whose number the post gives, else the public-opinion account."""
-    for number in _MSISDN.findall(text):
-        found = find_by_msisdn(session, DESK, number)
-        if found is not None:
-            return found
-    return _public_customer(session, work)
+def customer_for(session: Session, work: Work, post: OpinionPost) -> Customer | None:
+    """The customer the post is known to be about, else the public-opinion account."""
+    if post.customer_id is not None:
+        known = session.get(Customer, post.customer_id)
+        if known is not None:
+            return known
+    return named_customer(session, DESK, post.text) or _public_customer(session, work)
 
 
 def earlier_ticket(session: Session, post: OpinionPost, days: int) -> int | None:
@@ -105,7 +104,7 @@ def open_ticket(work: Work, post: OpinionPost) -> int | None:
         return earlier
     codes = [(n.code, n.parent) for n in list_nodes(session, Category)]
     category = ticket_category(post.category, codes)
-    customer = customer_for(session, work, post.text)
+    customer = customer_for(session, work, post)
     if category is None or customer is None:
         return None
     data = TicketIn(

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from closeloop.auth import audit
 from closeloop.kit.errors import InvalidInput
 from closeloop.opinion.classifier import Classifier, shipped
-from closeloop.opinion.followup import alert_supervisors, open_ticket
+from closeloop.opinion.followup import DESK, alert_supervisors, open_ticket
 from closeloop.opinion.models import OpinionPost, WatchRule
+from closeloop.opinion.people import known_customer_id
 from closeloop.opinion.schemas import PostIn, aware
 from closeloop.opinion.watch import Watch
 from closeloop.runtime.work import Work
@@ -64,6 +65,7 @@ def take_post(
     except IntegrityError:  # the same id taken at the same moment by another request
         again = session.scalar(select(OpinionPost).where(OpinionPost.external_id == data.id))
         return Taken(DUPLICATE, again)
+    post.customer_id = known_customer_id(session, DESK, post)
     if verdict.complaint or verdict.urgent:
         post.ticket_id = open_ticket(work, post)
     if verdict.urgent:
@@ -71,6 +73,6 @@ def take_post(
     audit.record(
         session, work.actor, "opinion.take", "opinion_post", post.id,
         f"{data.id} {verdict.sentiment} complaint={verdict.complaint} urgent={verdict.urgent}"
-        f" ticket={post.ticket_id}", clock=work.clock,
+        f" ticket={post.ticket_id} customer={post.customer_id}", clock=work.clock,
     )  # fmt: skip
     return Taken(STORED, post)

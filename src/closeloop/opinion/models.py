@@ -17,6 +17,7 @@ class OpinionPost(Base):
     __table_args__ = (
         Index("ix_opinion_posts_posted_at", "posted_at"),
         Index("ix_opinion_posts_author_category", "author", "category"),
+        Index("ix_opinion_posts_customer_posted", "customer_id", "posted_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -36,6 +37,10 @@ class OpinionPost(Base):
     matched: Mapped[str] = mapped_column(String(500), default="")
     ticket_id: Mapped[int | None] = mapped_column(
         ForeignKey("tickets.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    # the customer the post is about: named by number, or its author's earlier post's
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), nullable=True
     )
     reply_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

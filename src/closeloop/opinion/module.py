@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from closeloop.opinion import api, cli, models, tasks
+from closeloop.opinion import api, cli, models, tasks, timeline
 from closeloop.opinion.settings import SETTINGS
 from closeloop.opinion.watch_rules import write_defaults
 from closeloop.runtime.jobs import every
@@ -31,6 +31,7 @@ MODULE = Module(
         "agent": _READ | {"opinion.reply"},
         "expert": _READ,
     },
+    timeline_sources=(timeline.posts_source,),
     settings=SETTINGS,
     defaults=(write_defaults,),
 )

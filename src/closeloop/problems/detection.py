@@ -1,6 +1,6 @@
 """Running burst detection over the tickets (`closeloop problems detect`, the worker's job):
 count the last two hours' tickets per place and top-level category in ten-minute bins, learn
-each place's usual rate from the four weeks before, scan (problems.detector), and open a
+each place's usual rate from the four weeks before, scan (kit.poisson_scan), and open a
 problem for each burst — or extend the live one that covers it; then join open alarms.
 
 Cells first: a region-level burst is looked for only where no cell of that region and
@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from closeloop.problems import alarms, detector
+from closeloop.kit import poisson_scan as detector
+from closeloop.problems import alarms
 from closeloop.problems.area import cells_of, covers, top_levels
 from closeloop.problems.models import Problem, ProblemTicket
 from closeloop.problems.service import ProblemSpec, extend_area, link_tickets, live_problems

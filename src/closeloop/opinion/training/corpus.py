@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from closeloop.opinion.training.generator import Example, generate
+from closeloop.opinion.training.example import Example
+from closeloop.opinion.training.generator import generate
 
 HANDWRITTEN = Path(__file__).with_name("handwritten.tsv")
-GENERATED = 6000
+GENERATED = 7500
 # hand-written posts are fewer and richer: each counts this many times
 HANDWRITTEN_REPEAT = 3
 

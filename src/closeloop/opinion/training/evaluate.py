@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from closeloop.opinion.labels import Verdict
-from closeloop.opinion.training.generator import Example
+from closeloop.opinion.training.example import Example
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from closeloop.opinion.classifier import (
 )
 from closeloop.opinion.features import tokens
 from closeloop.opinion.labels import CATEGORIES, SENTIMENTS
-from closeloop.opinion.training.generator import Example
+from closeloop.opinion.training.example import Example
 
 # urgent posts are rare and missing one costs more than a false alarm: a lower bar (log-odds)
 URGENT_THRESHOLD = -1.0

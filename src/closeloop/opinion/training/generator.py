@@ -9,25 +9,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 
+from closeloop.opinion.training import borderline
 from closeloop.opinion.training import calm_phrases as calm
 from closeloop.opinion.training import trouble_phrases as trouble
+from closeloop.opinion.training.example import Example
 
-
-@dataclass(frozen=True)
-class Example:
-    """One labelled post."""
-
-    text: str
-    sentiment: str
-    complaint: bool
-    category: str
-    urgent: bool
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
-
+__all__ = ["KINDS", "Example", "generate"]
 
 Kind = Callable[[random.Random], Example]
 
@@ -271,6 +259,7 @@ KINDS: tuple[tuple[Kind, float], ...] = (
     (chatter, 2),
     (good_value, 3),
     (general_rant, 3),
+    *borderline.BORDERLINE_KINDS,
 )
 
 

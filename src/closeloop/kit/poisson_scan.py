@@ -1,4 +1,7 @@
-"""Burst detection (投诉突增检测) as a pure function over counts: a Poisson scan statistic.
+"""Burst detection (突增检测) as a pure function over counts: a Poisson scan statistic.
+
+Shared by the problem domain (tickets per place, `problems.detection`) and the opinion domain
+(negative posts per category and region, `opinion.bursts`), which may not import each other.
 
 A place (a cell, then a region) has its own usual rate of tickets of a top-level category,
 learnt from its history and shaped by the hour of day (most complaints come in business
@@ -9,8 +12,7 @@ below `alpha`, with at least `min_count` tickets and `min_ratio` times the expec
 burst. A quiet cell's 12 tickets in half an hour are one; a busy city's normal afternoon is
 not, because its expectation is just as high.
 
-Nothing here reads a database or a clock: the opinion monitor can reuse `scan` on its own
-counts (posts per hour per keyword) with its own expectation.
+Nothing here reads a database or a clock.
 """
 
 from __future__ import annotations

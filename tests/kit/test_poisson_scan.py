@@ -1,5 +1,5 @@
-"""The burst detector on hand-built series (problems.detector, pure): a burst is found whatever
-the background, a steady rate — however busy — is not."""
+"""The burst detector on hand-built series (kit.poisson_scan, pure; problems and opinion use it): a
+burst is found whatever the background, a steady rate — however busy — is not."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from closeloop.problems.detector import (
+from closeloop.kit.poisson_scan import (
     Thresholds,
     daily_rate,
     expected_series,
