@@ -7,7 +7,12 @@ from datetime import timedelta
 from closeloop.care import api, cli, models, settings, tasks, ticket_notices, timeline
 from closeloop.runtime.jobs import every, every_standalone
 from closeloop.runtime.module import Module
-from closeloop.tickets.events import DeadlineMissed, DeadlineNearing, TicketChanged
+from closeloop.tickets.events import (
+    AppointmentSet,
+    DeadlineMissed,
+    DeadlineNearing,
+    TicketChanged,
+)
 
 _FRONT = frozenset(
     {
@@ -49,6 +54,7 @@ MODULE = Module(
     timeline_sources=(timeline.notifications_source,),
     listeners=(
         (TicketChanged, ticket_notices.tell_customer_of_progress),
+        (AppointmentSet, ticket_notices.tell_customer_of_appointment),
         (DeadlineNearing, ticket_notices.warn_of_deadline),
         (DeadlineMissed, ticket_notices.report_missed_deadline),
     ),
