@@ -8,14 +8,20 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from closeloop.care.dispatcher import Dispatcher
+from closeloop.care.models import Notification
 from closeloop.customers.models import Contact
 from closeloop.db.engine import Database
 from closeloop.quality.instruments import CSAT, NPS
 from closeloop.quality.models import SurveyInvitation, SurveyResponse
 from closeloop.quality.sms_reply_rules import read_score
 from tests.care.smpp_server import SmppServer
-from tests.channels.test_inbound_sms import answers, bound, receive, smsc  # noqa: F401
+from tests.channels import test_inbound_sms as inbound
 from tests.support import Factory, MadeCustomer
+
+# the inbound SMS tests' SMS centre and bound dispatcher, shared
+smsc = inbound.smsc
+bound = inbound.bound
+receive = inbound.receive
 
 
 def _invited(factory: Factory) -> MadeCustomer:
@@ -36,6 +42,20 @@ def _responses(database: Database, customer: MadeCustomer) -> list[dict[str, int
         ]
 
 
+def answers(database: Database, customer: MadeCustomer) -> list[str]:
+    with database.unit_of_work(write=False) as session:
+        return list(
+            session.scalars(
+                select(Notification.text)
+                .where(
+                    Notification.customer_id == int(customer.id),
+                    Notification.rule == "sms_reply",
+                )
+                .order_by(Notification.id)
+            )
+        )
+
+
 def _sms_contacts(database: Database, customer: MadeCustomer) -> int:
     with database.unit_of_work(write=False) as session:
         return len(
@@ -51,7 +71,7 @@ def test_a_score_reply_answers_the_invitation_with_thanks(
     smsc: SmppServer,
     bound: Dispatcher,
     database: Database,
-    factory: Factory,  # noqa: F811
+    factory: Factory,
 ) -> None:
     customer = _invited(factory)
 
@@ -66,8 +86,8 @@ def test_a_score_reply_answers_the_invitation_with_thanks(
 
 
 def test_a_word_reply_answers_and_a_detractor_gets_a_followup_ticket(
-    smsc: SmppServer,  # noqa: F811
-    bound: Dispatcher,  # noqa: F811
+    smsc: SmppServer,
+    bound: Dispatcher,
     database: Database,
     factory: Factory,
     client: TestClient,
@@ -90,7 +110,7 @@ def test_a_reply_that_is_no_answer_becomes_a_contact(
     smsc: SmppServer,
     bound: Dispatcher,
     database: Database,
-    factory: Factory,  # noqa: F811
+    factory: Factory,
 ) -> None:
     customer = _invited(factory)
 
