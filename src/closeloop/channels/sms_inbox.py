@@ -12,7 +12,7 @@ from closeloop.channels import sms_rules
 from closeloop.channels.events import CustomerTexted
 from closeloop.customers.models import Contact, Customer
 from closeloop.customers.schemas import ContactIn
-from closeloop.customers.service import record_contact
+from closeloop.customers.service import mark_answered, record_contact
 from closeloop.kit.actor import Actor
 from closeloop.kit.errors import Conflict, NotFound
 from closeloop.runtime.work import Work
@@ -82,5 +82,6 @@ def reply(work: Work, contact_id: int, text: str) -> int:
     assert customer is not None
     notice = notify_customer(session, customer, Notice(REPLY_RULE, text, work.now()))
     assert notice is not None  # sms_reply has no rule settings that could switch it off
+    mark_answered(session, work.actor, contact, clock=work.clock)
     session.flush()
     return notice.id

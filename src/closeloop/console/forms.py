@@ -93,6 +93,7 @@ class IntakeForm(BaseModel):
     then: str = "create"  # create, resolve (resolved on this contact), escalate, preview
     intake_key: str = ""  # one per form shown: a second click opens no second ticket
     opened_at: str = ""  # when the form was first shown: the call's handling time starts there
+    contact_id: str = ""  # the incoming contact (an SMS, a mail, a call) the form started from
 
 
 class FormRefused(Exception):
