@@ -17,7 +17,12 @@ from closeloop.care import (
 from closeloop.customers.events import VerificationCodeIssued
 from closeloop.runtime.jobs import every, every_standalone
 from closeloop.runtime.module import Module
-from closeloop.tickets.events import DeadlineMissed, DeadlineNearing, TicketChanged
+from closeloop.tickets.events import (
+    AppointmentSet,
+    DeadlineMissed,
+    DeadlineNearing,
+    TicketChanged,
+)
 
 _FRONT = frozenset(
     {
@@ -59,6 +64,7 @@ MODULE = Module(
     timeline_sources=(timeline.notifications_source,),
     listeners=(
         (TicketChanged, ticket_notices.tell_customer_of_progress),
+        (AppointmentSet, ticket_notices.tell_customer_of_appointment),
         (DeadlineNearing, ticket_notices.warn_of_deadline),
         (DeadlineMissed, ticket_notices.report_missed_deadline),
         (VerificationCodeIssued, verification_sms.send_code),

@@ -4,7 +4,7 @@ pre-warnings and breach notices, sent by listening to the ticket domain's events
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, select
@@ -15,7 +15,13 @@ from closeloop.care.rules import DEFAULT_RULES, TICKET_PROGRESS, overlay
 from closeloop.customers.models import Customer
 from closeloop.organisation.models import Station
 from closeloop.runtime.work import Work
-from closeloop.tickets.events import DeadlineMissed, DeadlineNearing, TicketChanged
+from closeloop.tickets.appointment_rules import window_text
+from closeloop.tickets.events import (
+    AppointmentSet,
+    DeadlineMissed,
+    DeadlineNearing,
+    TicketChanged,
+)
 from closeloop.tickets.tracking import tracking_link
 from closeloop.tickets.workflow import STATION_STATUSES
 
@@ -84,14 +90,40 @@ def tell_customer_of_progress(work: Work, event: TicketChanged) -> None:
     msisdn, declined, rule_row, station_name = work.session.execute(_RECIPIENT, params).one()
     promised = ticket.work_due_at if event.notice in ("dispatch", "accept") else None
     text = progress_text(event.notice, ticket.number, station_name, promised, work.tz)
+    if text and event.notice == "accept" and ticket.appointment_start and ticket.appointment_end:
+        text += visit_text(ticket.appointment_start, ticket.appointment_end, work.tz)
     if text:
-        text += " 查看进度：" + tracking_link(
-            work.settings.public_url, ticket.id, work.settings.secret_key
-        )
-        settings = overlay(DEFAULT_RULES[TICKET_PROGRESS], rule_row)
-        recipient = Recipient(ticket.customer_id, msisdn, declined=declined is not None)
-        notice = Notice(TICKET_PROGRESS, text, event.at, ticket_id=ticket.id)
-        notify_recipient(work.session, recipient, settings, notice)
+        _send_progress(work, ticket, (msisdn, declined, rule_row), text, event.at)
+
+
+def _send_progress(
+    work: Work, ticket: Ticket, row: tuple[Any, Any, Any], text: str, at: datetime
+) -> None:
+    msisdn, declined, rule_row = row
+    settings = work.settings
+    text += " 查看进度：" + tracking_link(settings.public_url, ticket.id, settings.secret_key)
+    rule = overlay(DEFAULT_RULES[TICKET_PROGRESS], rule_row)
+    recipient = Recipient(ticket.customer_id, msisdn, declined=declined is not None)
+    notice = Notice(TICKET_PROGRESS, text, at, ticket_id=ticket.id)
+    notify_recipient(work.session, recipient, rule, notice)
+
+
+def visit_text(start: datetime, end: datetime, tz: ZoneInfo) -> str:
+    """The sentence telling the customer when the technician comes."""
+    return f"工程师将于{window_text(start, end, tz)}上门，请保持电话畅通。"
+
+
+def tell_customer_of_appointment(work: Work, event: AppointmentSet) -> None:
+    """Queue the customer's notice of the technician's visit window (set or moved)."""
+    ticket = event.ticket
+    if ticket.appointment_start is None or ticket.appointment_end is None:
+        return
+    params = {"customer_id": ticket.customer_id, "station": ticket.station}
+    msisdn, declined, rule_row, _station = work.session.execute(_RECIPIENT, params).one()
+    text = f"【客服】您的工单{ticket.number}：" + visit_text(
+        ticket.appointment_start, ticket.appointment_end, work.tz
+    )
+    _send_progress(work, ticket, (msisdn, declined, rule_row), text, event.at)
 
 
 def _station_name(work: Work, code: str | None) -> str | None:

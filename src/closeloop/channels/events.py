@@ -5,7 +5,7 @@ imports none of its listeners."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from closeloop.runtime.events import DomainEvent
 
@@ -35,3 +35,16 @@ class CallEnded(CallEvent):
 
     duration_seconds: int = 0
     customer_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomerTexted(DomainEvent):
+    """A known customer's SMS that is no keyword command (上行短信), before it becomes a contact
+    for an agent. A domain that takes it as its own (quality: a reply to a survey invitation)
+    answers the customer itself and adds its name to `taken`; the text then stays out of the
+    agents' queue. `channels` imports none of these listeners."""
+
+    customer_id: int
+    msisdn: str
+    text: str
+    taken: list[str] = field(default_factory=list)

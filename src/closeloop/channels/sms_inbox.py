@@ -9,9 +9,10 @@ from closeloop.care.events import TextReceived
 from closeloop.care.models import UsageMonth
 from closeloop.care.outbox import Notice, notify_customer, set_opt_out
 from closeloop.channels import sms_rules
+from closeloop.channels.events import CustomerTexted
 from closeloop.customers.models import Contact, Customer
 from closeloop.customers.schemas import ContactIn
-from closeloop.customers.service import record_contact
+from closeloop.customers.service import mark_answered, record_contact
 from closeloop.kit.actor import Actor
 from closeloop.kit.errors import Conflict, NotFound
 from closeloop.runtime.work import Work
@@ -40,6 +41,12 @@ def answer_text(work: Work, event: TextReceived) -> None:
             set_opt_out(session, SMS_DESK, customer, rule, True, clock=work.clock)
         reply = sms_rules.opted_out_text()
     else:
+        texted = CustomerTexted(
+            at=event.at, customer_id=customer.id, msisdn=customer.msisdn, text=event.text
+        )
+        work.publish(texted)
+        if texted.taken:
+            return  # answered by the domain that took it (a survey reply)
         reply = sms_rules.received_text()
     summary = f"上行短信：{event.text}"[:2000]
     record_contact(
@@ -75,5 +82,6 @@ def reply(work: Work, contact_id: int, text: str) -> int:
     assert customer is not None
     notice = notify_customer(session, customer, Notice(REPLY_RULE, text, work.now()))
     assert notice is not None  # sms_reply has no rule settings that could switch it off
+    mark_answered(session, work.actor, contact, clock=work.clock)
     session.flush()
     return notice.id

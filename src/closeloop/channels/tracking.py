@@ -48,6 +48,9 @@ class TrackedTicket:
     masked_msisdn: str
     created_at: datetime
     steps: list[Step]
+    # the technician's visit window (上门预约), while the ticket is open
+    visit_start: datetime | None = None
+    visit_end: datetime | None = None
 
     @property
     def open(self) -> bool:
@@ -88,6 +91,8 @@ def find(session: Session, token: str, secret: str) -> TrackedTicket:
         masked_msisdn=mask_msisdn(msisdn or ""),
         created_at=ticket.created_at,
         steps=steps,
+        visit_start=None if ticket.status in FINISHED else ticket.appointment_start,
+        visit_end=None if ticket.status in FINISHED else ticket.appointment_end,
     )
 
 

@@ -3,7 +3,9 @@ field messages shown when the input is refused (表单校验)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
@@ -11,7 +13,7 @@ from closeloop.console.labels import N_
 from closeloop.customers.rules import msisdn_problem
 from closeloop.kit.errors import InvalidInput
 from closeloop.tickets.actions import HANDLERS
-from closeloop.tickets.schemas import TicketIn
+from closeloop.tickets.schemas import AppointmentIn, TicketIn
 
 REQUIRED = N_("Please fill in this field.")
 TOO_LONG = N_("This is too long.")
@@ -21,6 +23,17 @@ NO_CUSTOMER = N_("No customer has this number.")
 USED_FORM = N_("This form already opened a ticket. Reload the page to open another.")
 BAD_NUMBER = N_("Not a mainland mobile number (11 digits starting with 13–19).")
 SATISFACTION = N_("Choose how satisfied the customer is.")
+VISIT_DAY = N_("Choose the day of the visit.")
+VISIT_TIME = N_("Give the time as hh:mm.")
+# the visit window's rules (tickets.appointment_rules), as the console shows them
+VISIT_RULES = (
+    N_("the visit cannot start in the past"),
+    N_("the visit window must end after it starts"),
+    N_("the visit window must last at least 15 minutes"),
+    N_("the visit window may last at most 8 hours"),
+    N_("the visit window must lie within the station's business hours"),
+)
+VISIT_FIELDS = {"start": "visit_from", "end": "visit_to"}
 BY_FIELD: dict[str, str] = {
     "category": N_("Choose a category from the list."),
     "cause_code": N_("Choose a cause from the list."),
@@ -50,6 +63,16 @@ class ActionForm(BaseModel):
     comment: str = ""
 
 
+class VisitForm(BaseModel):
+    """The technician's visit form: a local day and the window's two times."""
+
+    csrf_token: str = ""
+    version: str = ""
+    visit_date: str = ""
+    visit_from: str = ""
+    visit_to: str = ""
+
+
 class IntakeForm(BaseModel):
     """The intake form: the customer, the ticket, and what to do next."""
 
@@ -70,6 +93,7 @@ class IntakeForm(BaseModel):
     then: str = "create"  # create, resolve (resolved on this contact), escalate, preview
     intake_key: str = ""  # one per form shown: a second click opens no second ticket
     opened_at: str = ""  # when the form was first shown: the call's handling time starts there
+    contact_id: str = ""  # the incoming contact (an SMS, a mail, a call) the form started from
 
 
 class FormRefused(Exception):
@@ -159,3 +183,24 @@ def _message(field: str, kind: str, text: str) -> str:
     if kind in ("literal_error", "enum"):
         return CHOOSE
     return BY_FIELD.get(field, text)
+
+
+def visit_window(form: VisitForm, tz: ZoneInfo) -> AppointmentIn:
+    """The visit window typed as a local day and two times; FormRefused naming the field."""
+    errors: dict[str, str] = {}
+    try:
+        day = date.fromisoformat(form.visit_date.strip())
+    except ValueError:
+        errors["visit_date"] = VISIT_DAY
+    times: dict[str, time] = {}
+    for name in ("visit_from", "visit_to"):
+        try:
+            times[name] = time.fromisoformat(getattr(form, name).strip())
+        except ValueError:
+            errors[name] = VISIT_TIME
+    if errors:
+        raise FormRefused(errors)
+    return AppointmentIn(
+        start=datetime.combine(day, times["visit_from"], tz),
+        end=datetime.combine(day, times["visit_to"], tz),
+    )

@@ -41,6 +41,10 @@ class MenuGroup:
     entries: tuple[MenuEntry, ...]
 
 
+def _sms_desk(actor: Actor) -> bool:
+    return actor.can("contacts.write") and actor.can("chats.handle")
+
+
 def _quality_mine(actor: Actor) -> bool:
     return not actor.can("qa.read") and actor.can("qa.own")
 
@@ -61,6 +65,7 @@ MENU: tuple[MenuGroup, ...] = (
             MenuEntry("work", "/console", N_("My work"), _everyone),
             MenuEntry("intake", "/console/tickets/new", N_("New ticket"), _can("tickets.create")),
             MenuEntry("chats", "/console/chats", N_("Live chat"), _can("chats.handle")),
+            MenuEntry("sms", "/console/sms", N_("SMS replies"), _sms_desk),
         ),
     ),
     MenuGroup(

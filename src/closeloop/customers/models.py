@@ -53,7 +53,10 @@ class Contact(Base):
     """
 
     __tablename__ = "contacts"
-    __table_args__ = (Index("ix_contacts_customer_at", "customer_id", "at"),)
+    __table_args__ = (
+        Index("ix_contacts_customer_at", "customer_id", "at"),
+        Index("ix_contacts_channel_answered", "channel", "answered_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
@@ -63,6 +66,10 @@ class Contact(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     duration_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # the ticket opened from this contact (受理), and when an agent answered it (已回复)
+    ticket_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    answered_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class VerificationCode(Base):

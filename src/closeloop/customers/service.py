@@ -278,3 +278,21 @@ def contact_out(contact: Contact) -> ContactOut:
         ended_at=contact.ended_at,
         duration_seconds=contact.duration_seconds,
     )
+
+
+def mark_answered(session: Session, actor: Actor, contact: Contact, *, clock: Clock) -> None:
+    """Record that an agent answered the contact (an inbound SMS answered by SMS), audited."""
+    actor.require("contacts.write")
+    contact.answered_at, contact.answered_by = clock.now(), actor.username
+    audit.record(session, actor, "contact.answer", "contact", contact.id, clock=clock)
+
+
+def link_ticket(
+    session: Session, actor: Actor, contact: Contact, ticket_id: int, *, clock: Clock
+) -> None:
+    """Record the ticket opened from the contact (受理), audited."""
+    actor.require("contacts.write")
+    contact.ticket_id = ticket_id
+    audit.record(
+        session, actor, "contact.ticket", "contact", contact.id, f"ticket {ticket_id}", clock=clock
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from closeloop.channels.events import CustomerTexted
 from closeloop.knowledge.events import BotAnswered
-from closeloop.quality import api, auto_csat, models, qa_api, settings
+from closeloop.quality import api, auto_csat, models, qa_api, settings, sms_answers
 from closeloop.runtime.module import Module
 from closeloop.tickets.events import TicketClosed
 
@@ -36,5 +37,6 @@ MODULE = Module(
     listeners=(
         (TicketClosed, auto_csat.after_callback),
         (BotAnswered, auto_csat.after_bot_answer),
+        (CustomerTexted, sms_answers.answer_by_sms),
     ),
 )

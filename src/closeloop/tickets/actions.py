@@ -24,6 +24,7 @@ from closeloop.organisation.models import Cause, Station
 from closeloop.organisation.service import leaf_problem
 from closeloop.runtime.work import Work
 from closeloop.tickets import history, schemas, sla
+from closeloop.tickets.appointments import place
 from closeloop.tickets.deadlines import record_missed, refresh, station_terms
 from closeloop.tickets.events import CallbackRecorded, TicketChanged, TicketClosed
 from closeloop.tickets.models import Ticket, TicketStationVisit
@@ -91,9 +92,11 @@ def _dispatch(ctx: Context, body: schemas.DispatchBody) -> Step:
     return Step("dispatched", body.note, station=station.code, notice="dispatch")
 
 
-def _accept(ctx: Context, _body: schemas.EmptyBody) -> Step:
+def _accept(ctx: Context, body: schemas.EmptyBody) -> Step:
     ctx.ticket.assignee = ctx.actor.username
-    return Step("in_progress", notice="accept")
+    window = getattr(body, "appointment", None)
+    note = f"上门预约：{place(ctx.session, ctx.ticket, window, ctx.now)}" if window else ""
+    return Step("in_progress", note, notice="accept")
 
 
 def _leave_station(t: Ticket) -> None:
@@ -188,7 +191,7 @@ HANDLERS: dict[str, tuple[type[BaseModel], Callable[..., Step]]] = {
     "resolve": (schemas.ResolveBody, _resolve),
     "escalate": (schemas.NoteBody, _escalate),
     "dispatch": (schemas.DispatchBody, _dispatch),
-    "accept": (schemas.EmptyBody, _accept),
+    "accept": (schemas.AcceptBody, _accept),
     "return": (schemas.ReasonBody, _return),
     "hold": (schemas.ReasonBody, _hold),
     "resume": (schemas.ReasonBody, _resume),

@@ -14,7 +14,7 @@ from closeloop.http.etag import ETAG, IfMatch, etag, parse_if_match
 from closeloop.http.params import CURSOR_FIELD
 from closeloop.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from closeloop.runtime.work import Work
-from closeloop.tickets import schemas, service
+from closeloop.tickets import appointments, schemas, service
 from closeloop.tickets.actions import perform
 from closeloop.tickets.queries import TicketFilter, list_tickets
 from closeloop.tickets.workflow import STATUSES
@@ -164,7 +164,7 @@ _SUMMARIES = {
     "resolve": "Close at the front line or the expert seat (resolution, cause_code?)",
     "escalate": "Pass to the expert seat (note)",
     "dispatch": "Send to a station, or re-dispatch from the current one (station, note)",
-    "accept": "Accept a dispatched ticket (station staff)",
+    "accept": "Accept a dispatched ticket (station staff; appointment? the visit window)",
     "return": "Return a misrouted ticket to the expert seat (reason)",
     "hold": "Wait for the customer; the station's clock stops (reason)",
     "resume": "Resume after waiting; the clock restarts with the time left (reason)",
@@ -183,3 +183,15 @@ def _register_all() -> None:
 
 
 _register_all()
+
+
+@router.put("/{ticket_id}/appointment", response_model=schemas.TicketOut)
+def set_appointment(
+    ticket_id: str, body: schemas.AppointmentIn, work: CurrentWork, if_match: IfMatch = None
+) -> Response:
+    """Set or move the technician's visit window of an accepted ticket (station staff)."""
+    ticket = appointments.set_appointment(
+        work, ticket_id, body, if_match=parse_if_match(if_match), clock=work.clock
+    )
+    shown = service.show(work.session, ticket, work.actor, work.now())
+    return _json(shown, ticket.version)

@@ -58,3 +58,11 @@ class DeadlineMissed(DomainEvent):
     stage: str
     due: datetime
     charged_to: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppointmentSet(DomainEvent):
+    """The station set or moved the technician's visit window (上门预约) of an accepted ticket;
+    `ticket` carries the window. Set on accept, the accept notice tells it instead."""
+
+    ticket: Ticket

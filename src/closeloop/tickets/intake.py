@@ -9,13 +9,16 @@ twice (same Idempotency-Key) opens, records and follows up once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
-from closeloop.customers.models import Customer
+from closeloop.customers.choices import CHANNELS
+from closeloop.customers.models import Contact, Customer
 from closeloop.customers.schemas import MAX_CONTACT_SECONDS, ContactIn
-from closeloop.customers.service import record_contact
+from closeloop.customers.service import link_ticket, record_contact
+from closeloop.kit.errors import InvalidInput, NotFound
 from closeloop.runtime.work import Work
 from closeloop.tickets.actions import perform
 from closeloop.tickets.models import IdempotencyKey, Ticket
@@ -33,6 +36,7 @@ def take_call(
     follow_up_body: BaseModel | None = None,
     idempotency_key: str | None = None,
     opened_at: datetime | None = None,
+    from_contact: int | None = None,
 ) -> Ticket:
     """The work's actor records the call, opens its ticket and takes the follow-up action,
     all or nothing. `opened_at`, when the intake form was opened, starts the contact: its
@@ -49,7 +53,9 @@ def take_call(
         )
         if seen_before:
             return ticket
-        if actor.can("contacts.write"):
+        if from_contact is not None:
+            _link(work, ticket, from_contact)
+        elif actor.can("contacts.write"):
             customer = session.get(Customer, ticket.customer_id)
             assert customer is not None
             call = ContactIn(
@@ -71,6 +77,44 @@ def take_call(
                 clock=clock,
             )
     return ticket
+
+
+def _link(work: Work, ticket: Ticket, contact_id: int) -> None:
+    """The ticket was opened from an incoming contact of its customer: link them."""
+    contact = work.session.get(Contact, contact_id)
+    if contact is None or contact.customer_id != ticket.customer_id:
+        raise InvalidInput.field("contact_id", "the contact is not this customer's")
+    link_ticket(work.session, work.actor, contact, ticket.id, clock=work.clock)
+
+
+@dataclass(frozen=True)
+class StartingPoint:
+    """What the intake form starts from when an incoming contact opens it (受理来源)."""
+
+    contact_id: int
+    msisdn: str
+    channel: str
+    title: str
+    description: str
+
+
+def starting_point(work: Work, contact_id: int) -> StartingPoint:
+    """The customer, channel and text of an incoming contact, for the intake form (404 none)."""
+    work.actor.require("contacts.write")
+    contact = work.session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFound(f"no contact {contact_id}")
+    customer = work.session.get(Customer, contact.customer_id)
+    assert customer is not None
+    text = (
+        contact.summary.split("：", 1)[-1].strip()
+        if "：" in contact.summary[:8]
+        else (contact.summary.strip())
+    )
+    channel = contact.channel if contact.channel in CHANNELS.codes else "hotline"
+    return StartingPoint(
+        contact.id, customer.msisdn, channel, text.splitlines()[0][:60] if text else "", text
+    )
 
 
 def _plausible(opened_at: datetime | None, now: datetime) -> datetime:

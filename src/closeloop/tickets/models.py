@@ -76,6 +76,9 @@ class Ticket(Base):
     # the problem (问题单) holding this ticket: fixed once for all its tickets, so no station
     # dispatch while set; its resolution replies the ticket (tickets.holds)
     held_by: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    # the technician's visit window (上门预约) the station set on accept or later
+    appointment_start: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    appointment_end: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     history: Mapped[list[TicketEvent]] = relationship(
         order_by="TicketEvent.id", lazy="raise", cascade="all, delete-orphan"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from closeloop.customers.schemas import Msisdn
-from closeloop.kit.timefmt import Timestamp
+from closeloop.kit.timefmt import IsoInstant, Timestamp
 from closeloop.tickets.choices import Channel, Satisfaction, Severity, TicketType
 
 __all__ = ["Channel", "Satisfaction", "Severity", "TicketType"]  # the allowed codes (choices)
@@ -77,6 +77,26 @@ class DispatchBody(_Body):
 
 class EmptyBody(_Body):
     """accept: nothing to say."""
+
+
+class AppointmentIn(_Body):
+    """A technician's visit window (上门预约): local times with their offset."""
+
+    start: IsoInstant
+    end: IsoInstant
+
+
+class AcceptBody(EmptyBody):
+    """accept: nothing to say, or the technician's visit window at once."""
+
+    appointment: AppointmentIn | None = None
+
+
+class AppointmentOut(BaseModel):
+    """The visit window a station set."""
+
+    start: Timestamp
+    end: Timestamp
 
 
 class ReasonBody(_Body):
@@ -167,6 +187,7 @@ class TicketOut(BaseModel):
     closed_at: Timestamp | None
     allowed_actions: list[str]
     possible_duplicate_of: str | None = None
+    appointment: AppointmentOut | None = None
     history: list[HistoryOut]
     breaches: list[BreachOut]
 

@@ -26,7 +26,14 @@ from closeloop.tickets.deadlines import refresh
 from closeloop.tickets.events import TicketChanged
 from closeloop.tickets.models import Breach, IdempotencyKey, Ticket, TicketEvent, TicketStationVisit
 from closeloop.tickets.numbering import next_number
-from closeloop.tickets.schemas import BreachOut, HistoryOut, LocationOut, TicketIn, TicketOut
+from closeloop.tickets.schemas import (
+    AppointmentOut,
+    BreachOut,
+    HistoryOut,
+    LocationOut,
+    TicketIn,
+    TicketOut,
+)
 from closeloop.tickets.settings import PROMISE_HOURS
 from closeloop.tickets.workflow import OPEN_STATUSES, REOPEN_WITHIN, actions_for
 
@@ -310,6 +317,9 @@ def ticket_out(
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
         closed_at=ticket.closed_at,
+        appointment=AppointmentOut(start=ticket.appointment_start, end=ticket.appointment_end)
+        if ticket.appointment_start and ticket.appointment_end
+        else None,
         allowed_actions=_actions_now(ticket, actor, now),
         possible_duplicate_of=str(duplicate.id) if duplicate else None,
         history=[

@@ -21,7 +21,7 @@ from closeloop.knowledge import assist
 from closeloop.knowledge.schemas import SuggestItem
 from closeloop.organisation.models import Category, Cause
 from closeloop.tickets import schemas
-from closeloop.tickets.intake import FOLLOW_UPS, take_call
+from closeloop.tickets.intake import FOLLOW_UPS, starting_point, take_call
 from closeloop.tickets.workflow import actions_for
 
 router = APIRouter(include_in_schema=False)
@@ -92,10 +92,18 @@ def _form_page(
 
 @router.get("/console/tickets/new", response_class=HTMLResponse)
 @writes_on_read  # an unmasked number shown is audited
-def intake_form(page: Page, msisdn: str = "", opened_at: str = "") -> HTMLResponse:
+def intake_form(
+    page: Page, msisdn: str = "", opened_at: str = "", contact: int | None = None
+) -> HTMLResponse:
     """The intake form; `?msisdn=` looks the customer up first (the call goes on: the form's
-    `opened_at` is carried over)."""
+    `opened_at` is carried over); `?contact=` starts from an incoming contact — its customer,
+    channel and text — and the ticket links it."""
     page.needs("tickets.create")
+    if contact is not None:
+        start = starting_point(page.work, contact)
+        typed = {"msisdn": start.msisdn, "channel": start.channel, "title": start.title,
+                 "description": start.description, "contact_id": str(start.contact_id)}  # fmt: skip
+        return _form_page(page, typed)
     return _form_page(page, {"msisdn": msisdn, "opened_at": opened_at[:40]})
 
 
@@ -132,6 +140,7 @@ def open_ticket(page: Page, form: Annotated[forms.IntakeForm, Form()]) -> Respon
                 follow_up_body=body,
                 idempotency_key=form.intake_key.strip()[:128] or None,
                 opened_at=opened_at,
+                from_contact=forms.whole_number(form.contact_id),
             )
         except InvalidInput as exc:
             errors.update(forms.problems(exc, "msisdn"))

@@ -21,6 +21,7 @@ from closeloop.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Pr
 from closeloop.knowledge import assist
 from closeloop.knowledge import service as knowledge
 from closeloop.knowledge.schemas import SuggestItem
+from closeloop.tickets import appointments
 from closeloop.tickets.actions import HANDLERS, perform
 from closeloop.tickets.service import load_ticket
 
@@ -70,6 +71,7 @@ def _page(page: PageContext, ticket_id: int, outcome: Outcome, status: int = 200
         mail_state=page.request.query_params.get("mail"),
         outcome=outcome,
         stale=view.since(outcome.stale_seen) if outcome.stale_seen is not None else None,
+        may_visit=appointments.may_set(actor, view.ticket.status, view.ticket.station),
     )
 
 
@@ -80,7 +82,7 @@ def ticket_page(ticket_id: int, page: Page) -> HTMLResponse:
     query = page.request.query_params
     done = query.get("done")
     outcome = Outcome(
-        notice=done if done in HANDLERS else None,
+        notice=done if done in HANDLERS or done == "appointment" else None,
         created=query.get("created") == "1",
         used=query.get("used"),
     )
@@ -128,6 +130,32 @@ def take_action(
     else:
         return redirect(f"/console/tickets/{ticket_id}?done={action}")
     return _page(page, ticket_id, outcome, status)
+
+
+@router.post("/console/tickets/{ticket_id:int}/appointment", response_class=HTMLResponse)
+def set_visit(ticket_id: int, page: Page, form: Annotated[forms.VisitForm, Form()]) -> Response:
+    """Set or move the technician's visit (上门预约); a refused window shows the form again."""
+    page.check_csrf(form.csrf_token)
+    typed = form.model_dump(exclude={"csrf_token", "version"})
+    outcome = Outcome(action="appointment", typed=typed)
+    try:
+        window = forms.visit_window(form, page.work.tz)
+        with page.session.begin_nested():
+            appointments.set_appointment(
+                page.work, str(ticket_id), window,
+                if_match=forms.whole_number(form.version), clock=page.work.clock,
+            )  # fmt: skip
+    except forms.FormRefused as exc:
+        outcome.errors = exc.errors
+    except InvalidInput as exc:
+        found = forms.problems(exc, "start")
+        outcome.errors = {forms.VISIT_FIELDS.get(k, k): v for k, v in found.items()}
+    except (PreconditionFailed, Conflict) as exc:
+        outcome.problem = exc.detail
+        return _page(page, ticket_id, outcome, 409)
+    else:
+        return redirect(f"/console/tickets/{ticket_id}?done=appointment")
+    return _page(page, ticket_id, outcome, 422)
 
 
 def _moved_on(page: PageContext, ticket_id: int, version: int | None) -> bool:

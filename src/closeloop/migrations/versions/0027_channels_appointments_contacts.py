@@ -1,0 +1,38 @@
+"""channels: a technician's visit window on tickets; contacts answered and linked to a ticket
+
+Revision ID: 0029
+Revises: 0022
+Create Date: 2026-12-07 19:50:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0029"
+down_revision: str | None = "0022"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("tickets") as batch:
+        batch.add_column(sa.Column("appointment_start", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("appointment_end", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("contacts") as batch:
+        batch.add_column(sa.Column("ticket_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("answered_by", sa.String(length=64), nullable=True))
+        batch.create_index("ix_contacts_channel_answered", ["channel", "answered_at"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("contacts") as batch:
+        batch.drop_index("ix_contacts_channel_answered")
+        batch.drop_column("answered_by")
+        batch.drop_column("answered_at")
+        batch.drop_column("ticket_id")
+    with op.batch_alter_table("tickets") as batch:
+        batch.drop_column("appointment_end")
+        batch.drop_column("appointment_start")
