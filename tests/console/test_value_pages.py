@@ -7,13 +7,15 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from closeloop.customers.tiers import set_value_tiers
 from closeloop.db.engine import Database
 from closeloop.kit.actor import SYSTEM
 from closeloop.kit.clock import FixedClock
-from closeloop.value.models import CustomerValue
-from tests.console.helpers import sign_in
+from closeloop.value import reports
+from closeloop.value.models import CustomerValue, RetentionTask, StageMonth
+from tests.console.helpers import csrf_of, sign_in
 from tests.support.factories import Factory
 
 AT = datetime(2026, 11, 2, tzinfo=UTC)
@@ -74,3 +76,88 @@ def test_queue_rows_carry_the_vip_badge(
     html = client.get("/console").text
     row = html[html.index("钻石客户的工单") - 600 : html.index("钻石客户的工单")]
     assert "tier-diamond" in row
+
+
+def stage_history(database: Database, factory: Factory) -> list[str]:
+    """Three customers over two months: one stays stable, one declines, one churns."""
+    made = [factory.customer().id for _ in range(3)]
+    with database.unit_of_work() as session:
+        for i, (before, after, risk) in enumerate(
+            (("stable", "stable", 0.05), ("stable", "decline", 0.45), ("decline", "churned", 1.0))
+        ):
+            customer_id = int(made[i])
+            session.add_all([
+                StageMonth(customer_id=customer_id, period="2026-09", stage=before),
+                StageMonth(customer_id=customer_id, period="2026-10", stage=after),
+            ])  # fmt: skip
+            session.add(
+                CustomerValue(
+                    customer_id=customer_id, segment=("gold", "silver", "regular")[i], groups="",
+                    r=3, f=3, m=3, monthly_spend=Decimal("100"), clv=Decimal("1000"),
+                    lifecycle_stage=after, churn_risk=risk,
+                    churn_factors=[{"feature": "late_bills", "value": "2", "weight": 0.5}],
+                    expected_value=Decimal(str(round(risk * 1000 * 0.3, 2))), computed_at=AT,
+                )
+            )  # fmt: skip
+    return made
+
+
+def test_reports_count_segments_flows_and_risk_bands(database: Database, factory: Factory) -> None:
+    stage_history(database, factory)
+    with database.unit_of_work(write=False) as session:
+        sizes = {s.tier: s.customers for s in reports.segment_sizes(session)}
+        assert sizes["gold"] == 1 and sizes["silver"] == 1 and sizes["diamond"] == 0
+        periods = reports.stage_periods(session, 6)
+        assert periods == ["2026-09", "2026-10"]
+        moves = {(f.from_stage, f.to_stage): f.customers for f in reports.flows(session, periods)}
+        assert moves == {("stable", "stable"): 1, ("stable", "decline"): 1,
+                         ("decline", "churned"): 1}  # fmt: skip
+        bands = reports.risk_histogram(session)
+        # the churned customer is left out; 0.05 in the first band, 0.45 in the fifth
+        assert sum(bands) == 2 and bands[0] == 1 and bands[4] == 1
+
+
+def test_the_value_page_draws_its_charts_and_works_the_retention_list(
+    client: TestClient, factory: Factory, database: Database
+) -> None:
+    made = stage_history(database, factory)
+    sign_in(client, "agent")
+    assert client.get("/console/value").status_code == 403
+    assert 'href="/console/value"' not in client.get("/console").text
+    client.cookies.clear()
+    sign_in(client, "supervisor")
+    page = client.get("/console/value")
+    assert page.status_code == 200
+    html = page.text
+    assert 'href="/console/value"' in html and html.count('<svg class="chart"') == 3
+    assert "分群规模" in html and "生命周期逐月变化" in html and "流失风险分布" in html
+    assert "衰退期" in html and "逾期缴费次数: 2" in html
+    # the declining customer (risk 45 %) heads the retention list; the churned one is not on it
+    listed = html[html.index('id="candidates"') :]
+    assert f">{made[1]}</th>" in listed and f">{made[2]}</th>" not in listed
+    offered = client.post(
+        "/console/value/tasks", data={"csrf_token": csrf_of(html)}, follow_redirects=False
+    )
+    assert offered.status_code == 303
+    html = client.get("/console/value").text
+    assert "/console/value/tasks/" in html and "流失风险" in html
+    with database.unit_of_work(write=False) as session:
+        task = session.scalars(
+            select(RetentionTask).where(RetentionTask.customer_id == int(made[1]))
+        ).one()
+    refused = client.post(
+        f"/console/value/tasks/{task.id}/outcome",
+        data={"csrf_token": csrf_of(html), "outcome": "maybe"},
+    )
+    assert refused.status_code == 200 and "outcome" in refused.text
+    done = client.post(
+        f"/console/value/tasks/{task.id}/outcome",
+        data={"csrf_token": csrf_of(html), "outcome": "kept", "note": "办理了合约"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    with database.unit_of_work(write=False) as session:
+        kept = session.get(RetentionTask, task.id)
+        assert kept is not None and kept.outcome == "kept" and kept.status == "done"
+    english = client.get("/console/value?lang=en").text
+    assert "Segment sizes" in english and "Lifecycle month to month" in english

@@ -32,6 +32,7 @@ from closeloop.console.pages import (
     surveys,
     ticket,
     tracking,
+    value,
     workforce,
 )
 
@@ -65,6 +66,7 @@ def install(app: FastAPI) -> None:
         customer_chat,
         calls,
         opinion,
+        value,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page
