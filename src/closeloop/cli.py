@@ -63,6 +63,8 @@ def seed(
 ) -> None:
     """Migrate, then load the demo operator (running it twice changes nothing)."""
     from closeloop.demo.seed import DEMO_POSTS, DEMO_USERS, seed_demo, seed_reference
+    from closeloop.demo.value_history import seed_value
+    from closeloop.kit.clock import system_clock
 
     if not demo and not reference:
         fail("say what to seed: --demo or --reference")
@@ -80,6 +82,8 @@ def seed(
             step=lambda s: status.update(f"loading {s}…"),
             opinion_posts=DEMO_POSTS,
         )
+        status.update("loading a year of bills and usage, the churn model, customer value…")
+        counts |= seed_value(database(), settings(), system_clock)
     if as_json:
         typer.echo(json.dumps(counts))
     added = ", ".join(f"{k} {v}" for k, v in counts.items() if v) or "nothing (already loaded)"

@@ -36,6 +36,7 @@ from closeloop.console.pages import (
     ticket,
     ticket_mail,
     tracking,
+    value,
     workforce,
 )
 
@@ -73,6 +74,7 @@ def install(app: FastAPI) -> None:
         customer_chat,
         calls,
         opinion,
+        value,
     ):
         app.include_router(module.router)
     app.state.error_page = error_page

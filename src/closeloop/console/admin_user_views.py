@@ -125,6 +125,7 @@ PERMISSION_TEXTS: dict[str, str] = {
     "kpis.read": N_("Read KPIs, targets, scorecards and reports"),
     "kpis.targets": N_("Set KPI targets and scorecard weights"),
     "value.read": N_("Read customers' value, lifecycle, churn risk and retention candidates"),
+    "value.reports": N_("Read the value page: segment sizes, lifecycle flows, churn risk"),
     "retention.work": N_("Read retention tasks and record their outcomes"),
     "retention.plan": N_("Open retention tasks for the best candidates"),
 }

@@ -19,6 +19,7 @@ from closeloop.kit.actor import Actor
 from closeloop.runtime.work import Work
 from closeloop.tickets.queries import TicketFilter, list_tickets
 from closeloop.tickets.workflow import OPEN_STATUSES
+from closeloop.value.summary import ValueSummary, value_summary
 
 RECENT = 5
 
@@ -70,6 +71,8 @@ class CustomerPanel:
     contacts: list[Contact]
     notifications: list[Notification] | None  # None: the user may not read notices
     credit: Credit | None = None  # None: the user may not read credit
+    tier: str | None = None  # the customer's value tier (badge)
+    value: ValueSummary | None = None  # None: not computed yet, or the user may not read it
 
 
 def month_of(now: datetime, tz: ZoneInfo) -> str:
@@ -128,6 +131,8 @@ def customer_panel(
         contacts=list(contacts),
         notifications=notifications,
         credit=credit_of(session, customer) if actor.can("credit.read") else None,
+        tier=customer.value_tier,
+        value=value_summary(session, customer.id) if actor.can("value.read") else None,
     )
 
 

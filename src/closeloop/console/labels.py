@@ -18,6 +18,7 @@ from closeloop.knowledge import choices as kb
 from closeloop.organisation import choices as org
 from closeloop.problems import choices as problems
 from closeloop.tickets import choices as tickets
+from closeloop.value import choices as value
 
 
 def N_(message: str) -> str:
@@ -43,6 +44,11 @@ SHOWN: tuple[Choices, ...] = (
     credit.LINE_STATUSES,
     credit.ACTIONS,
     channels.TRACKING_STAGES,
+    value.TIERS,
+    value.STAGES,
+    value.STRATEGIES,
+    value.GROUPS,
+    value.FEATURES,
 )
 
 STATUSES = tickets.STATUSES.labels("en")
@@ -60,6 +66,14 @@ ALARM_SEVERITIES = problems.ALARM_SEVERITIES.labels("en")
 PROBLEM_TONES = problems.STATUSES.tones()
 LINE_STATUSES = credit.LINE_STATUSES.labels("en")
 CREDIT_ACTIONS = credit.ACTIONS.labels("en")
+VALUE_TIERS = value.TIERS.labels("en")
+VALUE_TIER_TONES = value.TIERS.tones()
+LIFECYCLE_STAGES = value.STAGES.labels("en")
+LIFECYCLE_TONES = value.STAGES.tones()
+STRATEGIES = value.STRATEGIES.labels("en")
+VALUE_GROUPS = value.GROUPS.labels("en")
+VALUE_GROUP_TONES = value.GROUPS.tones()
+CHURN_FEATURES = value.FEATURES.labels("en")
 
 # The badge class of a ticket status whose tone is not neutral (closed and cancelled are ok).
 STATUS_TONES = {code: tone for code, tone in tickets.STATUSES.tones().items() if tone != "neutral"}

@@ -86,6 +86,7 @@ MENU: tuple[MenuGroup, ...] = (
             MenuEntry(
                 "credit", "/console/credit", N_("Credit and arrears"), _can("credit.reports")
             ),
+            MenuEntry("value", "/console/value", N_("Customer value"), _can("value.reports")),
         ),
     ),
     MenuGroup(

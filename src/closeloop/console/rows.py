@@ -23,6 +23,7 @@ class QueueRow:
     id: int
     number: str
     customer: str  # masked number
+    tier: str | None  # the customer's value tier (a VIP badge)
     category: str  # the category's name
     status: str
     station: str | None  # the station's name
@@ -53,9 +54,13 @@ def queue_rows(
     """The rows for a page of tickets."""
     customer_ids = {t.customer_id for t in tickets}
     numbers: dict[int, str] = {}
+    tiers: dict[int, str | None] = {}
     if customer_ids:
-        found = select(Customer.id, Customer.msisdn).where(Customer.id.in_(customer_ids))
-        numbers = {customer_id: msisdn for customer_id, msisdn in session.execute(found)}
+        found = select(Customer.id, Customer.msisdn, Customer.value_tier).where(
+            Customer.id.in_(customer_ids)
+        )
+        for customer_id, msisdn, tier in session.execute(found):
+            numbers[customer_id], tiers[customer_id] = msisdn, tier
     categories = category_names(session, (t.category for t in tickets), language)
     stations = station_names(session, language)
     return [
@@ -63,6 +68,7 @@ def queue_rows(
             id=t.id,
             number=t.number,
             customer=mask_msisdn(numbers.get(t.customer_id, "")),
+            tier=tiers.get(t.customer_id),
             category=categories.get(t.category, t.category),
             status=t.status,
             station=stations.get(t.station, t.station) if t.station else None,

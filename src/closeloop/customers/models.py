@@ -41,6 +41,9 @@ class Customer(Base):
     segment: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # the address mail from the customer comes from (lower case), for inbound e-mail
     email: Mapped[str | None] = mapped_column(String(254), nullable=True, index=True)
+    # the value tier (价值等级: diamond, gold, silver, regular) the nightly recompute gives;
+    # tickets read it for the segment's service promise and queue priority
+    value_tier: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     plan: Mapped[Plan] = relationship(lazy="joined")
 
@@ -87,3 +90,17 @@ class VerificationCode(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class TierChange(Base):
+    """A change of a customer's value tier (价值等级变化), shown on the customer's timeline."""
+
+    __tablename__ = "customer_tier_changes"
+    __table_args__ = (Index("ix_customer_tier_changes_customer_at", "customer_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    from_tier: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_tier: Mapped[str] = mapped_column(String(16))
+    by: Mapped[str] = mapped_column(String(64))

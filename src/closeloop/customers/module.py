@@ -26,5 +26,5 @@ MODULE = Module(
         "station": frozenset({"customers.read"}),
         "client": frozenset({"customers.read", "customers.write"}),
     },
-    timeline_sources=(timeline.contacts_source,),
+    timeline_sources=(timeline.contacts_source, timeline.tier_changes_source),
 )

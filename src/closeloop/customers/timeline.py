@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from closeloop.customers.models import Contact, Customer
+from closeloop.customers.models import Contact, Customer, TierChange
 from closeloop.customers.schemas import TimelineEntry
 
 TimelineSource = Callable[[Session, Customer, datetime | None, int], list[TimelineEntry]]
@@ -62,3 +62,27 @@ def build_timeline(
     # Ids are numeric strings: pad them so that "10" sorts after "9" at the same instant.
     entries.sort(key=lambda e: (e.at, e.kind, e.id.zfill(20)), reverse=True)
     return entries[:limit]
+
+
+def tier_changes_source(
+    session: Session, customer: Customer, before: datetime | None, limit: int
+) -> list[TimelineEntry]:
+    """The customer's value tier changes (价值等级变化)."""
+    query = (
+        select(TierChange)
+        .where(TierChange.customer_id == customer.id)
+        .order_by(TierChange.at.desc(), TierChange.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(TierChange.at < before)
+    return [
+        TimelineEntry(
+            kind="segment",
+            id=str(c.id),
+            at=c.at,
+            title=f"{c.from_tier or '-'} → {c.to_tier}",
+            detail={"from": c.from_tier, "to": c.to_tier, "by": c.by},
+        )
+        for c in session.scalars(query)
+    ]

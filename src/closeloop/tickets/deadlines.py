@@ -68,7 +68,7 @@ def refresh(ticket: Ticket, at: datetime) -> None:
     """Set the queue deadline and the next time the SLA scan must look at the ticket."""
     deadlines = deadlines_of(ticket)
     ticket.due_at = deadlines.current_due()
-    ticket.sort_due_at = ticket.due_at or NO_DEADLINE
+    ticket.sort_due_at = sla.queue_key(ticket.due_at, ticket.priority or 0, NO_DEADLINE)
     ticket.sla_next_at = deadlines.next_after(at)
 
 

@@ -39,6 +39,9 @@ class Ticket(Base):
     type: Mapped[str] = mapped_column(String(16))
     category: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
     severity: Mapped[str] = mapped_column(String(8))
+    # the customer's segment priority at intake (0 = none; VIPs higher): it moves the ticket
+    # ahead in queues by a lead per level (tickets.sla.QUEUE_LEAD_PER_PRIORITY)
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     region: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)

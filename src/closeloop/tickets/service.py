@@ -34,7 +34,7 @@ from closeloop.tickets.schemas import (
     TicketIn,
     TicketOut,
 )
-from closeloop.tickets.settings import PROMISE_HOURS
+from closeloop.tickets.settings import PROMISE_HOURS, SEGMENT_SERVICE_SETTING
 from closeloop.tickets.workflow import OPEN_STATUSES, REOPEN_WITHIN, actions_for
 
 SEES_ALL = ("admin", "supervisor", "agent", "expert", "callback", "qa")
@@ -180,6 +180,10 @@ def create_ticket(
     duplicate = find_duplicate(session, customer.id, data.category)
     now = clock.now()
     location = data.location
+    business = Work.of(session).business
+    promise_cap, priority = sla.segment_terms(
+        customer.value_tier, business(SEGMENT_SERVICE_SETTING.key)
+    )
     ticket = Ticket(
         number=next_number(session, now, tz),
         status="new",
@@ -189,6 +193,7 @@ def create_ticket(
         type=data.type,
         category=data.category,
         severity=data.severity,
+        priority=priority,
         title=data.title,
         description=data.description,
         region=location.region if location else customer.region,
@@ -200,7 +205,7 @@ def create_ticket(
         return_count=0,
         first_contact_resolved=False,
         resolution_due_at=sla.resolution_due(
-            now, data.type, data.severity, Work.of(session).business(PROMISE_HOURS.key)
+            now, data.type, data.severity, business(PROMISE_HOURS.key), promise_cap
         ),
         created_at=now,
         updated_at=now,

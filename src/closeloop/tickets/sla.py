@@ -32,6 +32,19 @@ RESOLUTION_HOURS: dict[str, dict[str, int]] = {
     "suggestion": {"urgent": 24, "high": 72, "normal": 120, "low": 168},
 }
 
+# Each value tier's service (分级服务), rules as data: a shorter promise (the type/severity
+# promise, capped at `promise_hours`; None = no cap) and a queue priority. Keyed by the
+# customer's value tier (customers.value_tier); a tier not listed gets the ordinary service.
+SEGMENT_SERVICE: dict[str, dict[str, int | None]] = {
+    "diamond": {"promise_hours": 4, "priority": 3},
+    "gold": {"promise_hours": 8, "priority": 2},
+    "silver": {"promise_hours": 24, "priority": 1},
+    "regular": {"promise_hours": None, "priority": 0},
+}
+# how far ahead in a queue each priority level moves a ticket (a diamond, priority 3, sorts
+# as if due 6 h sooner; its shown deadline does not change)
+QUEUE_LEAD_PER_PRIORITY = timedelta(hours=2)
+
 STAGES = ("accept", "work", "callback", "resolution")
 # The promise runs until the problem is solved: a reply (or a close) keeps it; the callback
 # that follows confirms the outcome and has its own deadline.
@@ -111,9 +124,29 @@ def resolution_due(
     ticket_type: str,
     severity: str,
     hours: dict[str, dict[str, int]] = RESOLUTION_HOURS,
+    cap_hours: int | None = None,
 ) -> datetime:
-    """When the promise to the customer runs out (`hours`: the operator's promise table)."""
-    return created_at + timedelta(hours=hours[ticket_type][severity])
+    """When the promise to the customer runs out (`hours`: the operator's promise table;
+    `cap_hours`: the customer's segment promise, when shorter)."""
+    promised = hours[ticket_type][severity]
+    if cap_hours is not None:
+        promised = min(promised, cap_hours)
+    return created_at + timedelta(hours=promised)
+
+
+def segment_terms(
+    tier: str | None, table: dict[str, dict[str, int | None]] = SEGMENT_SERVICE
+) -> tuple[int | None, int]:
+    """The segment's promise cap in hours (None: none) and queue priority (0: none)."""
+    row = table.get(tier or "", {})
+    return row.get("promise_hours"), int(row.get("priority") or 0)
+
+
+def queue_key(due_at: datetime | None, priority: int, no_deadline: datetime) -> datetime:
+    """Where a ticket sorts in a queue: its deadline, moved ahead by its priority's lead."""
+    if due_at is None:
+        return no_deadline
+    return due_at - priority * QUEUE_LEAD_PER_PRIORITY
 
 
 def prewarn_minutes(limit_minutes: int) -> int:

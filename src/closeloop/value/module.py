@@ -22,9 +22,12 @@ MODULE = Module(
         "value.read": "read customers' value, lifecycle, churn risk and retention candidates",
         "retention.work": "read retention tasks and record their outcomes",
         "retention.plan": "open retention tasks for the best candidates",
+        "value.reports": "read the value page: segment sizes, lifecycle flows, churn risk",
     },
     grants={
-        "supervisor": frozenset({"value.read", "retention.work", "retention.plan"}),
+        "supervisor": frozenset(
+            {"value.read", "value.reports", "retention.work", "retention.plan"}
+        ),
         "agent": frozenset({"value.read"}),
         "expert": frozenset({"value.read"}),
         "callback": frozenset({"value.read", "retention.work"}),

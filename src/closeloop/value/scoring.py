@@ -1,7 +1,8 @@
 """Nightly value recompute (夜间重算): every customer's tier, groups, RFM, CLV, stage and risk.
 
 Scores are vectorised over all customers (Polars + NumPy + one LightGBM call); only the tier,
-group and stage rules run per row, over plain numbers. Tier changes are audited.
+group and stage rules run per row, over plain numbers. Tiers go to the customers service,
+which writes and audits the changes.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from decimal import Decimal
 
 import numpy as np
 import polars as pl
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from closeloop.auth import audit
+from closeloop.customers.tiers import set_value_tiers
 from closeloop.runtime.work import Work
 from closeloop.value import rules
 from closeloop.value.churn_model import ChurnModel
@@ -93,27 +94,15 @@ def recompute(session: Session, work: Work) -> Recomputed:
     effect = retention_effect(session).effect
     expected = risk * clv * effect
     reasons = churn_reasons(model, frame, np.argsort(-expected, kind="stable")[:REASONS_LIMIT])
-    before = dict(session.execute(select(CustomerValue.customer_id, CustomerValue.segment)).all())
     tiers, limits = work.business(TIERS.key), work.business(LIMITS.key)
-    changes = 0
+    given: dict[int, str] = {}
     session.execute(delete(StageMonth).where(StageMonth.period == latest))
     for i, row in enumerate(frame.iter_rows(named=True)):
         history = _history(row)
         segment = rules.tier(history, tiers)
         stage = rules.stage(history, limits)
         customer_id = int(row["customer_id"])
-        if before.get(customer_id) != segment:
-            changes += 1
-            summary = f"{before.get(customer_id) or '-'} → {segment}"
-            audit.record(
-                session,
-                work.actor,
-                "value.segment",
-                "customer",
-                customer_id,
-                summary,
-                clock=work.clock,
-            )
+        given[customer_id] = segment
         session.merge(
             CustomerValue(
                 customer_id=customer_id,
@@ -133,4 +122,5 @@ def recompute(session: Session, work: Work) -> Recomputed:
         )
         session.add(StageMonth(customer_id=customer_id, period=latest, stage=stage))
     session.flush()
+    changes = set_value_tiers(session, work.actor, given, clock=work.clock)
     return Recomputed(frame.height, changes, latest)

@@ -1,7 +1,7 @@
 """channels: a technician's visit window on tickets; contacts answered and linked to a ticket
 
-Revision ID: 0029
-Revises: 0022
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-07 19:50:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0029"
-down_revision: str | None = "0022"
+revision: str = "0027"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
