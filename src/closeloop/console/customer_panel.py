@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -70,6 +71,8 @@ class CustomerPanel:
     contacts: list[Contact]
     notifications: list[Notification] | None  # None: the user may not read notices
     credit: Credit | None = None  # None: the user may not read credit
+    deposit: Decimal | None = None  # 押金 taken at sign-up
+    sales_channel: str | None = None  # 销售渠道
 
 
 def month_of(now: datetime, tz: ZoneInfo) -> str:
@@ -128,6 +131,8 @@ def customer_panel(
         contacts=list(contacts),
         notifications=notifications,
         credit=credit_of(session, customer) if actor.can("credit.read") else None,
+        deposit=customer.deposit,
+        sales_channel=customer.sales_channel,
     )
 
 

@@ -62,6 +62,8 @@ def create_customer(
         join_date=data.join_date or clock.now().date(),
         id_number=data.id_number,
         segment=data.segment,
+        deposit=data.deposit,
+        sales_channel=data.sales_channel,
     )
     session.add(customer)
     try:
@@ -150,6 +152,8 @@ def customer_out(
         join_date=customer.join_date,
         id_number=id_number if unmasked or id_number is None else mask_id_number(id_number),
         segment=customer.segment,
+        deposit=None if customer.deposit is None else float(customer.deposit),
+        sales_channel=customer.sales_channel,
         masked=not unmasked,
     )
 
