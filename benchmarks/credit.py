@@ -119,6 +119,7 @@ def set_based(url: str, day: date) -> tuple[dict[str, float], int, int]:
     import closeloop.modules  # noqa: F401 — wires listeners and business settings
     from closeloop.config import get_settings
     from closeloop.credit import effects, ladder
+    from closeloop.credit.batch import Batch
     from closeloop.credit.policy_store import policy_in_force
     from closeloop.credit.run import candidates, record_grades
     from closeloop.credit.scratch import drop, fill
@@ -139,8 +140,8 @@ def set_based(url: str, day: date) -> tuple[dict[str, float], int, int]:
         with timed("customers who move found (SQL)", figures):
             rows = candidates(session)
         moved = 0
-        tally = effects.Tally()
-        with timed(f"effects of {len(rows)} moves (notices, work orders)", figures):
+        tally, batch = effects.Tally(), Batch(policy)
+        with timed(f"effects of {len(rows)} moves (notices, bulk work orders)", figures):
             for row in rows:
                 due, period = (row.oldest[:10], row.oldest[10:]) if row.oldest else (None, None)
                 arrears = Decimal(str(row.arrears or 0)).quantize(Decimal("0.01"))
@@ -152,8 +153,9 @@ def set_based(url: str, day: date) -> tuple[dict[str, float], int, int]:
                     who = effects.Situation(
                         row.customer_id, row.msisdn, arrears, due, period, row.line_status
                     )
-                    effects.apply(work, policy, who, move, tally)
+                    effects.apply(work, who, move, batch, tally)
                     moved += 1
+            batch.flush(work)
         drop(session)
     database.engine.dispose()
     return figures, count, moved
