@@ -34,11 +34,11 @@ typecheck:
 ## test-sqlite also runs the browser tests (Playwright with Debian's Chromium)
 test-sqlite:
 	scripts/ensure-chromium
-	CLOSELOOP_TEST_DB=sqlite $(BIN)/pytest -n auto --dist loadgroup
+	CLOSELOOP_TEST_DB=sqlite $(BIN)/pytest -n auto --dist loadgroup --durations=25
 
 test-postgres:
 	scripts/ensure-postgres
-	CLOSELOOP_TEST_DB=postgres $(BIN)/pytest -m "not browser" -n auto --dist loadgroup
+	CLOSELOOP_TEST_DB=postgres $(BIN)/pytest -m "not browser" -n auto --dist loadgroup --durations=25
 
 ## test-tmf: the TM Forum conformance kits (newman from npm) against a throwaway server
 test-tmf: install

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from closeloop.care import api, cli, models, settings, tasks, ticket_notices, timeline
+from closeloop.care import (
+    api,
+    cli,
+    models,
+    settings,
+    tasks,
+    ticket_notices,
+    timeline,
+    verification_sms,
+)
+from closeloop.customers.events import VerificationCodeIssued
 from closeloop.runtime.jobs import every, every_standalone
 from closeloop.runtime.module import Module
 from closeloop.tickets.events import DeadlineMissed, DeadlineNearing, TicketChanged
@@ -51,5 +61,6 @@ MODULE = Module(
         (TicketChanged, ticket_notices.tell_customer_of_progress),
         (DeadlineNearing, ticket_notices.warn_of_deadline),
         (DeadlineMissed, ticket_notices.report_missed_deadline),
+        (VerificationCodeIssued, verification_sms.send_code),
     ),
 )

@@ -28,6 +28,7 @@ from closeloop.care.templates import local_text, render
 from closeloop.config import Settings
 from closeloop.customers.models import Customer
 from closeloop.db.base import UTCDateTime
+from closeloop.db.links import children_of
 from closeloop.kit.actor import Actor
 from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
@@ -214,16 +215,7 @@ def get_outage(session: Session, outage_id: str) -> Outage:
 
 def linked_tickets(session: Session, outage_ids: list[int]) -> dict[int, list[int]]:
     """Ids of the tickets linked to each outage, in id order (one query)."""
-    linked: dict[int, list[int]] = {i: [] for i in outage_ids}
-    if outage_ids:
-        rows = session.execute(
-            select(OutageTicket.outage_id, OutageTicket.ticket_id)
-            .where(OutageTicket.outage_id.in_(outage_ids))
-            .order_by(OutageTicket.outage_id, OutageTicket.ticket_id)
-        )
-        for outage_id, ticket_id in rows:
-            linked[outage_id].append(ticket_id)
-    return linked
+    return children_of(session, OutageTicket.outage_id, OutageTicket.ticket_id, outage_ids)
 
 
 def shown(session: Session, found: list[Outage]) -> list[OutageOut]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, StrictBool
 
 from closeloop.care.catalogue import CATALOGUE, Service
 from closeloop.care.choices import OutageKind
+from closeloop.care.code_masking import readable_text
 from closeloop.care.models import Notification, Outage, Subscription
 from closeloop.care.rules import RuleSettings
 from closeloop.kit.timefmt import IsoInstant
@@ -99,7 +100,8 @@ class NotificationOut(BaseModel):
         """An outbox entry showing `msisdn` (masked or not: the service decides)."""
         return cls(
             id=str(n.id), msisdn=msisdn, rule=n.rule, period=n.period, threshold=n.threshold,
-            country=n.country, text=n.text, status=n.status, created_at=n.created_at.isoformat(),
+            country=n.country, text=readable_text(n.rule, n.text), status=n.status,
+            created_at=n.created_at.isoformat(),
             recipient=n.recipient, channel=n.channel,
             ticket_id=str(n.ticket_id) if n.ticket_id else None,
             send_after=n.send_after.isoformat(), attempts=n.attempts, sent_at=_when(n.sent_at),

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from closeloop.care.code_masking import readable_text
 from closeloop.care.models import Notification
 from closeloop.customers.models import Customer
 from closeloop.customers.schemas import TimelineEntry
@@ -29,8 +30,8 @@ def notifications_source(
             kind="notification",
             id=str(n.id),
             at=n.created_at,
-            title=n.text[:80],
-            detail={"rule": n.rule, "status": n.status, "text": n.text},
+            title=readable_text(n.rule, n.text)[:80],
+            detail={"rule": n.rule, "status": n.status, "text": readable_text(n.rule, n.text)},
         )
         for n in session.scalars(query)
     ]

@@ -12,7 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from closeloop.care.code_masking import readable_text
 from closeloop.console import i18n, labels
+from closeloop.console.menu import menu_for
 from closeloop.console.session import LANGUAGE_COOKIE, PRELOGIN_COOKIE, ConsoleUser, set_cookie
 from closeloop.kit.masking import mask_msisdn
 
@@ -30,6 +32,8 @@ def environment() -> Environment:
     )
     env.globals["labels"] = labels
     env.filters["mask"] = mask_msisdn
+    env.globals["menu_for"] = menu_for
+    env.filters["notice_text"] = lambda n: readable_text(n.rule, n.text)
     return env
 
 

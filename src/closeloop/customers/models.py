@@ -68,3 +68,20 @@ class Contact(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     duration_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class VerificationCode(Base):
+    """A one-time code sent by SMS to prove a caller holds a number (短信验证码): kept as a
+    keyed hash, good for a few minutes and a few tries, used once."""
+
+    __tablename__ = "verification_codes"
+    __table_args__ = (Index("ix_verification_codes_msisdn_purpose", "msisdn", "purpose"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    msisdn: Mapped[str] = mapped_column(String(11))
+    purpose: Mapped[str] = mapped_column(String(32))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from closeloop.db.links import children_of
 from closeloop.kit.errors import Conflict, InvalidInput, NotFound
 from closeloop.kit.ids import parse_id
 from closeloop.organisation.models import Cause, Station
@@ -123,16 +124,7 @@ def live_problems(session: Session) -> list[Problem]:
 
 def linked_ids(session: Session, problem_ids: list[int]) -> dict[int, list[int]]:
     """The tickets linked to each problem, in id order (one query)."""
-    linked: dict[int, list[int]] = {i: [] for i in problem_ids}
-    if problem_ids:
-        rows = session.execute(
-            select(ProblemTicket.problem_id, ProblemTicket.ticket_id)
-            .where(ProblemTicket.problem_id.in_(problem_ids))
-            .order_by(ProblemTicket.problem_id, ProblemTicket.ticket_id)
-        )
-        for problem_id, ticket_id in rows:
-            linked[problem_id].append(ticket_id)
-    return linked
+    return children_of(session, ProblemTicket.problem_id, ProblemTicket.ticket_id, problem_ids)
 
 
 def alarms_of(session: Session, problem_ids: list[int]) -> dict[int, list[Alarm]]:

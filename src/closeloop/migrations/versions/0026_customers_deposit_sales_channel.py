@@ -1,7 +1,7 @@
 """customers: deposit taken at sign-up and the sales channel (credit, issue #20)
 
 Revision ID: 0026
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-07 19:50:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | None = "0022"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
