@@ -29,6 +29,12 @@ ratio is measured in the same run):
     (work orders through the tickets service, ~0.3 s each under that load).
     PostgreSQL, 50,000 × 12: set-based SQL of the first run 7.7 s (4.4 s scoring).
 
+    With the bulk work orders (credit2, 20:30 UTC, SQLite, 5,000 × 12, nice -n 10, same load):
+    next-day run 4.1 s; set-based 1,229 customers/s vs per-row 67 customers/s → 18.3×; first
+    run 272 s for 151 moves — profiled, ~95 % of a bulk open is the kpis domain's listener
+    (kpis.rollups.keep_up, ~0.1 s per TicketChanged event, run once per event in both paths),
+    so the bulk path cannot speed the first run until kpis rolls a batch of events up set-wise.
+
 Extrapolated linearly, 10 M customers would take about 26 min of SQL under that load: the
 5-minute target is not shown (the full size was not run on the shared box).
 """
