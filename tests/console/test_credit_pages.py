@@ -50,6 +50,6 @@ def test_credit_reports_page_has_charts_and_is_refused_to_agents(
     sign_in(client, "supervisor")
     page = client.get("/console/credit")
     assert page.status_code == 200
-    assert page.text.count('<svg class="chart"') == 3
+    assert page.text.count('<svg class="chart"') == 4
     assert "账龄" in page.text and "株洲市" in page.text
     assert 'href="/console/credit"' in page.text

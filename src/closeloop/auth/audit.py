@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -38,6 +40,29 @@ def record(
 
 
 _INSERT = row_insert(AuditEntry)
+
+
+def record_many(
+    session: Session,
+    actor: Actor,
+    entries: Sequence[tuple[str, str, str | int, str]],
+    *,
+    clock: Clock = system_clock,
+) -> None:
+    """Add many audit entries (action, entity type, entity id, summary) in one statement: the
+    same rows as `record` once per entry, for a bulk change."""
+    if not entries:
+        return
+    at, request_id, address = clock.now(), request_id_var.get(), client_address_var.get()
+    rows = [
+        dict(
+            at=at, actor=actor.username, action=action, entity_type=entity_type,
+            entity_id=str(entity_id), summary=summary[:2000], request_id=request_id,
+            client_address=address,
+        )
+        for action, entity_type, entity_id, summary in entries
+    ]  # fmt: skip
+    session.execute(_INSERT, rows)
 
 
 def list_entries(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -73,6 +74,8 @@ class CustomerPanel:
     credit: Credit | None = None  # None: the user may not read credit
     tier: str | None = None  # the customer's value tier (badge)
     value: ValueSummary | None = None  # None: not computed yet, or the user may not read it
+    deposit: Decimal | None = None  # 押金 taken at sign-up
+    sales_channel: str | None = None  # 销售渠道
 
 
 def month_of(now: datetime, tz: ZoneInfo) -> str:
@@ -133,6 +136,8 @@ def customer_panel(
         credit=credit_of(session, customer) if actor.can("credit.read") else None,
         tier=customer.value_tier,
         value=value_summary(session, customer.id) if actor.can("value.read") else None,
+        deposit=customer.deposit,
+        sales_channel=customer.sales_channel,
     )
 
 

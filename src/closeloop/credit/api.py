@@ -64,18 +64,20 @@ def dispute(customer_id: str, body: DisputeIn, work: Disputer) -> JSONResponse:
     )
 
 
-By = Annotated[str | None, Query(pattern="^(region|segment)$")]
+By = Annotated[str | None, Query(pattern="^(region|segment|sales_channel)$")]
 
 
 @router.get("/credit/reports/ageing")
 def ageing(work: ReportReader, by: By = None) -> dict[str, Any]:
-    """Arrears by age bucket (0–30, 31–60, 61–90, > 90 days past due), by region or segment."""
+    """Arrears by age bucket (0–30, 31–60, 61–90, > 90 days past due), by region, segment or
+    sales channel."""
     return {"items": reports.ageing(work.session, work.today(), by)}
 
 
 @router.get("/credit/reports/arrears-rate")
 def arrears_rate(work: ReportReader, by: By = None) -> dict[str, Any]:
-    """Share of customers in arrears (and in long arrears, > 90 days) by region or segment."""
+    """Share of customers in arrears (and in long arrears, > 90 days) by region, segment or sales
+    channel (销售渠道)."""
     return {"items": reports.arrears_rate(work.session, work.today(), by)}
 
 

@@ -11,11 +11,13 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from closeloop.auth import audit
+from closeloop.care.outbox import Notice
 from closeloop.credit import notices
+from closeloop.credit.batch import Batch
 from closeloop.credit.ladder import Move
 from closeloop.credit.models import CreditAction, CreditEvent, CreditProfile
-from closeloop.credit.policy import LINE_ORDER, Policy
-from closeloop.credit.work_orders import LADDER_ACTOR, STATUS_NAMES, open_for_billing
+from closeloop.credit.policy import LINE_ORDER
+from closeloop.credit.work_orders import LADDER_ACTOR, STATUS_NAMES
 from closeloop.runtime.work import Work
 
 ACTION_NAMES = {
@@ -47,34 +49,31 @@ def _event(work: Work, customer_id: int, kind: str, title: str) -> None:
     work.session.add(CreditEvent(customer_id=customer_id, at=work.now(), kind=kind, title=title))
 
 
-def _take_action(work: Work, policy: Policy, who: Situation, move: Move, tally: Tally) -> None:
+def _take_action(work: Work, who: Situation, move: Move, batch: Batch, tally: Tally) -> None:
+    policy = batch.policy
     step = policy.step(move.step)
     assert step is not None and move.period is not None
-    session = work.session
-    ticket_id = None
-    if step.action == "remind":
-        notices.send(
-            session, who.customer_id, who.msisdn, notices.ARREARS_REMINDER,
-            notices.reminder_text(who.arrears, move.period, who.due or ""), work.now(),
-            move.period, f"arrears_reminder:{who.customer_id}:{move.period}:{step.step}",
-        )  # fmt: skip
-    elif step.action in ("collect", "legal"):
-        ticket_id = open_for_billing(
-            session, policy.work_orders, step.action, (who.customer_id, who.msisdn),
-            move.period, who.arrears, severity="high",
-        )  # fmt: skip
-        tally["tickets"] += 1
-    session.add(
-        CreditAction(
-            customer_id=who.customer_id,
-            period=move.period,
-            step=step.step,
-            action=step.action,
-            taken_at=work.now(),
-            arrears=who.arrears,
-            ticket_id=ticket_id,
-        )
+    action = CreditAction(
+        customer_id=who.customer_id,
+        period=move.period,
+        step=step.step,
+        action=step.action,
+        taken_at=work.now(),
+        arrears=who.arrears,
+        ticket_id=None,
     )
+    work.session.add(action)
+    customer = (who.customer_id, who.msisdn)
+    if step.action == "remind":
+        text = notices.reminder_text(who.arrears, move.period, who.due or "")
+        key = f"arrears_reminder:{who.customer_id}:{move.period}:{step.step}"
+        notice = Notice(
+            notices.ARREARS_REMINDER, text, work.now(), period=move.period, dedup_key=key
+        )
+        batch.remind(customer, notice)
+    elif step.action in ("collect", "legal"):
+        batch.order(step.action, customer, move.period, who.arrears, "high", action)
+        tally["tickets"] += 1
     tally[step.action] += 1
     _event(
         work, who.customer_id, "step",
@@ -83,15 +82,15 @@ def _take_action(work: Work, policy: Policy, who: Situation, move: Move, tally: 
     )  # fmt: skip
 
 
-def _change_line(work: Work, policy: Policy, who: Situation, move: Move, tally: Tally) -> None:
+def _change_line(work: Work, who: Situation, move: Move, batch: Batch, tally: Tally) -> None:
     before, after = who.line_status, move.line_status
     if before == after:
         return
     worse = LINE_ORDER[after] > LINE_ORDER[before]
     kind = after if worse else "restore"
-    open_for_billing(
-        work.session, policy.work_orders, kind, (who.customer_id, who.msisdn),
-        move.period, who.arrears, severity="high" if worse else "urgent",
+    batch.order(
+        kind, (who.customer_id, who.msisdn), move.period, who.arrears,
+        "high" if worse else "urgent",
     )  # fmt: skip
     tally["tickets"] += 1
     tally[after if worse else "restored"] += 1
@@ -107,8 +106,9 @@ def _change_line(work: Work, policy: Policy, who: Situation, move: Move, tally: 
         )  # fmt: skip
 
 
-def apply(work: Work, policy: Policy, who: Situation, move: Move, tally: Tally) -> None:
-    """Take the customer to `move`: profile, action, line work order, restoration, audit."""
+def apply(work: Work, who: Situation, move: Move, batch: Batch, tally: Tally) -> None:
+    """Take the customer to `move`: profile, action, line work order, restoration, audit (the
+    work orders and reminders are gathered in `batch`, done when the run flushes it)."""
     session: Session = work.session
     session.execute(
         update(CreditProfile)
@@ -121,8 +121,8 @@ def apply(work: Work, policy: Policy, who: Situation, move: Move, tally: Tally) 
         )
     )
     if move.act:
-        _take_action(work, policy, who, move, tally)
-    _change_line(work, policy, who, move, tally)
+        _take_action(work, who, move, batch, tally)
+    _change_line(work, who, move, batch, tally)
     if move.cleared:
         session.execute(
             update(CreditAction)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from closeloop.credit import api, cli, models, service, tasks, timeline
+from closeloop.credit import api, bot_answers, cli, models, service, tasks, timeline
+from closeloop.knowledge.bot import account
 from closeloop.runtime.jobs import every
 from closeloop.runtime.module import Module
 from closeloop.tickets.events import TicketChanged
+
+# the bot answers "why is my line barred?" for a verified number (registered at install)
+account.register(bot_answers.WHY_BARRED)
 
 _SERVE = frozenset({"credit.read", "credit.dispute"})
 

@@ -15,7 +15,7 @@ ARREARS_REMINDER = "arrears_reminder"
 SERVICE_RESTORED = "service_restored"
 # 催、引: a reminder also guides the customer to pay, and offers instalments for larger arrears
 INSTALMENT_FROM = Decimal("200.00")
-_DEFAULTS = {
+DEFAULTS = {
     ARREARS_REMINDER: RuleSettings(ARREARS_REMINDER, priority=4),
     SERVICE_RESTORED: RuleSettings(SERVICE_RESTORED, opt_out=False, priority=2),
 }
@@ -47,7 +47,7 @@ def send(
     key: str,
 ) -> int | None:
     """Queue the notice (once per `key`); its outbox id, or None when not sent."""
-    settings = load_rules(session).get(rule, _DEFAULTS[rule])
+    settings = load_rules(session).get(rule, DEFAULTS[rule])
     declined = settings.opt_out and opted_out(session, customer_id, rule)
     notification = notify_recipient(
         session,

@@ -69,6 +69,7 @@ class Scoring:
     on_time: int  # times the share of due bills paid in full by their due date
     arrears: tuple[Tier, ...]  # arrears above threshold (yuan)
     spend: tuple[Tier, ...]  # average monthly bill above threshold (yuan), last 12 months
+    deposit: tuple[Tier, ...] = ()  # deposit at sign-up (押金) at least threshold (yuan)
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ DEFAULT_DOCUMENT: dict[str, Any] = {
         "on_time": 150,
         "arrears": [{"threshold": 0, "points": -80}, {"threshold": 200, "points": -200}],
         "spend": [{"threshold": 100, "points": 20}, {"threshold": 300, "points": 50}],
+        "deposit": [{"threshold": 100, "points": 20}, {"threshold": 500, "points": 50}],
     },
     "rewards": {"grades": ["A"], "min_tenure_months": 24, "grace_days": 15},
     "work_orders": {
@@ -164,13 +166,15 @@ def _text(value: Any, loc: list[str | int], longest: int = 64) -> str:
     return value
 
 
-def _object(value: Any, loc: list[str | int], keys: tuple[str, ...]) -> dict[str, Any]:
+def _object(
+    value: Any, loc: list[str | int], keys: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise PolicyProblem(loc, "must be an object")
     missing = [k for k in keys if k not in value]
     if missing:
         raise PolicyProblem([*loc, missing[0]], "is required")
-    unknown = [k for k in value if k not in keys]
+    unknown = [k for k in value if k not in keys and k not in optional]
     if unknown:
         raise PolicyProblem([*loc, unknown[0]], "is not a field of this object")
     return value
@@ -244,13 +248,15 @@ def _tiers(value: Any, loc: list[str | int]) -> tuple[Tier, ...]:
 
 def _scoring(value: Any) -> Scoring:
     points = ("base", "missing_id", "minor", "duplicate_over", "duplicate_id", "on_time")
-    row = _object(value, ["scoring"], (*points, "tenure", "arrears", "spend"))
+    # `deposit` is optional: policies saved before deposits were scored still parse
+    row = _object(value, ["scoring"], (*points, "tenure", "arrears", "spend"), ("deposit",))
     numbers = {k: _int(row[k], ["scoring", k]) for k in points}
     return Scoring(
         **numbers,
         tenure=_tiers(row["tenure"], ["scoring", "tenure"]),
         arrears=_tiers(row["arrears"], ["scoring", "arrears"]),
         spend=_tiers(row["spend"], ["scoring", "spend"]),
+        deposit=_tiers(row.get("deposit", []), ["scoring", "deposit"]),
     )
 
 

@@ -1,5 +1,6 @@
-"""Credit reports (set-based SQL): ageing, arrears rate by unit, its trend, write-offs and
-recovery by ladder step (seed 001: units assessed by their arrears rate)."""
+"""Credit reports (set-based SQL): ageing, arrears rate by unit (region, segment, sales
+channel), its trend, write-offs and recovery by ladder step (seed 001: units assessed by their
+arrears rate)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ def _group(by: str | None) -> Any:
         return func.coalesce(Customer.segment, "")
     if by == "region":
         return Customer.region
+    if by == "sales_channel":
+        return func.coalesce(Customer.sales_channel, "")
     return literal("all")
 
 

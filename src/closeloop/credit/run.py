@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from closeloop.credit import effects, ladder
+from closeloop.credit.batch import Batch
 from closeloop.credit.models import CreditAction, CreditEvent, CreditProfile
 from closeloop.credit.policy import Policy
 from closeloop.credit.policy_store import policy_in_force
@@ -158,7 +159,7 @@ def run_credit(
     summary = RunSummary(at=work.now().isoformat(), today=today.isoformat())
     summary.customers = fill(session, policy, today, customer_ids)
     summary.graded = record_grades(session, work)
-    tally = effects.Tally()
+    tally, batch = effects.Tally(), Batch(policy)
     rows = candidates(session)
     advance = progress(len(rows)) if progress else None
     for row in rows:
@@ -173,8 +174,9 @@ def run_credit(
         if move is None:
             continue
         who = effects.Situation(row.customer_id, row.msisdn, arrears, due, period, row.line_status)
-        effects.apply(work, policy, who, move, tally)
+        effects.apply(work, who, move, batch, tally)
         summary.moved += 1
+    batch.flush(work)
     drop(session)
     summary.done = dict(sorted(tally.items()))
     return summary

@@ -1,5 +1,6 @@
 """Credit score and grade (信用评分) as pure rules over a customer's features: identity at sign-up
-(ID check digit, age from the ID, many lines on one ID), tenure, on-time payment, arrears, spend.
+(ID check digit, age from the ID, many lines on one ID, the deposit taken), tenure, on-time
+payment, arrears, spend.
 
 `closeloop.credit.scratch` builds the same rules as SQL for the set-based run.
 """
@@ -41,6 +42,7 @@ class Features:
     arrears: Decimal
     spend_sum: Decimal  # amounts due of the last 12 months' bills
     spend_bills: int
+    deposit: Decimal | None = None  # taken at sign-up (押金)
 
 
 def _tier(tiers: tuple[Tier, ...], passes: object) -> int:
@@ -81,6 +83,7 @@ def score(features: Features, rules: Scoring, today: date) -> tuple[int, list[st
     add(_truncated_share(f.on_time, rules.on_time, f.due_bills), "on-time payment")
     add(_tier(rules.arrears, lambda t: f.arrears > t), "arrears")
     add(_tier(rules.spend, lambda t: f.spend_sum > t * f.spend_bills), "spend")
+    add(_tier(rules.deposit, lambda t: (f.deposit or 0) >= t), "deposit")
     return total, reasons
 
 

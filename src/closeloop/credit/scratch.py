@@ -155,6 +155,7 @@ def _scored(policy: Policy, today: date, only: list[int] | None) -> Any:
         + on_time
         + _tier(rules.arrears, lambda t: arrears > t)
         + _tier(rules.spend, lambda t: spend_sum > t * spend_bills)
+        + _tier(rules.deposit, lambda t: func.coalesce(Customer.deposit, 0) >= t)
     )
     return (
         select(

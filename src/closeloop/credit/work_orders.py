@@ -29,6 +29,15 @@ TITLES = {
     "restore": "缴费复机：{msisdn}（恢复为{status}）",
 }
 STATUS_NAMES = {"active": "正常", "restricted": "限制呼出", "suspended": "停机"}
+NOTE = "信用管理自动派单"
+
+
+def title_of(kind: str, msisdn: str, period: str | None, arrears: Decimal) -> str:
+    """The work order's title for `kind` (the number masked)."""
+    return TITLES[kind].format(
+        msisdn=mask_msisdn(msisdn), period=period or "-", arrears=f"{arrears:.2f}",
+        status=STATUS_NAMES.get(kind, kind),
+    )  # fmt: skip
 
 
 def open_for_billing(
@@ -46,10 +55,7 @@ def open_for_billing(
     dispatch it there; its id."""
     work = Work.of(session)
     customer_id, msisdn = customer
-    title = TITLES[kind].format(
-        msisdn=mask_msisdn(msisdn), period=period or "-", arrears=f"{arrears:.2f}",
-        status=STATUS_NAMES.get(kind, kind),
-    )  # fmt: skip
+    title = title_of(kind, msisdn, period, arrears)
     category = orders.restore_category if kind == "restore" else orders.category
     return dispatched(session, work, orders.station, customer_id, category, title, severity, type_)
 
@@ -81,7 +87,7 @@ def dispatched(  # noqa: PLR0913 — a ticket's fields
         LADDER_ACTOR,
         str(ticket.id),
         "dispatch",
-        DispatchBody(station=station, note="信用管理自动派单"),
+        DispatchBody(station=station, note=NOTE),
         if_match=None,
         tz=work.tz,
         clock=work.clock,

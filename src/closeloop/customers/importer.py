@@ -29,7 +29,7 @@ MAX_REPORTED_ERRORS = 1000
 
 PLAN_COLUMNS = ("code", "name", "monthly_fee", "data_mb", "voice_min", "sms")
 CUSTOMER_REQUIRED = ("msisdn", "name", "region", "plan_code", "join_date")
-CUSTOMER_OPTIONAL = ("id_number", "segment")
+CUSTOMER_OPTIONAL = ("id_number", "segment", "deposit", "sales_channel")
 
 
 @dataclass
@@ -235,6 +235,28 @@ def _optional_problem(id_number: str, segment: str) -> str | None:
     return None
 
 
+def _deposit(text: str) -> str | None:
+    """The deposit as stored (two decimals), or None when empty; ValueError says why it is bad."""
+    if not text:
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"deposit must be an amount in yuan, got {text!r}") from None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"deposit must be ≥ 0 with at most two decimals, got {text!r}")
+    if amount >= Decimal("100000000"):
+        raise ValueError(f"deposit must be below 100000000, got {text!r}")
+    return str(amount.quantize(Decimal("0.01")))
+
+
+def _sale_problem(sales_channel: str) -> str | None:
+    """What is wrong with the optional sales channel, if anything (empty is fine)."""
+    if sales_channel and (len(sales_channel) > 32 or not sales_channel.isprintable()):
+        return _text(sales_channel, "sales_channel", 32) or "sales_channel is invalid"
+    return None
+
+
 def _customer_validator(stream: CsvStream, plan_ids: dict[str, int]) -> Validator:
     pick = _picker(stream, CUSTOMER_REQUIRED + CUSTOMER_OPTIONAL)
 
@@ -242,16 +264,24 @@ def _customer_validator(stream: CsvStream, plan_ids: dict[str, int]) -> Validato
         values = pick(row)
         if isinstance(values, str):
             return values
-        msisdn, name, region, plan_code, join_text, id_number, segment = values
+        msisdn, name, region, plan_code, join_text, id_number, segment, deposit_text, sale = values
         problem = _who_problem(msisdn, name, region)
         if problem:
             return problem
         plan_id = plan_ids.get(plan_code)
         if plan_id is None:
             return f"unknown plan_code {plan_code!r}"
-        problem = _join_date_problem(join_text) or _optional_problem(id_number, segment)
+        problem = (
+            _join_date_problem(join_text)
+            or _optional_problem(id_number, segment)
+            or _sale_problem(sale)
+        )
         if problem:
             return problem
+        try:
+            deposit = _deposit(deposit_text)
+        except ValueError as bad:
+            return str(bad)
         return (
             msisdn,
             name,
@@ -260,6 +290,8 @@ def _customer_validator(stream: CsvStream, plan_ids: dict[str, int]) -> Validato
             join_text,
             id_number.upper() or None,
             segment or None,
+            deposit,
+            sale or None,
         )
 
     return validate
@@ -277,7 +309,10 @@ def import_customers(
     with database.unit_of_work() as session:
         plan_ids = {code: pid for code, pid in session.execute(select(Plan.code, Plan.id))}
     stream = CsvStream(path, CUSTOMER_REQUIRED, CUSTOMER_OPTIONAL, on_bytes=on_bytes)
-    columns = ("msisdn", "name", "region", "plan_id", "join_date", "id_number", "segment")
+    columns = (
+        "msisdn", "name", "region", "plan_id", "join_date", "id_number", "segment", "deposit",
+        "sales_channel",
+    )  # fmt: skip
     return _run(
         database,
         stream,

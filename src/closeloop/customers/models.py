@@ -29,7 +29,10 @@ class Customer(Base):
     """A subscriber (客户) identified by a mainland mobile number."""
 
     __tablename__ = "customers"
-    __table_args__ = (Index("ix_customers_region", "region"),)
+    __table_args__ = (
+        Index("ix_customers_region", "region"),
+        Index("ix_customers_sales_channel", "sales_channel"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     msisdn: Mapped[str] = mapped_column(String(11), unique=True)
@@ -44,6 +47,10 @@ class Customer(Base):
     # the value tier (价值等级: diamond, gold, silver, regular) the nightly recompute gives;
     # tickets read it for the segment's service promise and queue priority
     value_tier: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # 押金 — taken at sign-up (堵: deposits by credit); scored in the credit grade
+    deposit: Mapped[Decimal | None] = mapped_column(Numeric(10, 2), nullable=True)
+    # 销售渠道 — where the line was sold (营业厅, 代理商, 网上营业厅 …): arrears rate per channel
+    sales_channel: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     plan: Mapped[Plan] = relationship(lazy="joined")
 

@@ -71,6 +71,13 @@ class CustomerIn(BaseModel):
     id_number: str | None = None
     segment: str | None = Field(default=None, max_length=32)
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    deposit: Decimal | None = Field(
+        default=None, ge=0, le=Decimal("99999999.99"), decimal_places=2,
+        description="deposit taken at sign-up (押金), yuan",
+    )  # fmt: skip
+    sales_channel: str | None = Field(
+        default=None, min_length=1, max_length=32, description="where the line was sold (销售渠道)"
+    )
 
     @field_validator("id_number")
     @classmethod
@@ -95,6 +102,8 @@ class CustomerOut(BaseModel):
     join_date: date | None
     id_number: str | None
     segment: str | None
+    deposit: float | None = None
+    sales_channel: str | None = None
     masked: bool
 
 

@@ -65,6 +65,8 @@ def create_customer(
         id_number=data.id_number,
         segment=data.segment,
         email=data.email.lower() if data.email else None,
+        deposit=data.deposit,
+        sales_channel=data.sales_channel,
     )
     session.add(customer)
     try:
@@ -153,6 +155,8 @@ def customer_out(
         join_date=customer.join_date,
         id_number=id_number if unmasked or id_number is None else mask_id_number(id_number),
         segment=customer.segment,
+        deposit=None if customer.deposit is None else float(customer.deposit),
+        sales_channel=customer.sales_channel,
         masked=not unmasked,
     )
 

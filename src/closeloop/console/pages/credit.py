@@ -1,5 +1,5 @@
-"""Credit reports (信用与欠费报表): ageing, arrears rate by region and segment, its trend,
-bad-debt write-offs and recovery by ladder step — charts with their numbers in tables."""
+"""Credit reports (信用与欠费报表): ageing, arrears rate by region, segment and sales channel,
+its trend, bad-debt write-offs and recovery by ladder step — charts with their numbers in tables."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def credit_reports(page: Page) -> HTMLResponse:
     _ = i18n.translations(language_of(page.request, page.user)).gettext
     ageing = reports.ageing(session, today, None)
     regions = reports.arrears_rate(session, today, "region")
+    channels = reports.arrears_rate(session, today, "sales_channel")
     trend = reports.trend(session, today, 12)
     figures = {
         "ageing": charts.bar_chart(
@@ -33,6 +34,10 @@ def credit_reports(page: Page) -> HTMLResponse:
         "regions": charts.bar_chart(
             [(r["group"], round(1000 * r["arrears_rate"])) for r in regions],
             title=_("Customers in arrears per 1,000, by region"),
+        ),
+        "channels": charts.bar_chart(
+            [(r["group"] or _("Unknown"), round(1000 * r["arrears_rate"])) for r in channels],
+            title=_("Customers in arrears per 1,000, by sales channel"),
         ),
         "trend": charts.bar_chart(
             [(t["month"], round(1000 * t["arrears_rate"])) for t in trend],
@@ -46,6 +51,7 @@ def credit_reports(page: Page) -> HTMLResponse:
         ageing=ageing,
         regions=regions,
         segments=reports.arrears_rate(session, today, "segment"),
+        channels=channels,
         trend=trend,
         write_offs=reports.write_offs(session, today, WRITE_OFF_DAYS),
         write_off_days=WRITE_OFF_DAYS,

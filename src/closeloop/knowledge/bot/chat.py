@@ -24,8 +24,8 @@ from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import CloseLoopError, InvalidInput, TooManyRequests
 from closeloop.kit.ratelimit import SlidingWindowLimiter
 from closeloop.knowledge import script as scripts
+from closeloop.knowledge.bot import account, levels, replies
 from closeloop.knowledge.bot import decisions as bot
-from closeloop.knowledge.bot import levels, replies
 from closeloop.knowledge.bot.conversation import (
     AwaitingNumber,
     Clarifying,
@@ -224,6 +224,10 @@ def _reply(
         waiting = waiting if isinstance(waiting, AwaitingNumber) else AwaitingNumber()
         decision = bot.Decision("handoff", reason=waiting.reason, ticket_type=waiting.ticket_type)
         return _hand_over(session, conversation, settings, clock, decision)
+    mine = account.respond(session, conversation.account, conversation.msisdn, message, clock.now())
+    if mine is not None:  # a question about the customer's own line, for a verified number
+        conversation.msisdn = mine[1] or conversation.msisdn
+        return _out(conversation, mine[0], None, 1.0, "account")
     if isinstance(waiting, InScript):
         stepped = _script_step(index, conversation, waiting, message)
         if stepped is not None:

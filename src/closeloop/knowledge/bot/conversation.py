@@ -71,6 +71,8 @@ class Conversation:
     ticket_id: int | None = None
     # people (an agent's queue, 人工坐席) have the conversation: messages go to them, not the bot
     with_people: bool = False
+    # account questions (closeloop.knowledge.bot.account): the number verified, a code awaited
+    account: dict[str, Any] = field(default_factory=dict)
 
     def say(self, role: Role, text: str) -> None:
         """Add a message to the conversation."""
@@ -91,6 +93,7 @@ def load(row: ChatSession) -> Conversation:
         handed_over=bool(row.handed_over),
         ticket_id=row.ticket_id,
         with_people=bool(state.get("with_people")),
+        account=dict(state.get("account") or {}),
     )
 
 
@@ -124,6 +127,8 @@ def state_of(conversation: Conversation) -> dict[str, Any]:
             state[key] = value
     if conversation.with_people:
         state["with_people"] = True
+    if conversation.account:
+        state["account"] = dict(conversation.account)
     return state
 
 
