@@ -80,11 +80,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("notifications", schema=None) as batch_op:
-        batch_op.drop_column("mail_headers")
-    with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_customers_email"))
-        batch_op.drop_column("email")
+    # plain ALTERs (SQLite ≥ 3.35 and PostgreSQL): a batch copy of a table others point at
+    # would trip their foreign keys
+    op.execute("ALTER TABLE notifications DROP COLUMN mail_headers")
+    op.drop_index(op.f("ix_customers_email"), table_name="customers")
+    op.execute("ALTER TABLE customers DROP COLUMN email")
     op.drop_table("mailbox_cursors")
     with op.batch_alter_table("mail_attachments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mail_attachments_mail_id"))

@@ -28,11 +28,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("contacts") as batch:
-        batch.drop_index("ix_contacts_channel_answered")
-        batch.drop_column("answered_by")
-        batch.drop_column("answered_at")
-        batch.drop_column("ticket_id")
-    with op.batch_alter_table("tickets") as batch:
-        batch.drop_column("appointment_end")
-        batch.drop_column("appointment_start")
+    # plain ALTERs (SQLite ≥ 3.35 and PostgreSQL): a batch copy of a table others point at
+    # would trip their foreign keys
+    op.drop_index("ix_contacts_channel_answered", table_name="contacts")
+    for column in ("answered_by", "answered_at", "ticket_id"):
+        op.execute(f"ALTER TABLE contacts DROP COLUMN {column}")
+    for column in ("appointment_end", "appointment_start"):
+        op.execute(f"ALTER TABLE tickets DROP COLUMN {column}")

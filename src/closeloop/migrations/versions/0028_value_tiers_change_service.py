@@ -45,7 +45,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("customer_tier_changes")
-    with op.batch_alter_table("tickets", schema=None) as batch_op:
-        batch_op.drop_column("priority")
-    with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.drop_column("value_tier")
+    # plain ALTERs (SQLite ≥ 3.35 and PostgreSQL): a batch copy of a table others point at
+    # would trip their foreign keys
+    op.execute("ALTER TABLE tickets DROP COLUMN priority")
+    op.execute("ALTER TABLE customers DROP COLUMN value_tier")
