@@ -193,6 +193,30 @@ def test_asking_too_often_gets_a_page_with_the_wait(
     assert _codes_sent(database, customer.msisdn) == 5
 
 
+def test_the_pass_is_sent_only_over_https_behind_an_https_proxy(
+    client: TestClient, factory: Factory, database: Database
+) -> None:
+    customer = factory.customer()
+    asked = _ask(client, customer.msisdn)
+    signed = client.post(
+        "/track/confirm",
+        data={
+            "asked": _field(asked.text, "asked"),
+            "code": _sent_code(database, customer.msisdn),
+            "csrf_token": _field(asked.text, "csrf_token"),
+        },
+        headers={"x-forwarded-proto": "https"},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303 and "Secure" in signed.headers["set-cookie"]
+    forgotten = client.post(
+        "/track/forget",
+        data={"csrf_token": _field(asked.text, "csrf_token")},
+        follow_redirects=False,
+    )
+    assert forgotten.status_code == 303 and 'closeloop_track=""' in forgotten.headers["set-cookie"]
+
+
 def test_a_bad_number_is_named(client: TestClient, factory: Factory) -> None:
     refused = _ask(client, "1234")
     assert refused.status_code == 422 and "11 位手机号码" in refused.text
