@@ -220,6 +220,9 @@ def test_the_pass_is_sent_only_over_https_behind_an_https_proxy(
 def test_a_bad_number_is_named(client: TestClient, factory: Factory) -> None:
     refused = _ask(client, "1234")
     assert refused.status_code == 422 and "11 位手机号码" in refused.text
+    # the language link of an answered form leads back to the start
+    switched = client.get("/track/code?lang=en", follow_redirects=False)
+    assert switched.status_code == 303 and switched.headers["location"] == "/track?lang=en"
 
 
 def test_one_address_asking_for_many_numbers_is_slowed(

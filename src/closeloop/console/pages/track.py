@@ -155,3 +155,12 @@ def forget(request: Request, work: RequestWork, csrf: Csrf = "") -> Response:
     response = redirect(_here(request))
     response.delete_cookie(PASS_COOKIE, path="/")
     return response
+
+
+@router.get("/track/code")
+@router.get("/track/confirm")
+@router.get("/track/forget")
+def back_to_start(request: Request) -> Response:
+    """A form's address opened directly (or the language switched on a form's answer): the
+    start of the flow, in the language asked for."""
+    return redirect(_here(request))
