@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from closeloop.care.models import Notification
+from closeloop.channels.models import ChannelHit
 from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.tickets.tracking import tracking_token
@@ -191,6 +192,9 @@ def test_asking_too_often_gets_a_page_with_the_wait(
     hourly = _ask(client, customer.msisdn)
     assert hourly.status_code == 429 and "分钟" in hourly.text
     assert _codes_sent(database, customer.msisdn) == 5
+    with database.unit_of_work(write=False) as session:
+        counted = session.scalars(select(ChannelHit.subject)).all()
+    assert counted and not any(customer.msisdn in subject for subject in counted)
 
 
 def test_the_pass_is_sent_only_over_https_behind_an_https_proxy(

@@ -100,7 +100,9 @@ def ask_code(request: Request, work: RequestWork, msisdn: Text = "", csrf: Csrf 
         return refused
     try:
         number = track_by_number.checked_number(msisdn)
-        track_by_number.ask_code(work.session, number, _address(request), work.clock)
+        track_by_number.ask_code(
+            work.session, number, _address(request), work.settings.secret_key, work.clock
+        )
     except InvalidInput:
         return _page(request, "number", status=422, error="bad-number", typed=msisdn)
     except TooManyRequests as problem:
