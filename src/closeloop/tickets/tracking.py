@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import datetime
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from closeloop.tickets.models import Ticket
@@ -54,3 +56,24 @@ def tracking_link(public_url: str, ticket_id: int, secret: str) -> str:
 def tracked(session: Session, ticket_id: int) -> Ticket | None:
     """The ticket a verified tracking token names (the token is the permission: no actor)."""
     return session.get(Ticket, ticket_id)
+
+
+def followed_ticket_ids(
+    session: Session, customer_id: int, finished_since: datetime, limit: int = 20
+) -> list[int]:
+    """A customer's tickets they may follow by number: every open one and those finished since
+    `finished_since`, newest first (a verified number is the permission: no actor)."""
+    query = (
+        select(Ticket.id)
+        .where(
+            Ticket.customer_id == customer_id,
+            Ticket.deleted_at.is_(None),
+            or_(
+                Ticket.status.not_in(("closed", "cancelled")),
+                Ticket.updated_at >= finished_since,
+            ),
+        )
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
