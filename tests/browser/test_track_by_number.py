@@ -3,30 +3,14 @@ sees all their tickets, and opens one to add information."""
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import Browser, ConsoleMessage, ViewportSize, expect
-from sqlalchemy import select
 
-from closeloop.care.models import Notification
 from closeloop.db.engine import Database
 from tests.browser.conftest import REPORT_POLICY_VIOLATIONS, Screens
 from tests.support import Factory
+from tests.support.sms_codes import sent_code
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-def _sent_code(database: Database, msisdn: str) -> str:
-    with database.unit_of_work(write=False) as session:
-        text = session.scalars(
-            select(Notification.text)
-            .where(Notification.msisdn == msisdn, Notification.rule == "verification_code")
-            .order_by(Notification.id.desc())
-        ).first()
-    assert text is not None, "no code was sent"
-    found = re.search(r"\d{6}", text)
-    assert found is not None, text
-    return found.group()
 
 
 def test_a_customer_follows_all_their_tickets_by_number_on_a_phone(
@@ -53,7 +37,7 @@ def test_a_customer_follows_all_their_tickets_by_number_on_a_phone(
     page.get_by_label("手机号码").fill(customer.msisdn)
     page.get_by_role("button", name="获取验证码").click()
     expect(page.get_by_role("status")).to_contain_text("验证码已通过短信发出")
-    code = _sent_code(database, customer.msisdn)
+    code = sent_code(database, customer.msisdn)
     page.get_by_label("短信验证码").fill(f"{(int(code) + 1) % 1_000_000:06d}")
     page.get_by_role("button", name="查看我的工单").click()
     expect(page.get_by_role("alert")).to_contain_text("验证码不正确")

@@ -17,6 +17,7 @@ from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.tickets.tracking import tracking_token
 from tests.support import Factory
+from tests.support.sms_codes import sent_code
 
 STRANGER = "13900000077"
 KEY = "closeloop-dev-secret-change-me"
@@ -48,19 +49,6 @@ def _confirm(client: TestClient, asked: httpx.Response, code: str) -> httpx.Resp
     )
 
 
-def _sent_code(database: Database, msisdn: str) -> str:
-    with database.unit_of_work(write=False) as session:
-        text = session.scalars(
-            select(Notification.text)
-            .where(Notification.msisdn == msisdn, Notification.rule == "verification_code")
-            .order_by(Notification.id.desc())
-        ).first()
-    assert text is not None
-    found = re.search(r"\d{6}", text)
-    assert found is not None, text
-    return found.group()
-
-
 def _codes_sent(database: Database, msisdn: str) -> int:
     with database.unit_of_work(write=False) as session:
         return int(
@@ -88,7 +76,7 @@ def test_a_customer_sees_all_their_open_and_recent_tickets(
     asked = _ask(client, customer.msisdn)
     assert asked.status_code == 200
     assert customer.msisdn not in re.sub(r'value="[^"]*"', "", asked.text)  # shown masked
-    signed = _confirm(client, asked, _sent_code(database, customer.msisdn))
+    signed = _confirm(client, asked, sent_code(database, customer.msisdn))
     assert signed.status_code == 303 and signed.headers["location"] == "/track"
     cookie = signed.headers["set-cookie"]
     assert "closeloop_track=" in cookie and "HttpOnly" in cookie and "Max-Age=1800" in cookie
@@ -113,7 +101,7 @@ def test_a_wrong_code_is_refused_and_a_code_works_once(
     customer = factory.customer()
     factory.ticket("dispatched", customer=customer)
     asked = _ask(client, customer.msisdn)
-    code = _sent_code(database, customer.msisdn)
+    code = sent_code(database, customer.msisdn)
 
     wrong = _confirm(client, asked, _wrong(code))
     assert wrong.status_code == 422 and "验证码不正确" in wrong.text
@@ -132,7 +120,7 @@ def test_an_old_code_has_expired_and_a_forged_step_is_refused(
 ) -> None:
     customer = factory.customer()
     asked = _ask(client, customer.msisdn)
-    code = _sent_code(database, customer.msisdn)
+    code = sent_code(database, customer.msisdn)
     clock.advance(timedelta(minutes=11))
 
     late = _confirm(client, asked, code)
@@ -206,7 +194,7 @@ def test_the_pass_is_sent_only_over_https_behind_an_https_proxy(
         "/track/confirm",
         data={
             "asked": _field(asked.text, "asked"),
-            "code": _sent_code(database, customer.msisdn),
+            "code": sent_code(database, customer.msisdn),
             "csrf_token": _field(asked.text, "csrf_token"),
         },
         headers={"x-forwarded-proto": "https"},

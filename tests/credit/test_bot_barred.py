@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
-from closeloop.care.models import Notification
 from closeloop.credit.bot_answers import recognises
 from closeloop.db.engine import Database
 from tests.credit.conftest import Ledger
 from tests.support.factories import Factory
+from tests.support.sms_codes import sent_code
 
 CHAT = "/api/v1/assist/chat"
 
@@ -25,19 +24,6 @@ def say(client: TestClient, message: str, **extra: Any) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-def sent_code(database: Database, msisdn: str) -> str:
-    with database.unit_of_work(write=False) as session:
-        text = session.scalars(
-            select(Notification.text)
-            .where(Notification.msisdn == msisdn, Notification.rule == "verification_code")
-            .order_by(Notification.id.desc())
-        ).first()
-    assert text is not None
-    found = re.search(r"\d{6}", text)
-    assert found is not None
-    return found.group()
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@ code is accepted once, wrong tries and age spend it, and requests are spaced and
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.kit.errors import TooManyRequests
 from tests.support import Personas
+from tests.support.sms_codes import sent_code
 
 PURPOSE = "bot"
 
@@ -25,19 +25,6 @@ PURPOSE = "bot"
 def _number(database: Database) -> str:
     with database.unit_of_work() as session:
         return session.scalars(select(Customer.msisdn).order_by(Customer.id).limit(1)).one()
-
-
-def _sent_code(database: Database, msisdn: str) -> str:
-    with database.unit_of_work() as session:
-        text = session.scalars(
-            select(Notification.text)
-            .where(Notification.msisdn == msisdn, Notification.rule == "verification_code")
-            .order_by(Notification.id.desc())
-        ).first()
-    assert text is not None
-    found = re.search(r"\d{6}", text)
-    assert found is not None, text
-    return found.group()
 
 
 def _request(database: Database, msisdn: str, clock: FixedClock) -> bool:
@@ -61,7 +48,7 @@ def test_a_code_is_sent_by_sms_at_once_and_accepted_once(
         ).one()
         assert sms.status == "pending" and sms.send_after == clock.now()
         stored = session.scalars(select(VerificationCode.code_hash)).one()
-    code = _sent_code(database, msisdn)
+    code = sent_code(database, msisdn)
     assert code not in stored  # only a keyed hash is kept
     assert _confirm(database, msisdn, code, clock)
     assert not _confirm(database, msisdn, code, clock)  # used up
@@ -81,13 +68,13 @@ def test_wrong_tries_and_age_spend_a_code(
 ) -> None:
     msisdn = _number(database)
     _request(database, msisdn, clock)
-    code = _sent_code(database, msisdn)
+    code = sent_code(database, msisdn)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     assert [_confirm(database, msisdn, wrong, clock) for _ in range(5)] == [False] * 5
     assert not _confirm(database, msisdn, code, clock)  # five wrong tries spent it
     clock.advance(timedelta(minutes=2))
     _request(database, msisdn, clock)
-    fresh = _sent_code(database, msisdn)
+    fresh = sent_code(database, msisdn)
     clock.advance(timedelta(minutes=11))
     assert not _confirm(database, msisdn, fresh, clock)  # expired after ten minutes
 
