@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, Float, Index, Integer, Numeric, String
+from sqlalchemy import JSON, Date, Float, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from closeloop.db.base import Base, UTCDateTime
@@ -62,6 +62,23 @@ class ReportRecipient(Base):
     report: Mapped[str] = mapped_column(String(16), primary_key=True)
     address: Mapped[str] = mapped_column(String(254), primary_key=True)
     language: Mapped[str] = mapped_column(String(8), default="zh-CN")
+
+
+class ReportSend(Base):
+    """A monthly or quarterly report mailed (报告发送记录): which period, to whom, by whom and
+    when. A scheduled send holds its period in `schedule_key` (unique), claimed before the mail
+    goes out, so a restart or a second worker never sends the same period twice; a send asked
+    for by hand leaves it empty."""
+
+    __tablename__ = "kpi_report_sends"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(16))
+    schedule_key: Mapped[str | None] = mapped_column(String(16), unique=True)
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sent_by: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class KpiRollupMark(Base):

@@ -8,6 +8,7 @@ from closeloop.kpis import (
     cli,
     contact_rollups,
     models,
+    report_settings,
     rollups,
     scorecard_api,
     targets,
@@ -32,5 +33,6 @@ MODULE = Module(
         "expert": _READ,
     },
     listeners=((TicketChanged, rollups.keep_up), *contact_rollups.LISTENERS),
+    settings=(report_settings.REPORT_RECIPIENTS,),
     defaults=(targets.sync_targets, weights.sync_weights),
 )
