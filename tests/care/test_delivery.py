@@ -7,7 +7,6 @@ import email
 import hashlib
 import hmac
 import json
-import socket
 import threading
 import time
 from datetime import timedelta
@@ -16,7 +15,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from closeloop.care.channels.smpp import SmppTransport
@@ -28,6 +26,7 @@ from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from tests.care.conftest import CareSetup, get_notice, queue_sms
 from tests.care.smpp_server import ESME_RINVDSTADR, ESME_RSYSERR, SmppServer
+from tests.support.smtp_server import Mailbox, smtp_server
 
 A = "19900000001"
 TEXT = "【CloseLoop】尊敬的客户，您11月国内流量已用8.2GB/共10GB，已达套餐的80%。"
@@ -175,36 +174,9 @@ def test_the_dispatcher_waits_for_the_end_of_quiet_hours(
     assert _get(database, queued).status in ("sent", "delivered")
 
 
-class _Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def _smtp_server(handler: _Mailbox) -> Controller:
-    """An SMTP server on a free port (another one if a parallel test worker takes the port
-    between choosing and binding it)."""
-    for attempt in range(3):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        controller = Controller(handler, hostname="127.0.0.1", port=port)
-        try:
-            controller.start()
-        except OSError:
-            if attempt == 2:
-                raise
-            continue
-        return controller
-    raise AssertionError("unreachable")
-
-
 def test_email_goes_over_smtp(database: Database, clock: FixedClock, care: CareSetup) -> None:
-    mailbox = _Mailbox()
-    controller = _smtp_server(mailbox)
+    mailbox = Mailbox()
+    controller = smtp_server(mailbox)
     port = controller.port
     try:
         queued = _queue(database, clock, care, channel="email", recipient="noc@op.example",

@@ -5,12 +5,9 @@ mail lands on the same ticket; every mail is stored before it is flagged seen, o
 from __future__ import annotations
 
 import email
-import socket
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
@@ -32,6 +29,7 @@ from tests.support import Personas, assert_problem
 from tests.support.cli import Cli
 from tests.support.demo import AGENT, EDITOR, OTHER_STATION
 from tests.support.imap_server import ImapServer
+from tests.support.smtp_server import Mailbox, smtp_server
 
 ADDRESS = "wang.fang@example.cn"
 
@@ -57,24 +55,11 @@ def customer(database: Database) -> Customer:
     return found
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp() -> Iterator[tuple[_Inbox, int]]:
-    inbox = _Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
+def smtp() -> Iterator[tuple[Mailbox, int]]:
+    inbox = Mailbox()
+    controller = smtp_server(inbox)
+    yield inbox, controller.port
     controller.stop()
 
 
@@ -125,7 +110,7 @@ def test_the_answer_keeps_the_thread_and_the_customers_next_mail_joins_the_ticke
     customer: Customer,
     client: TestClient,
     as_user: Personas,
-    smtp: tuple[_Inbox, int],
+    smtp: tuple[Mailbox, int],
 ) -> None:
     imap.deliver(a_mail(ADDRESS, message_id="<first@example.cn>"))
     poll_mailbox(database, box, clock)

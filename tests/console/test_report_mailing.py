@@ -4,17 +4,13 @@ setting, and the worker's scheduled send going out once however often it runs.""
 
 from __future__ import annotations
 
-import email
 import socket
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from email import policy
 from email.message import Message
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -27,40 +23,18 @@ from closeloop.kpis.report_sends import due, sends_of
 from closeloop.kpis.report_settings import KEY, addresses
 from tests.kpis.scorecard_story import two_months
 from tests.support import Cli, Personas, error_locs
+from tests.support.smtp_server import Mailbox, smtp_server
 
 # 1 March 2027, 09:00 in Shanghai: February's report is due
 MARCH_FIRST = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)
 
 
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 OK"
-
-    def parsed(self) -> list[Message]:
-        return [email.message_from_bytes(m.content, policy=policy.default) for m in self.messages]
-
-
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
     box = Mailbox()
-    for attempt in range(3):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        controller = Controller(box, hostname="127.0.0.1", port=port)
-        try:
-            controller.start()
-        except OSError:
-            if attempt == 2:
-                raise
-            continue
-        yield box, port
-        controller.stop()
-        return
+    controller = smtp_server(box)
+    yield box, controller.port
+    controller.stop()
 
 
 def _parts(mail: Message) -> dict[str, str]:
