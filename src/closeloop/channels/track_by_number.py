@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from closeloop.channels import limits
-from closeloop.channels.tracking import TrackedTicket, find
+from closeloop.channels.tracking import TrackedTicket, progress_of
 from closeloop.customers.models import Customer
 from closeloop.customers.rules import msisdn_problem
 from closeloop.customers.verification import (
@@ -91,6 +91,5 @@ def followed(session: Session, msisdn: str, secret: str, now: datetime) -> list[
         return []
     found = []
     for ticket_id in followed_ticket_ids(session, customer_id, now - RECENT):
-        token = tracking_token(ticket_id, secret)
-        found.append(Followed(find(session, token, secret), token))
+        found.append(Followed(progress_of(session, ticket_id), tracking_token(ticket_id, secret)))
     return found

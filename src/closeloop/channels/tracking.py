@@ -67,7 +67,13 @@ def _ticket_id(token: str, secret: str) -> int:
 
 def find(session: Session, token: str, secret: str) -> TrackedTicket:
     """The ticket a tracking link names (404 for a link we did not sign)."""
-    ticket = tracked(session, _ticket_id(token, secret))
+    return progress_of(session, _ticket_id(token, secret))
+
+
+def progress_of(session: Session, ticket_id: int) -> TrackedTicket:
+    """What the customer is shown of a ticket: its stages, station, promise and visit (404
+    when there is no such ticket)."""
+    ticket = tracked(session, ticket_id)
     if ticket is None:
         raise NotFound("no ticket for this link; check that it was copied whole")
     msisdn = session.scalar(select(Customer.msisdn).where(Customer.id == ticket.customer_id))
