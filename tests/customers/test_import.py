@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -219,4 +220,4 @@ def test_a_column_absent_from_the_file_keeps_what_is_stored(
         c = session.scalars(select(Customer).where(Customer.msisdn == "13600000021")).one()
         kept = (c.name, c.segment, c.deposit, c.sales_channel, c.email)
     # absent columns keep their values; an empty cell of a present column clears it
-    assert kept == ("甲二", None, 200, "营业厅", "jia@example.com")
+    assert kept == ("甲二", None, Decimal("200.00"), "营业厅", "jia@example.com")

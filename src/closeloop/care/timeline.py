@@ -11,20 +11,17 @@ from closeloop.care.code_masking import readable_text
 from closeloop.care.models import Notification
 from closeloop.customers.models import Customer
 from closeloop.customers.schemas import TimelineEntry
+from closeloop.customers.timeline import newest_first
 
 
 def notifications_source(
     session: Session, customer: Customer, before: datetime | None, limit: int
 ) -> list[TimelineEntry]:
     """Notices sent (or waiting) to the customer."""
-    query = (
-        select(Notification)
-        .where(Notification.customer_id == customer.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(limit)
+    query = select(Notification).where(Notification.customer_id == customer.id)
+    query = newest_first(
+        query, Notification.created_at, Notification.id, before=before, limit=limit
     )
-    if before is not None:
-        query = query.where(Notification.created_at < before)
     return [
         TimelineEntry(
             kind="notification",

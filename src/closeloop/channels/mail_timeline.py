@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from closeloop.channels.mail_models import Mail
 from closeloop.customers.models import Customer
 from closeloop.customers.schemas import TimelineEntry
+from closeloop.customers.timeline import newest_first
 
 EXCERPT = 500
 
@@ -18,14 +19,8 @@ def mails_source(
     session: Session, customer: Customer, before: datetime | None, limit: int
 ) -> list[TimelineEntry]:
     """The customer's mails, both ways."""
-    query = (
-        select(Mail)
-        .where(Mail.customer_id == customer.id)
-        .order_by(Mail.at.desc(), Mail.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        query = query.where(Mail.at < before)
+    query = select(Mail).where(Mail.customer_id == customer.id)
+    query = newest_first(query, Mail.at, Mail.id, before=before, limit=limit)
     return [
         TimelineEntry(
             kind="mail",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from closeloop.channels.models import ChatMessage, LiveChat
 from closeloop.customers.models import Customer
 from closeloop.customers.schemas import TimelineEntry
+from closeloop.customers.timeline import newest_first
 
 SHOWN_MESSAGES = 50
 
@@ -18,14 +19,8 @@ def chats_source(
     session: Session, customer: Customer, before: datetime | None, limit: int
 ) -> list[TimelineEntry]:
     """The customer's conversations handed over to people, with their messages."""
-    query = (
-        select(LiveChat)
-        .where(LiveChat.customer_id == customer.id)
-        .order_by(LiveChat.queued_at.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        query = query.where(LiveChat.queued_at < before)
+    query = select(LiveChat).where(LiveChat.customer_id == customer.id)
+    query = newest_first(query, LiveChat.queued_at, before=before, limit=limit)
     chats = list(session.scalars(query))
     said: dict[str, list[ChatMessage]] = {c.session_id: [] for c in chats}
     if chats:

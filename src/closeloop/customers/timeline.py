@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from closeloop.customers.models import Contact, Customer, TierChange
@@ -14,6 +15,16 @@ from closeloop.customers.schemas import TimelineEntry
 TimelineSource = Callable[[Session, Customer, datetime | None, int], list[TimelineEntry]]
 
 _sources: list[TimelineSource] = []
+
+
+Page = TypeVar("Page", bound="Select[*tuple[Any, ...]]")
+
+
+def newest_first(query: Page, at: Any, *ids: Any, before: datetime | None, limit: int) -> Page:
+    """One page of a timeline source: `query`'s rows newest first (by `at`, then `ids`), only
+    those before `before`, at most `limit`."""
+    query = query.order_by(at.desc(), *(i.desc() for i in ids)).limit(limit)
+    return query if before is None else query.where(at < before)
 
 
 def timeline_source(source: TimelineSource) -> TimelineSource:
@@ -27,14 +38,8 @@ def contacts_source(
     session: Session, customer: Customer, before: datetime | None, limit: int
 ) -> list[TimelineEntry]:
     """The customer's contacts."""
-    query = (
-        select(Contact)
-        .where(Contact.customer_id == customer.id)
-        .order_by(Contact.at.desc(), Contact.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        query = query.where(Contact.at < before)
+    query = select(Contact).where(Contact.customer_id == customer.id)
+    query = newest_first(query, Contact.at, Contact.id, before=before, limit=limit)
     return [
         TimelineEntry(
             kind="contact",
@@ -68,14 +73,8 @@ def tier_changes_source(
     session: Session, customer: Customer, before: datetime | None, limit: int
 ) -> list[TimelineEntry]:
     """The customer's value tier changes (价值等级变化)."""
-    query = (
-        select(TierChange)
-        .where(TierChange.customer_id == customer.id)
-        .order_by(TierChange.at.desc(), TierChange.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        query = query.where(TierChange.at < before)
+    query = select(TierChange).where(TierChange.customer_id == customer.id)
+    query = newest_first(query, TierChange.at, TierChange.id, before=before, limit=limit)
     return [
         TimelineEntry(
             kind="segment",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from closeloop.customers.models import Customer
 from closeloop.customers.schemas import TimelineEntry
+from closeloop.customers.timeline import newest_first
 from closeloop.opinion.models import OpinionPost
 
 TITLE_CHARS = 60
@@ -25,14 +26,8 @@ def posts_source(
     session: Session, customer: Customer, before: datetime | None, limit: int
 ) -> list[TimelineEntry]:
     """The customer's watched posts, newest first."""
-    query = (
-        select(OpinionPost)
-        .where(OpinionPost.customer_id == customer.id)
-        .order_by(OpinionPost.posted_at.desc(), OpinionPost.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        query = query.where(OpinionPost.posted_at < before)
+    query = select(OpinionPost).where(OpinionPost.customer_id == customer.id)
+    query = newest_first(query, OpinionPost.posted_at, OpinionPost.id, before=before, limit=limit)
     return [
         TimelineEntry(
             kind="opinion", id=str(p.id), at=p.posted_at, title=_title(p), detail=_detail(p)

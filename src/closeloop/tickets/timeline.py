@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from closeloop.customers.models import Customer
 from closeloop.customers.schemas import TimelineEntry
+from closeloop.customers.timeline import newest_first
 from closeloop.tickets.models import Ticket, TicketEvent
 
 
@@ -20,11 +21,8 @@ def ticket_events_source(
         select(TicketEvent, Ticket.number, Ticket.title)
         .join(Ticket, Ticket.id == TicketEvent.ticket_id)
         .where(Ticket.customer_id == customer.id)
-        .order_by(TicketEvent.at.desc(), TicketEvent.id.desc())
-        .limit(limit)
     )
-    if before is not None:
-        query = query.where(TicketEvent.at < before)
+    query = newest_first(query, TicketEvent.at, TicketEvent.id, before=before, limit=limit)
     return [
         TimelineEntry(
             kind="ticket",
