@@ -26,9 +26,13 @@ What is fitted where: the bot's models, thresholds and reference level are fitte
 own level moves the thresholds (LEVEL_QUANTILE, SHIFT) were chosen on faq-b. The rules of
 `closeloop.knowledge.bot.foreign_entity` (which head nouns, which POS tags make a modifier
 naming another service) were chosen on the demo FAQ's customer messages and out-of-scope
-lines only. kb-dev, faq-c and faq-d are never used for fitting, so they are the cross-FAQ
-figures; faq-d (written later, in another operator's voice) is kept for checking a change once
-it is made.
+lines only. The in-scope model (`closeloop.knowledge.bot.scope`: is this a question the FAQ
+answers at all, apart from which article) and its threshold are fitted by the same
+`bot.calibrate` run on the demo FAQ only (its customer messages against its out-of-scope lines
+and the messages whose article was left out; threshold: the lowest keeping out-of-scope
+clarifications within the calibration's budget, out of fold). kb-dev, faq-c and faq-d are never
+used for fitting, so they are the cross-FAQ figures; faq-d (written later, in another
+operator's voice) is kept for checking a change once it is made.
 """
 
 from __future__ import annotations
@@ -426,8 +430,9 @@ def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"kb_eval (load average {load:.1f} on {os.cpu_count()} cores)")
     print(
-        "fitted: the bot's models, thresholds and reference level on the demo FAQ "
-        "(bot.calibrate); LEVEL_QUANTILE and SHIFT chosen on faq-b; kb-dev and faq-c unseen"
+        "fitted: the bot's models (answer, menu, in scope), thresholds and reference level on "
+        "the demo FAQ (bot.calibrate); LEVEL_QUANTILE and SHIFT chosen on faq-b; kb-dev, faq-c "
+        "and faq-d unseen"
     )
     for name, figure in figures.items():
         print_table(name, figure)

@@ -14,9 +14,13 @@ right" and "the right article is among the options a clarifying question would o
 messages (similar questions are easier than what customers type) so that few get a wrong
 article and few out-of-scope messages get any; the level of confidence on the out-of-scope
 messages (`bot.level_of`) is kept as the reference a FAQ's own level is compared with
-(`bot.limits`, moved by SHIFT of the difference); `--write` stores weights, thresholds,
-reference and feature ranges in `knowledge/data/bot_confidence.txt`, the file
-`decisions.calibration` reads.
+(`bot.limits`, moved by SHIFT of the difference). A third model, "the FAQ answers this
+message at all" (`scope.in_scope`), is fitted on the customer messages against the out-of-scope
+messages and the messages whose article was left out, over features relative to each index's
+level; its threshold is the lowest (in steps of 0.05 from 0.5) at which, out of fold, the
+clarifying questions it adds keep the out-of-scope messages clarified within
+CLARIFY_OUT_OF_SCOPE. `--write` stores weights, thresholds, reference and feature ranges in
+`knowledge/data/bot_confidence.txt`, the file `decisions.calibration` reads.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 
 from closeloop.knowledge.bot import decisions as bot
+from closeloop.knowledge.bot import scope
 from closeloop.knowledge.bot.evidence import evidence
 from closeloop.knowledge.bot.strangers import out_of_scope
 from closeloop.knowledge.search.bridge import (
@@ -102,6 +107,9 @@ CLARIFY_OUT_OF_SCOPE = 0.02  # clarified although outside the FAQ, share of such
 LEVEL_QUANTILE = 0.9
 SHIFT = 0.5
 L2 = 0.1
+SCOPE_TERMS = with_products(scope.FEATURES)
+SCOPE_L2 = 1.0
+SCOPE_STEPS = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))  # 0.5 … 0.95
 Matrix = npt.NDArray[np.float64]
 
 
@@ -116,6 +124,7 @@ class Asked:
     fold: int
     source: str = "similar"  # similar (an article's similar question) | message | stranger
     can_ask: bool = True  # a clarifying question would offer more than one option
+    index: int = 0  # which index of the run it was asked of
 
 
 class CachedEmbedder:
@@ -184,7 +193,9 @@ def ask(
     ids = [c.external_id for c in seen.candidates]
     right = bool(ids[:1] == [target])
     offered = bot.menu(seen)
-    return Asked(bot.features(seen), kind, right, target in offered, fold, source, len(offered) > 1)
+    values = bot.features(seen)
+    values.update(agree=scope.agreement(seen), concept=scope.names_concept(text))
+    return Asked(values, kind, right, target in offered, fold, source, len(offered) > 1)
 
 
 def generate(
@@ -207,6 +218,7 @@ def generate(
         left_out = {a["external_id"] for i, a in enumerate(articles) if i % LEFT_OUT == fold}
         for gone, keep in product((set(), left_out), RICHNESS):
             index = build_index(embedder, articles, fold, gone, bridge, messages, keep)
+            start = len(rows)
             for article_id, questions in held.items():
                 kind = "unanswerable" if article_id in gone else "answerable"
                 rows += [ask(index, q, article_id, kind, fold, "similar") for q in questions]
@@ -216,6 +228,8 @@ def generate(
                     ask(index, message["message"], message["target"], kind, fold, "message")
                 )
             rows += [ask(index, s, None, "out_of_scope", fold, "stranger") for s in strangers]
+            for row in rows[start:]:
+                row.index = id(index)
     return rows
 
 
@@ -247,13 +261,13 @@ def predict(coef: Matrix, bias: float, x: Matrix) -> Matrix:
     return np.asarray(1.0 / (1.0 + np.exp(-(x @ coef + bias))), dtype=np.float64)
 
 
-def out_of_fold(rows: list[Asked], names: Sequence[str], label: str) -> Matrix:
+def out_of_fold(rows: list[Asked], names: Sequence[str], label: str, l2: float = L2) -> Matrix:
     """Each row's probability from a model fitted on the other folds only."""
     x, y = matrix(rows, names), np.array([getattr(r, label) for r in rows], dtype=np.float64)
     folds = np.array([r.fold for r in rows])
     out = np.zeros(len(rows))
     for fold in range(FOLDS):
-        coef, bias = fit_logistic(x[folds != fold], y[folds != fold])
+        coef, bias = fit_logistic(x[folds != fold], y[folds != fold], l2)
         out[folds == fold] = predict(coef, bias, x[folds == fold])
     return out
 
@@ -364,6 +378,69 @@ def reference_lines(rows: list[Asked], fitted: bot.Calibration) -> list[str]:
     ]
 
 
+def scoped(rows: list[Asked], fitted: bot.Calibration) -> list[Asked]:
+    """The rows the scope model is fitted on (customer messages and out-of-scope ones, those
+    of `realistic`), each with its in-scope features relative to the level of the index it
+    was asked of; labelled in scope or not."""
+    levels: dict[int, bot.Level] = {}
+    for index in {r.index for r in rows}:
+        strangers = [r.values for r in rows if r.index == index and r.kind == "out_of_scope"]
+        level = bot.level_of(strangers, fitted)
+        if level is None:
+            raise SystemExit("every index is asked the out-of-scope messages")
+        levels[index] = level
+    out = []
+    for row in rows:
+        if row.source != "similar":
+            inside = row.kind == "answerable"
+            values = scope.relative(row.values, levels[row.index], fitted)
+            out.append(replace(row, values=values, best_right=inside, either_right=inside))
+    return out
+
+
+def scope_threshold(
+    rows: list[Asked], best: Matrix, either: Matrix, inside: Matrix, at: tuple[float, float]
+) -> float:
+    """The lowest SCOPE_STEPS threshold at which the clarifying questions the scope model
+    adds keep the out-of-scope messages clarified within CLARIFY_OUT_OF_SCOPE."""
+    strange = np.array([r.kind == "out_of_scope" for r in rows])
+    open_ = (best < at[0]) & np.array([r.can_ask for r in rows])
+    for t in SCOPE_STEPS:
+        clarified = open_ & ((either >= at[1]) | (inside >= t))
+        if (clarified & strange).sum() <= CLARIFY_OUT_OF_SCOPE * strange.sum():
+            return t
+    return bot.NEVER
+
+
+def scope_lines(rows: list[Asked], fitted: bot.Calibration, at_scope: float) -> list[str]:
+    """The scope model fitted on all its rows, its threshold and its features' ranges."""
+    y = np.array([r.best_right for r in rows], dtype=np.float64)
+    coef, bias = fit_logistic(matrix(rows, SCOPE_TERMS), y, SCOPE_L2)
+    lines = [f"scope bias {bias:.5f}"]
+    lines += [f"scope {n} {c:.5f}" for n, c in zip(SCOPE_TERMS, coef, strict=True)]
+    lines.append(f"threshold scope {at_scope:.2f}")
+    seen = matrix(rows, scope.FEATURES)
+    known = set(fitted.ranges)
+    return lines + [
+        f"range {name} {low:.5f} {high:.5f}"
+        for name, low, high in zip(scope.FEATURES, seen.min(axis=0), seen.max(axis=0), strict=True)
+        if name not in known
+    ]
+
+
+def with_scope(rows: list[Asked], text: str, best: Matrix, either: Matrix) -> str:
+    """The calibration text with the scope model added, fitted with the models of `text`
+    (`best`, `either`: their out-of-fold predictions for the rows)."""
+    fitted = bot.read_calibration(text)
+    inside_rows = scoped(rows, fitted)
+    kept = np.array([r.source != "similar" for r in rows])
+    inside = out_of_fold(inside_rows, SCOPE_TERMS, "best_right", SCOPE_L2)
+    at = (fitted.answer_at, fitted.clarify_at)
+    at_scope = scope_threshold(inside_rows, best[kept], either[kept], inside, at)
+    print(f"scope: {len(inside_rows)} messages; threshold {at_scope}")
+    return text + "\n".join(scope_lines(inside_rows, fitted, at_scope)) + "\n"
+
+
 def main() -> None:
     """Generate, fit, report; with --write, store the calibration in the package."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -390,7 +467,7 @@ def main() -> None:
     print(f"{len(rows)} questions; thresholds {at}; out-of-fold: {report}")
     given = [a for a in sys.argv[1:] if a != "--write"]
     command = " ".join(["python -m closeloop.knowledge.bot.calibrate", *given])
-    text = calibration_text(rows, at, report, command)
+    text = with_scope(rows, calibration_text(rows, at, report, command), best, either)
     if args.write:
         with resources.as_file(bot.calibration_file()) as target:
             target.write_text(text, "utf-8")

@@ -24,7 +24,7 @@ from closeloop.kit.clock import Clock, system_clock
 from closeloop.kit.errors import CloseLoopError, InvalidInput, TooManyRequests
 from closeloop.kit.ratelimit import SlidingWindowLimiter
 from closeloop.knowledge import script as scripts
-from closeloop.knowledge.bot import account, levels, replies
+from closeloop.knowledge.bot import account, levels, replies, scope
 from closeloop.knowledge.bot import decisions as bot
 from closeloop.knowledge.bot.conversation import (
     AwaitingNumber,
@@ -235,7 +235,8 @@ def _reply(
     limits_now = levels.limits_for(session, index, today)
     evidence, _result = _understand(index, message, conversation, today, limits_now)
     foreign = foreign_modifiers(message, vocabulary_of(index))
-    decision = bot.decide(message, evidence, conversation.pending, limits_now, foreign)
+    inside = scope.in_scope(message, evidence, limits_now.level, bot.calibration())
+    decision = bot.decide(message, evidence, conversation.pending, limits_now, foreign, inside)
     conversation.pending = None
     if decision.kind == "handoff":
         best = evidence.candidates[0].external_id if evidence.candidates else None

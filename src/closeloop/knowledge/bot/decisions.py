@@ -5,7 +5,8 @@ Given the customer's message, what search found and what the conversation is wai
 - hand over to a person when asked (转人工), when the customer complains about staff or is
   angry, or when the bot is not confident;
 - ask "您是想问…" with up to three options when the best article is uncertain but the right
-  one is very likely among the first three;
+  one is very likely among the first three, or the message is very likely one the FAQ answers
+  (`scope.in_scope`, a separate model: in scope or not, apart from which article);
 - otherwise answer with the best article (and walk its script, one step per message).
 Confidence is calibrated: two logistic models over features of the ranking (strength of the
 best hit, its margin, agreement of the semantic, topic and lexical rankings, how much of the
@@ -74,6 +75,7 @@ MENU_SPAN = 0.3  # an option after the first scores at most this much below the 
 # The thresholds moved for a FAQ stay within these (chance that the best / one offered is right)
 ANSWER_RANGE = (0.3, 0.95)
 CLARIFY_RANGE = (0.2, 0.95)
+NEVER = 1.01  # a threshold no chance reaches (a calibration without a scope model)
 
 
 @dataclass(frozen=True)
@@ -126,10 +128,13 @@ class Level:
 
 @dataclass(frozen=True)
 class Limits:
-    """The thresholds in force: answer at `answer_at`, else ask at `clarify_at`."""
+    """The thresholds in force: answer at `answer_at`, else ask at `clarify_at` or when the
+    message is in scope at `in_scope_at`; `level` is the FAQ's, when measured."""
 
     answer_at: float
     clarify_at: float
+    level: Level | None = None
+    in_scope_at: float = NEVER
 
 
 @dataclass(frozen=True)
@@ -138,7 +143,8 @@ class Calibration:
 
     `reference` is the `Level` of the calibration's own indexes, `quantile` the quantile it
     was taken at, and `shift` the part of a FAQ's difference from it that moves the
-    thresholds (0: fixed thresholds)."""
+    thresholds (0: fixed thresholds). `scope` is the in-scope model (`scope.in_scope`), and
+    `scope_at` the chance at which an uncertain in-scope message gets a clarifying question."""
 
     answer: dict[str, float]
     either: dict[str, float]
@@ -148,6 +154,8 @@ class Calibration:
     reference: Level | None = None
     quantile: float = 0.9
     shift: float = 0.0
+    scope: dict[str, float] = field(default_factory=dict)
+    scope_at: float = NEVER
 
     def held(self, values: dict[str, float]) -> dict[str, float]:
         """The features held within the ranges seen in calibration."""
@@ -204,6 +212,16 @@ def _logistic(weights: dict[str, float], values: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+def chance(weights: dict[str, float], values: dict[str, float]) -> float:
+    """A fitted model's chance for the given feature values (0…1)."""
+    return _logistic(weights, values)
+
+
+def log_odds(weights: dict[str, float], values: dict[str, float]) -> float:
+    """A fitted model's log-odds for the given feature values (within ±13.8)."""
+    return _logit(_logistic(weights, values))
+
+
 def _logit(p: float) -> float:
     p = min(1.0 - 1e-6, max(1e-6, p))
     return math.log(p / (1.0 - p))
@@ -214,11 +232,13 @@ def _sigmoid(z: float) -> float:
 
 
 def read_calibration(text: str) -> Calibration:
-    """Parse the calibration file: `model term weight`, `threshold name value`,
-    `range feature low high` and `reference answer|either|quantile|shift value` lines."""
+    """Parse the calibration file: `model term weight` (answer, either, scope),
+    `threshold answer|clarify|scope value`, `range feature low high` and
+    `reference answer|either|quantile|shift value` lines."""
     models: dict[str, dict[str, float]] = {
         "answer": {},
         "either": {},
+        "scope": {},
         "threshold": {},
         "reference": {},
     }
@@ -240,6 +260,8 @@ def read_calibration(text: str) -> Calibration:
         reference,
         seen.get("quantile", 0.9),
         seen.get("shift", 0.0),
+        models["scope"],
+        limits.get("scope", NEVER),
     )
 
 
@@ -285,23 +307,27 @@ def level_of(strangers: Sequence[dict[str, float]], shipped: Calibration) -> Lev
     seen = [values for values in strangers if values]
     if not seen:
         return None
-    answer = [_logit(_logistic(shipped.answer, shipped.held(v))) for v in seen]
-    either = [_logit(_logistic(shipped.either, shipped.held(v))) for v in seen]
+    answer = [log_odds(shipped.answer, shipped.held(v)) for v in seen]
+    either = [log_odds(shipped.either, shipped.held(v)) for v in seen]
     return Level(_quantile(answer, shipped.quantile), _quantile(either, shipped.quantile))
 
 
 def limits(shipped: Calibration, level: Level | None = None) -> Limits:
     """The thresholds for a FAQ whose `Level` is given: the shipped ones moved in log-odds by
     `shift` times the FAQ's difference from the calibration's level, kept within
-    ANSWER_RANGE and CLARIFY_RANGE (the shipped ones without a level or reference)."""
+    ANSWER_RANGE and CLARIFY_RANGE (the shipped ones without a level or reference). The
+    in-scope threshold is the shipped one: the scope model's features are relative to the
+    FAQ's level already."""
     reference = shipped.reference
     if level is None or reference is None or shipped.shift == 0.0:
-        return Limits(shipped.answer_at, shipped.clarify_at)
+        return Limits(shipped.answer_at, shipped.clarify_at, level, shipped.scope_at)
     answer = _logit(shipped.answer_at) + shipped.shift * (level.answer - reference.answer)
     either = _logit(shipped.clarify_at) + shipped.shift * (level.either - reference.either)
     return Limits(
         min(ANSWER_RANGE[1], max(ANSWER_RANGE[0], _sigmoid(answer))),
         min(CLARIFY_RANGE[1], max(CLARIFY_RANGE[0], _sigmoid(either))),
+        level,
+        shipped.scope_at,
     )
 
 
@@ -379,11 +405,13 @@ def decide(
     pending: Pending | None = None,
     limits_now: Limits | None = None,
     foreign: Sequence[str] = (),
+    in_scope: float = 0.0,
 ) -> Decision:
     """The next step of the conversation for one customer message (`pending`: what the
     conversation waits for; `limits_now`: the thresholds for this FAQ, the shipped ones when
     not given; `foreign`: words naming another service's card, password or account that the
-    FAQ never speaks of, `foreign_entity.foreign_modifiers`)."""
+    FAQ never speaks of, `foreign_entity.foreign_modifiers`; `in_scope`: the chance that the
+    FAQ answers the message at all, `scope.in_scope`)."""
     if isinstance(pending, Clarifying):
         # A tapped option is the customer's choice, whatever words its title holds.
         chosen = tapped(message, pending.options, pending.labels)
@@ -406,5 +434,9 @@ def decide(
     if len(options) > 1 and either_confidence(evidence) >= at.clarify_at:
         return Decision(
             "clarify", confidence=sure, reason="the right article is among a few", options=options
+        )
+    if len(options) > 1 and in_scope >= at.in_scope_at:
+        return Decision(
+            "clarify", confidence=sure, reason="in scope, the article unsure", options=options
         )
     return Decision("handoff", confidence=sure, reason="not confident")
