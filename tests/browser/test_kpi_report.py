@@ -89,9 +89,10 @@ def test_a_supervisor_ranks_the_stations_and_reads_the_weekly_review(
     expect(page.locator("figure.scorecard-chart svg.chart")).to_be_visible()
     first = ranked.first
     expect(first.locator("td").first).to_have_text("1")
-    first.locator("th a").click()  # opens the station's card: its weighted KPIs
     unit = (first.get_attribute("id") or "").removeprefix("unit-")
+    first.locator("th a").click()  # leads to the station's card: its weighted KPIs
     card = page.locator(f"details#card-{unit}")
+    card.locator("summary").click()
     expect(card).to_have_attribute("open", "")
     expect(card.locator("tbody tr").first).to_be_visible()
     screens.shot(page, "scorecards")
@@ -111,5 +112,6 @@ def test_a_supervisor_ranks_the_stations_and_reads_the_weekly_review(
     expect(page.get_by_role("heading", name=re.compile(r"^周度复盘 2026-W46$"))).to_be_visible()
     screens.shot(page, "weekly-review")
     page.get_by_role("button", name="English").click()
-    expect(page.get_by_role("heading", name=re.compile(r"^Weekly review 2026-W46$"))).to_be_visible()
+    english = page.get_by_role("heading", name=re.compile(r"^Weekly review 2026-W46$"))
+    expect(english).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("^Top problem categories"))).to_be_visible()
