@@ -17,6 +17,7 @@ install: $(BIN)/closeloop
 
 ## demo: install, migrate, load the demo data and serve on http://127.0.0.1:8000
 demo: install
+	-scripts/ensure-pdf-libs
 	$(BIN)/closeloop seed --demo
 	$(BIN)/closeloop serve --host $(HOST) --port $(PORT)
 
@@ -31,13 +32,16 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
-## test-sqlite also runs the browser tests (Playwright with Debian's Chromium)
+## test-sqlite also runs the browser tests (Playwright with Debian's Chromium); both test
+## targets need Pango and a Chinese font for the report PDFs (scripts/ensure-pdf-libs)
 test-sqlite:
 	scripts/ensure-chromium
+	scripts/ensure-pdf-libs
 	CLOSELOOP_TEST_DB=sqlite $(BIN)/pytest -n auto --dist loadgroup --durations=25
 
 test-postgres:
 	scripts/ensure-postgres
+	scripts/ensure-pdf-libs
 	CLOSELOOP_TEST_DB=postgres $(BIN)/pytest -m "not browser" -n auto --dist loadgroup --durations=25
 
 ## test-tmf: the TM Forum conformance kits (newman from npm) against a throwaway server

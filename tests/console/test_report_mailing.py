@@ -1,5 +1,5 @@
 """The report as a file and a mail: `closeloop report monthly --html`, `closeloop report send`
-received by an SMTP server (multipart/alternative: plain text and HTML), the recipients'
+received by an SMTP server (plain text and HTML, the PDF attached), the recipients'
 setting, and the worker's scheduled send going out once however often it runs."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from closeloop.db.engine import Database
 from closeloop.kit.clock import FixedClock
 from closeloop.kpis.report_sends import due, sends_of
 from closeloop.kpis.report_settings import KEY, addresses
+from tests.console.pdf_text import pdf_text
 from tests.kpis.scorecard_story import two_months
 from tests.support import Cli, Personas, error_locs
 from tests.support.smtp_server import Mailbox, smtp_server
@@ -38,14 +39,28 @@ def mailbox() -> Iterator[tuple[Mailbox, int]]:
 
 
 def _parts(mail: Message) -> dict[str, str]:
-    assert mail.get_content_type() == "multipart/alternative"
+    """The body's parts (plain text and HTML, as alternatives) by content type."""
+    assert mail.get_content_type() == "multipart/mixed"  # the body, then the PDF
+    parts = mail.get_payload()
+    assert isinstance(parts, list)
+    body = parts[0]
+    assert isinstance(body, Message) and body.get_content_type() == "multipart/alternative"
     found = {}
-    for part in mail.get_payload():
+    for part in body.get_payload():
         assert isinstance(part, Message)
         payload = part.get_payload(decode=True)
         assert isinstance(payload, bytes)
         found[part.get_content_type()] = payload.decode("utf-8")
     return found
+
+
+def _attached_pdf(mail: Message) -> tuple[str | None, bytes]:
+    """The attachment's file name and bytes."""
+    [attached] = [p for p in mail.walk() if p.get_content_disposition() == "attachment"]
+    assert attached.get_content_type() == "application/pdf"
+    payload = attached.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return attached.get_filename(), payload
 
 
 def test_the_report_as_one_html_file(
@@ -64,6 +79,18 @@ def test_the_report_as_one_html_file(
     assert chinese.exit_code == 0 and "季度报告 2027-Q1" in chinese.stdout
     bad = cli("report", "monthly", "--period", "2027-W08")
     assert bad.exit_code != 0 and "--period" in bad.output
+
+
+def test_the_report_as_a_pdf_file(
+    cli: Cli, client: TestClient, database: Database, clock: FixedClock, tmp_path: Path
+) -> None:
+    two_months(client, database, clock)
+    pdf, html = tmp_path / "report.pdf", tmp_path / "report.html"
+    done = cli("report", "monthly", "--period", "2027-02", "--pdf", str(pdf), "--html", str(html))
+    assert done.exit_code == 0, done.output
+    assert done.stdout == "" and html.read_text(encoding="utf-8").startswith("<!doctype html>")
+    text = "".join(pdf_text(pdf.read_bytes()).split())
+    assert "月度报告2027-02" in text and "平衡计分卡" in text and "无线中心" in text
 
 
 def test_send_mails_html_with_a_plain_text_part(
@@ -87,6 +114,8 @@ def test_send_mails_html_with_a_plain_text_part(
     parts = _parts(mail)
     assert "<svg" in parts["text/html"] and "平衡计分卡" in parts["text/html"]
     assert "回访满意率" in parts["text/plain"] and "<" not in parts["text/plain"]
+    name, pdf = _attached_pdf(mail)
+    assert name == "closeloop-report-2027-02.pdf" and "月度报告" in pdf_text(pdf)
     with database.unit_of_work() as session:
         [send] = sends_of(session, "2027-02")
         assert send.recipients == ["a@op.cn", "c@op.cn"] and send.schedule_key is None

@@ -173,3 +173,39 @@ def clock_tz() -> Any:
     from zoneinfo import ZoneInfo
 
     return ZoneInfo("Asia/Shanghai")
+
+
+def test_resolution_rate_counts_for_the_station_first_dispatched_to(
+    client: TestClient, database: Database, clock: FixedClock
+) -> None:
+    start = datetime(2028, 3, 1, 1, 0, tzinfo=UTC)  # far from the other tests' tickets
+    clock.advance(start - clock.now())
+    desk = Desk(client, database, clock)
+    moved = desk.create()  # wireless first, sent back, then field, which answers: closed
+    steps: tuple[tuple[str, str, dict[str, Any]], ...] = (
+        ("escalate", "agent", {}),
+        ("dispatch", "expert", {"station": "wireless"}),
+        ("return", "wireless", {}),
+        ("dispatch", "expert", {"station": "field"}),
+        ("accept", "field", {}),
+        ("reply", "field", {}),
+        ("callback", "callback", {}),
+    )
+    for action, user, body in steps:
+        desk.advance(timedelta(minutes=10))
+        desk.do(moved["id"], action, user, **body)
+    resolved = desk.create()  # resolved on first contact: no station
+    desk.do(resolved["id"], "resolve", "agent")
+    waiting = desk.create()  # at field, not closed yet
+    desk.do(waiting["id"], "escalate", "agent")
+    desk.do(waiting["id"], "dispatch", "expert", station="field")
+    period = {"from": "2028-03-01", "to": "2028-04-01", "by": "station", "codes": "resolution_rate"}
+    kept = _items(client, desk, **period)
+    assert {k: v for k, v in kept.items() if v != (0, 0)} == {
+        ("resolution_rate", "wireless"): (1, 1),
+        ("resolution_rate", "field"): (0, 1),
+        ("resolution_rate", None): (1, 1),
+    }
+    _same(kept, _items(client, desk, **period, exact=True))
+    whole = _items(client, desk, **{**period, "by": "region"})
+    assert sum(n for n, _ in whole.values()) == 2 and sum(d for _, d in whole.values()) == 3

@@ -1,6 +1,7 @@
-"""`closeloop report monthly --period P [--lang L] [--html FILE]` (the report as one
-self-contained HTML file) and `closeloop report send --period P [--to a@b.cn,c@d.cn]` (mailed,
-HTML with a plain-text part, to the list given or to `kpis.report_recipients`)."""
+"""`closeloop report monthly --period P [--lang L] [--html FILE] [--pdf FILE]` (the report as one
+self-contained HTML file, and/or as an A4 PDF of the same document) and `closeloop report send
+--period P [--to a@b.cn,c@d.cn]` (mailed, HTML with a plain-text part and the PDF attached, to
+the list given or to `kpis.report_recipients`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from closeloop.console import i18n, report_view
+from closeloop.console import i18n, report_pdf, report_view
 from closeloop.console.report_mailing import build
 from closeloop.kit.clock import system_clock
 from closeloop.kit.errors import InvalidInput
@@ -55,19 +56,28 @@ def monthly_command(
     period: PeriodOption,
     lang: LangOption = "zh-CN",
     html: Annotated[Path | None, typer.Option(help="Write the HTML file here.")] = None,
+    pdf: Annotated[Path | None, typer.Option(help="Write the PDF file (A4) here.")] = None,
 ) -> None:
-    """Write a month's or quarter's report as one self-contained HTML file."""
+    """Write a month's or quarter's report as one self-contained HTML file and/or a PDF."""
     named, language, config = _period(period), _language(lang), settings()
     with _progress() as bar, database().unit_of_work() as session:
         bar.add_task(f"report {named.name}", total=None)
         report = monthly_report(Work(session, config, actor=REPORT_ACTOR), named, language)
         body = report_view.html_file(report, session)
-    if html is None:
+    if pdf is not None:
+        with _progress() as bar:
+            bar.add_task(f"PDF {named.name}", total=None)
+            try:
+                pdf.write_bytes(report_pdf.render(body))
+            except report_pdf.PdfUnavailable as exc:
+                fail(str(exc))
+        stderr.print(f"wrote {pdf}")
+    if html is not None:
+        html.write_text(body, encoding="utf-8")
+        stderr.print(f"wrote {html}")
+    elif pdf is None:
         sys.stdout.write(body)
         sys.stdout.flush()
-        return
-    html.write_text(body, encoding="utf-8")
-    stderr.print(f"wrote {html}")
 
 
 @app.command("send")
@@ -79,7 +89,7 @@ def send_command(
     ] = None,
     lang: LangOption = "",
 ) -> None:
-    """Mail a month's or quarter's report (HTML with a plain-text part) and record it."""
+    """Mail a month's or quarter's report (HTML, a plain-text part, the PDF) and record it."""
     named, config = _period(period), settings()
     language = _language(lang) if lang else config.language
     with _progress() as bar, database().unit_of_work() as session:

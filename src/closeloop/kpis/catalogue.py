@@ -86,8 +86,9 @@ CATALOGUE: tuple[Kpi, ...] = (
         "mean minutes from a ticket's creation to its first action, over tickets created "
         "that have had one", TICKETS, _d("5"), _d("5")),
     Kpi("resolution_rate", "解决率", "Resolution rate", "ratio", "higher",
-        "tickets created that have been closed at least once ÷ tickets created",
-        TICKETS, _d("0.90"), _d("0.05")),
+        "tickets created that have been closed at least once ÷ tickets created; by station, "
+        "each ticket counts for the station it was first dispatched to (tickets never "
+        "dispatched have no station)", TICKETS, _d("0.90"), _d("0.05")),
     Kpi("one_time_satisfaction", "一次性满意率", "One-time satisfaction", "ratio", "higher",
         "close events of tickets never moved back to `expert` from `replied` or `closed` "
         "before that close ÷ close events", TICKETS, _d("0.90"), _d("0.05")),

@@ -131,12 +131,14 @@ def _events(
 
 
 def _created(
-    scope: Scope, num: ColumnElement[float], den: ColumnElement[float], *where: ColumnElement[bool]
-) -> Facts:
-    """Rows of the tickets created, at their creation, by their creator."""
+    scope: Scope, num: ColumnElement[float], den: ColumnElement[float], *where: ColumnElement[bool],
+    station: Any = None,
+) -> Facts:  # fmt: skip
+    """Rows of the tickets created, at their creation, by their creator (and no station unless
+    the KPI's definition names one)."""
     return select(
         Ticket.created_at.label("at"),
-        *_ticket_groups(null(), Ticket.created_by),
+        *_ticket_groups(null() if station is None else station, Ticket.created_by),
         num.label("num"),
         den.label("den"),
         Ticket.id.label("ticket"),
@@ -284,11 +286,22 @@ def asa(scope: Scope) -> Facts:
     return _created(scope, minutes, _one(first.is_not(None)))
 
 
+def first_station() -> Any:
+    """The station a ticket was first dispatched to (NULL while it has not been)."""
+    p, d = _prior(), _prior()
+    first = (
+        select(func.min(p.id)).where(p.ticket_id == Ticket.id, p.action == "dispatch")
+        .correlate(Ticket).scalar_subquery()
+    )  # fmt: skip
+    return select(d.station).where(d.id == first).scalar_subquery()
+
+
 def resolution_rate(scope: Scope) -> Facts:
-    """Tickets created that have been closed at least once ÷ tickets created."""
+    """Tickets created that have been closed at least once ÷ tickets created; by station, for
+    the station each was first dispatched to."""
     p = _prior()
     closed = exists().where(p.ticket_id == Ticket.id, _is_close(p))
-    return _created(scope, _one(closed), literal(1.0))
+    return _created(scope, _one(closed), literal(1.0), station=first_station())
 
 
 def one_time_satisfaction(scope: Scope) -> Facts:

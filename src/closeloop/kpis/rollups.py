@@ -4,7 +4,7 @@ rebuilt from the histories on demand (`rebuild.py`); the two always agree
 
 Each history entry adds the rows `facts.py` counts for it, computed by the very same SQL
 restricted to that entry; a ticket's creation adds its creation rows, which later entries
-change in three known ways (the first action, the first close).
+change in known ways (the first action, the first dispatch, the first close).
 
 The listeners only take note; a transaction's notes are summed at once when it commits (or
 when rollups are read inside it): one query per 1,000 entries instead of one per event, so
@@ -135,8 +135,8 @@ def _forget_after_rollback(session: Session, transaction: SessionTransaction) ->
 
 
 def _creation_changes(session: Session, event: TicketChanged) -> list[Row]:
-    """How an entry changes its ticket's creation rows: the first action (fcr, asa) and the
-    first close (resolution_rate)."""
+    """How an entry changes its ticket's creation rows: the first action (fcr, asa), the first
+    dispatch and the first close (resolution_rate)."""
     t = event.ticket
     groups = (t.created_at, None, t.region, t.channel, t.category, t.created_by)
     changes: list[Row] = []
@@ -145,17 +145,46 @@ def _creation_changes(session: Session, event: TicketChanged) -> list[Row]:
         changes.append(("asa", *groups, minutes, 1.0, t.id))
         if event.action == "resolve":
             changes.append(("fcr", *groups, 1.0, 0.0, t.id))
-    if t.status == facts.CLOSED and event.from_status != facts.CLOSED:
-        closes = session.scalar(
+    return changes + _resolution_changes(session, event)
+
+
+def _closes(session: Session, ticket_id: int) -> int:
+    return (
+        session.scalar(
             select(func.count()).where(
-                TicketEvent.ticket_id == t.id,
+                TicketEvent.ticket_id == ticket_id,
                 TicketEvent.to_status == facts.CLOSED,
                 TicketEvent.action.in_(ACTIONS),
             )
         )
-        if closes == 1:
-            changes.append(("resolution_rate", *groups, 1.0, 0.0, t.id))
-    return changes
+        or 0
+    )
+
+
+def _resolution_changes(session: Session, event: TicketChanged) -> list[Row]:
+    """resolution_rate's creation row counts for the station first dispatched to: the first
+    dispatch moves it there from no station; the first close adds 1 to its numerator."""
+    t = event.ticket
+    first_close = t.status == facts.CLOSED and event.from_status != facts.CLOSED
+    if event.action != "dispatch" and not first_close:
+        return []
+    dispatched = (
+        select(TicketEvent.station).where(TicketEvent.ticket_id == t.id,
+        TicketEvent.action == "dispatch").order_by(TicketEvent.id).limit(2)
+    )  # fmt: skip
+    stations = list(session.scalars(dispatched))
+    station = stations[0] if stations else None
+
+    def row(at_station: str | None, num: float, den: float) -> Row:
+        groups = (t.region, t.channel, t.category, t.created_by)
+        return ("resolution_rate", t.created_at, at_station, *groups, num, den, t.id)
+
+    if event.action == "dispatch" and len(stations) == 1:  # the first dispatch
+        closed = 1.0 if _closes(session, t.id) else 0.0
+        return [row(None, -closed, -1.0), row(station, closed, 1.0)]
+    if first_close and _closes(session, t.id) == 1:
+        return [row(station, 1.0, 0.0)]
+    return []
 
 
 def add(session: Session, tz: ZoneInfo, rows: Iterable[Row]) -> int:

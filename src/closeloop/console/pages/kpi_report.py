@@ -1,12 +1,13 @@
 """The printable monthly or quarterly report on the console (月度/季度报告): KPIs against their
-targets, the scorecard ranking, the Pareto of problems and the hotspot regions, with charts."""
+targets, the scorecard ranking, the Pareto of problems and the hotspot regions, with charts;
+and the same report as a PDF to download (`/console/kpis/report.pdf`, the page's query)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import HTMLResponse, Response
 
-from closeloop.console import report_view
+from closeloop.console import report_pdf, report_view
 from closeloop.console.page import Page
 from closeloop.kit.errors import InvalidInput
 from closeloop.kpis.monthly_report import monthly_report, parse_period
@@ -37,3 +38,17 @@ def report_page(page: Page, period: str = "") -> HTMLResponse:
         next_name=named.next().name,
         **report_view.context(report, page.session),
     )
+
+
+@router.get("/console/kpis/report.pdf")
+def report_pdf_download(page: Page, period: str = "") -> Response:
+    """The same report as an A4 PDF file, in the page's language."""
+    page.needs("kpis.read")
+    report = monthly_report(page.work, chosen(page, period), page.language)
+    try:
+        body = report_pdf.pdf_file(report, page.session)
+    except report_pdf.PdfUnavailable as exc:
+        raise HTTPException(status_code=503, detail=str(exc)) from exc
+    disposition = f'attachment; filename="{report_pdf.file_name(report)}"'
+    return Response(body, media_type=report_pdf.MEDIA_TYPE,
+                    headers={"Content-Disposition": disposition})  # fmt: skip
