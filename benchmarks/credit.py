@@ -46,7 +46,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -54,6 +54,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import credit_data  # noqa: E402
 from benchmarks.support import postgres_database, run_cli  # noqa: E402
 
 RUN_DAY = date(2026, 12, 20)
@@ -70,6 +71,10 @@ def populate(url: str, customers: int, months: int) -> None:
 
     run_cli(url, "seed", "--reference")
     engine = create_engine(url)
+    if engine.dialect.name == "postgresql":
+        engine.dispose()
+        credit_data.populate(url, customers, months, RUN_DAY)
+        return
     periods = _months(months)
     with engine.begin() as conn:
         plan = conn.execute(text("SELECT min(id) FROM plans")).scalar()
@@ -120,8 +125,9 @@ def timed(label: str, figures: dict[str, float]) -> Iterator[None]:
     print(f"  {label}: {figures[label]:.2f} s", file=sys.stderr)
 
 
-def set_based(url: str, day: date) -> tuple[dict[str, float], int, int]:
-    """One credit run in phases; (timings, customers, moved)."""
+def set_based(url: str, day: date, effects_too: bool = True) -> tuple[dict[str, float], int, int]:
+    """One credit run in phases; (timings, customers, moved). Without `effects_too` the run
+    stops after finding who moves (grades and profiles committed, nobody moved)."""
     import closeloop.modules  # noqa: F401 — wires listeners and business settings
     from closeloop.config import get_settings
     from closeloop.credit import effects, ladder
@@ -145,6 +151,9 @@ def set_based(url: str, day: date) -> tuple[dict[str, float], int, int]:
             record_grades(session, work)
         with timed("customers who move found (SQL)", figures):
             rows = candidates(session)
+        print(f"  {len(rows)} customers would move", file=sys.stderr)
+        if not effects_too:
+            rows = []
         moved = 0
         tally, batch = effects.Tally(), Batch(policy)
         with timed(f"effects of {len(rows)} moves (notices, bulk work orders)", figures):
@@ -219,23 +228,36 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--baseline", type=int, default=2_000)
-    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
+    parser.add_argument("--url", help="an empty PostgreSQL database of your own (big sizes)")
+    parser.add_argument(
+        "--sql-only", action="store_true",
+        help="time the runs' set-based SQL only: find who would move, move nobody",
+    )  # fmt: skip
+    parser.add_argument("--reuse", action="store_true", help="--url already holds the data")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        place = postgres_database("credit") if args.postgres else nullcontext(
-            f"sqlite:///{Path(tmp) / 'credit.db'}"
-        )  # fmt: skip
+        if args.url:
+            place: AbstractContextManager[str] = nullcontext(args.url)
+        elif args.postgres:
+            place = postgres_database("credit")
+        else:
+            place = nullcontext(f"sqlite:///{Path(tmp) / 'credit.db'}")
         with place as url:
-            if not args.postgres:
+            if not args.postgres and not args.reuse:
                 run_cli(url, "migrate")
             print(f"populating {args.customers} customers × {args.months} months…", file=sys.stderr)
             started = time.perf_counter()
-            populate(url, args.customers, args.months)
+            if not args.reuse:
+                populate(url, args.customers, args.months)
             print(f"  populated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             print("first run (every customer graded for the first time):", file=sys.stderr)
-            first, count, moved = set_based(url, RUN_DAY)
+            first, count, moved = set_based(url, RUN_DAY, not args.sql_only)
+            if url.startswith("postgresql"):
+                paid = credit_data.pay_the_day(url, date(2026, 12, 21))
+                print(f"payments of the next day: {paid} bills paid", file=sys.stderr)
             print("second run, the next day:", file=sys.stderr)
-            second, _count, moved_again = set_based(url, date(2026, 12, 21))
+            second, _count, moved_again = set_based(url, date(2026, 12, 21), not args.sql_only)
             print(f"per-row baseline over {args.baseline} customers:", file=sys.stderr)
             baseline = per_row(url, date(2026, 12, 21), args.baseline)
     sql_seconds = sum(v for k, v in second.items() if "SQL" in k)
