@@ -5,7 +5,6 @@ and the credit reports."""
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
