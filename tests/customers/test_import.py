@@ -183,3 +183,40 @@ def test_cli_reports_lines_and_exit_codes(tmp_path: Path, cli) -> None:  # type:
 
     missing = cli("import", "customers", str(tmp_path / "nope.csv"))
     assert missing.exit_code != 0 and "nope.csv" in missing.output
+
+
+def test_email_column_is_checked_and_lowered(tmp_path: Path, database: Database) -> None:
+    text = (
+        "msisdn,name,region,plan_code,join_date,email\n"
+        "13600000011,甲,长沙市,CITY39,2020-01-01,Jia.Zhang@Example.COM\n"
+        "13600000012,乙,长沙市,CITY39,2020-01-01,not-an-address\n"
+        "13600000013,丙,长沙市,CITY39,2020-01-01,\n"
+    )
+    report = import_customers(database, write(tmp_path, "c.csv", text), SYSTEM)
+    assert (report.inserted, report.rejected) == (2, 1)
+    assert report.errors[0].line == 3 and "email" in report.errors[0].reason
+    with database.unit_of_work() as session:
+        emails = dict(session.execute(select(Customer.msisdn, Customer.email)).all())
+    assert emails["13600000011"] == "jia.zhang@example.com"
+    assert emails["13600000013"] is None
+
+
+def test_a_column_absent_from_the_file_keeps_what_is_stored(
+    tmp_path: Path, database: Database
+) -> None:
+    full = (
+        "msisdn,name,region,plan_code,join_date,segment,deposit,sales_channel,email\n"
+        "13600000021,甲,长沙市,CITY39,2020-01-01,VIP,200,营业厅,jia@example.com\n"
+    )
+    import_customers(database, write(tmp_path, "full.csv", full), SYSTEM)
+    renamed = "msisdn,name,region,plan_code,join_date\n13600000021,甲二,长沙市,CITY39,2020-01-01\n"
+    report = import_customers(database, write(tmp_path, "short.csv", renamed), SYSTEM)
+    assert report.updated == 1
+    emptied = "msisdn,name,region,plan_code,join_date,segment\n"
+    emptied += "13600000021,甲二,长沙市,CITY39,2020-01-01,\n"
+    import_customers(database, write(tmp_path, "emptied.csv", emptied), SYSTEM)
+    with database.unit_of_work() as session:
+        c = session.scalars(select(Customer).where(Customer.msisdn == "13600000021")).one()
+        kept = (c.name, c.segment, c.deposit, c.sales_channel, c.email)
+    # absent columns keep their values; an empty cell of a present column clears it
+    assert kept == ("甲二", None, 200, "营业厅", "jia@example.com")

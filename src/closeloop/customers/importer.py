@@ -6,6 +6,7 @@ whole import and nothing is written. Re-running the same file changes nothing.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +18,7 @@ from sqlalchemy import select
 
 from closeloop.auth import audit
 from closeloop.customers.models import Plan
-from closeloop.customers.rules import MSISDN, id_number_problem, msisdn_problem
+from closeloop.customers.rules import EMAIL, MSISDN, id_number_problem, msisdn_problem
 from closeloop.db.bulk import UpsertPipeline
 from closeloop.db.engine import Database
 from closeloop.kit.actor import Actor
@@ -29,7 +30,7 @@ MAX_REPORTED_ERRORS = 1000
 
 PLAN_COLUMNS = ("code", "name", "monthly_fee", "data_mb", "voice_min", "sms")
 CUSTOMER_REQUIRED = ("msisdn", "name", "region", "plan_code", "join_date")
-CUSTOMER_OPTIONAL = ("id_number", "segment", "deposit", "sales_channel")
+CUSTOMER_OPTIONAL = ("id_number", "segment", "deposit", "sales_channel", "email")
 
 
 @dataclass
@@ -93,11 +94,14 @@ def _run(
     actor: Actor,
 ) -> ImportReport:
     key = columns[0]
+    rows = stream.rows()
+    first = next(rows, None)  # the header is read: which optional columns the file has
+    kept = [i for i, c in enumerate(columns) if c not in stream.optional or c in stream.header]
     with database.unit_of_work() as session:
-        pipeline = UpsertPipeline(session.connection(), table, key, columns)
+        pipeline = UpsertPipeline(session.connection(), table, key, [columns[i] for i in kept])
         try:
             batch: dict[Any, tuple[int, tuple[Any, ...]]] = {}
-            for line, row in stream.rows():
+            for line, row in itertools.chain([first] if first else [], rows):
                 report.read += 1
                 result = validate(row)
                 if isinstance(result, str):
@@ -107,7 +111,7 @@ def _run(
                         )
                     report.reject(line, result)
                     continue
-                values = result
+                values = tuple(result[i] for i in kept)  # an absent column changes nothing
                 earlier = batch.get(values[0])
                 if earlier is not None:
                     report.reject(
@@ -250,10 +254,13 @@ def _deposit(text: str) -> str | None:
     return str(amount.quantize(Decimal("0.01")))
 
 
-def _sale_problem(sales_channel: str) -> str | None:
-    """What is wrong with the optional sales channel, if anything (empty is fine)."""
+def _sale_problem(sales_channel: str, email: str) -> str | None:
+    """What is wrong with the optional sales channel or e-mail address, if anything (empty is
+    fine)."""
     if sales_channel and (len(sales_channel) > 32 or not sales_channel.isprintable()):
         return _text(sales_channel, "sales_channel", 32) or "sales_channel is invalid"
+    if email and (len(email) > 254 or not EMAIL.match(email)):
+        return f"email must be an address like name@example.com (at most 254), got {email!r}"
     return None
 
 
@@ -264,7 +271,7 @@ def _customer_validator(stream: CsvStream, plan_ids: dict[str, int]) -> Validato
         values = pick(row)
         if isinstance(values, str):
             return values
-        msisdn, name, region, plan_code, join_text, id_number, segment, deposit_text, sale = values
+        msisdn, name, region, plan_code, join_text, id_number, segment, money, sale, email = values
         problem = _who_problem(msisdn, name, region)
         if problem:
             return problem
@@ -274,12 +281,12 @@ def _customer_validator(stream: CsvStream, plan_ids: dict[str, int]) -> Validato
         problem = (
             _join_date_problem(join_text)
             or _optional_problem(id_number, segment)
-            or _sale_problem(sale)
+            or _sale_problem(sale, email)
         )
         if problem:
             return problem
         try:
-            deposit = _deposit(deposit_text)
+            deposit = _deposit(money)
         except ValueError as bad:
             return str(bad)
         return (
@@ -292,6 +299,7 @@ def _customer_validator(stream: CsvStream, plan_ids: dict[str, int]) -> Validato
             segment or None,
             deposit,
             sale or None,
+            email.lower() or None,
         )
 
     return validate
@@ -311,7 +319,7 @@ def import_customers(
     stream = CsvStream(path, CUSTOMER_REQUIRED, CUSTOMER_OPTIONAL, on_bytes=on_bytes)
     columns = (
         "msisdn", "name", "region", "plan_id", "join_date", "id_number", "segment", "deposit",
-        "sales_channel",
+        "sales_channel", "email",
     )  # fmt: skip
     return _run(
         database,

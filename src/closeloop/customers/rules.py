@@ -9,6 +9,8 @@ from datetime import date
 # would let a trailing newline through.
 MSISDN_PATTERN = r"^1[3-9][0-9]{9}$"  # as JSON Schema writes it (with length 11: no newline)
 MSISDN = re.compile(MSISDN_PATTERN.removesuffix("$") + r"\Z")
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EMAIL = re.compile(EMAIL_PATTERN.removesuffix("$") + r"\Z")
 ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]\Z")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"

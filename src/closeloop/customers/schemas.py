@@ -18,7 +18,12 @@ from pydantic import (
 )
 
 from closeloop.customers.choices import Channel
-from closeloop.customers.rules import MSISDN_PATTERN, id_number_problem, msisdn_problem
+from closeloop.customers.rules import (
+    EMAIL_PATTERN,
+    MSISDN_PATTERN,
+    id_number_problem,
+    msisdn_problem,
+)
 from closeloop.kit.timefmt import IsoDate, Timestamp, iso_text
 
 
@@ -70,7 +75,7 @@ class CustomerIn(BaseModel):
     join_date: IsoDate | None = None
     id_number: str | None = None
     segment: str | None = Field(default=None, max_length=32)
-    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
     deposit: Decimal | None = Field(
         default=None, ge=0, le=Decimal("99999999.99"), decimal_places=2,
         description="deposit taken at sign-up (押金), yuan",

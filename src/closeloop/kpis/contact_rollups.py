@@ -13,7 +13,7 @@ from sqlalchemy import select
 from closeloop.customers.events import ContactEnded
 from closeloop.customers.models import Customer
 from closeloop.knowledge.events import ChatStarted, ChatTicketOpened
-from closeloop.kpis.rollups import add
+from closeloop.kpis.rollups import defer
 from closeloop.runtime.work import Work
 
 ONLINE = "online"
@@ -25,20 +25,20 @@ def contact_ended(work: Work, event: ContactEnded) -> None:
     region = work.session.scalar(select(Customer.region).where(Customer.id == event.customer_id))
     row = ("aht", event.at, None, region, event.channel, None, event.agent,
            float(event.duration_seconds), 1.0, None)  # fmt: skip
-    add(work.session, work.tz, [row])
+    defer(work.session, [row])
 
 
 def chat_started(work: Work, event: ChatStarted) -> None:
     """Listener: a conversation started counts as contained until it is handed over."""
     row = ("bot_containment", event.at, None, None, ONLINE, None, None, 1.0, 1.0, None)
-    add(work.session, work.tz, [row])
+    defer(work.session, [row])
 
 
 def chat_ticket_opened(work: Work, event: ChatTicketOpened) -> None:
     """Listener: a conversation handed over with a ticket is no longer contained (counted on
     the day it started, like the recomputation)."""
     row = ("bot_containment", event.started_at, None, None, ONLINE, None, None, -1.0, 0.0, None)
-    add(work.session, work.tz, [row])
+    defer(work.session, [row])
 
 
 LISTENERS = (

@@ -41,14 +41,19 @@ BACK_FROM = ("replied", "closed")
 
 @dataclass(frozen=True)
 class Scope:
-    """Which events: those in [start, end), or — to keep rollups — one history entry
-    (`event_id`) or one ticket's creation (`ticket_id`) whatever their time."""
+    """Which events: those in [start, end), or — to keep rollups — some history entries
+    (`event_ids`) or some tickets' creations (`ticket_ids`) whatever their time."""
 
     start: datetime | None = None
     end: datetime | None = None
-    event_id: int | None = None
-    ticket_id: int | None = None
+    event_ids: tuple[int, ...] | None = None
+    ticket_ids: tuple[int, ...] | None = None
     dialect: str = "sqlite"
+
+    @property
+    def whole(self) -> bool:
+        """Every event of the period, not only some entries' or creations'."""
+        return self.event_ids is None and self.ticket_ids is None
 
     def when(self, column: Any) -> list[ColumnElement[bool]]:
         """The conditions on an event's time."""
@@ -69,18 +74,18 @@ def seconds_between(start: Any, end: Any, dialect: str) -> ColumnElement[float]:
 
 def _event_scope(scope: Scope, e: type[TicketEvent]) -> list[ColumnElement[bool]]:
     found = scope.when(e.at)
-    if scope.event_id is not None:
-        found.append(e.id == scope.event_id)
-    if scope.ticket_id is not None:
+    if scope.event_ids is not None:
+        found.append(e.id.in_(scope.event_ids))
+    if scope.ticket_ids is not None:
         found.append(e.id.is_(None))  # a ticket's creation has no history-entry rows here
     return found
 
 
 def _creation_scope(scope: Scope) -> list[ColumnElement[bool]]:
     found = scope.when(Ticket.created_at)
-    if scope.ticket_id is not None:
-        found.append(Ticket.id == scope.ticket_id)
-    if scope.event_id is not None:
+    if scope.ticket_ids is not None:
+        found.append(Ticket.id.in_(scope.ticket_ids))
+    if scope.event_ids is not None:
         found.append(Ticket.id.is_(None))  # a history entry adds no creation rows
     return found
 
@@ -264,7 +269,7 @@ def aht(scope: Scope) -> Facts:
         )
         .join(Customer, Customer.id == c.customer_id)
         .where(c.ended_at.is_not(None), *scope.when(c.ended_at))
-        .where(literal(scope.event_id is None and scope.ticket_id is None))
+        .where(literal(scope.whole))
     )
 
 
@@ -313,7 +318,7 @@ def bot_containment(scope: Scope) -> Facts:
         _one(s.handed_over.is_(False)).label("num"),
         literal(1.0).label("den"),
         null().label("ticket"),
-    ).where(*scope.when(s.created_at), literal(scope.event_id is None and scope.ticket_id is None))
+    ).where(*scope.when(s.created_at), literal(scope.whole))
 
 
 FACTS = {

@@ -17,7 +17,7 @@ from closeloop.knowledge.models import ChatSession
 from closeloop.kpis import facts
 from closeloop.kpis.models import KpiRollup, KpiRollupMark
 from closeloop.kpis.periods import Period, buckets, midnight
-from closeloop.kpis.rollups import DIMS, ROLLED, local_day
+from closeloop.kpis.rollups import DIMS, ROLLED, forget, local_day
 from closeloop.tickets.models import Ticket, TicketEvent
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
@@ -48,6 +48,7 @@ def months(session: Session, tz: ZoneInfo) -> list[Period]:
 def rebuild(session: Session, tz: ZoneInfo, progress: Progress | None = None) -> int:
     """Throw the rollups away and sum them again, a KPI and a month at a time; the rollups
     written. The marks of incomplete rollups go: every day is complete afterwards."""
+    forget(session)  # the histories read below hold this transaction's events already
     session.execute(delete(KpiRollup))
     session.execute(delete(KpiRollupMark))
     periods = months(session, tz)

@@ -5,19 +5,25 @@ rebuilt from the histories on demand (`rebuild.py`); the two always agree
 Each history entry adds the rows `facts.py` counts for it, computed by the very same SQL
 restricted to that entry; a ticket's creation adds its creation rows, which later entries
 change in three known ways (the first action, the first close).
+
+The listeners only take note; a transaction's notes are summed at once when it commits (or
+when rollups are read inside it): one query per 1,000 entries instead of one per event, so
+a bulk of work orders or a demo seed pays a few statements, not 25 ms a ticket.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from closeloop.kpis import facts
 from closeloop.kpis.models import KpiRollup
@@ -38,23 +44,94 @@ def _coded(code: str, rows: facts.Facts) -> Any:
 
 
 def keep_up(work: Work, event: TicketChanged) -> None:
-    """Listener: add what a ticket's creation or new history entry counts to the rollups."""
+    """Listener: note what a ticket's creation or new history entry adds to the rollups;
+    `settle` sums a transaction's notes in a few set-based statements before it commits."""
     session, ticket = work.session, event.ticket
-    dialect = session.get_bind().dialect.name
+    owed = _owed(session)
     if event.action == "create":
-        scope = facts.Scope(ticket_id=ticket.id, dialect=dialect)
-        codes = facts.CREATION_FACTS
-        created = union_all(*(_coded(c, facts.FACTS[c](scope)) for c in codes))
-        add(session, work.tz, list(session.execute(created)))
+        owed.created.add(ticket.id)
         return
     entry = session.scalar(
         select(func.max(TicketEvent.id)).where(TicketEvent.ticket_id == ticket.id)
     )
-    scope = facts.Scope(event_id=entry, dialect=dialect)
-    union = union_all(*(_coded(c, facts.FACTS[c](scope)) for c in facts.EVENT_FACTS))
-    rows: list[Row] = [tuple(r) for r in session.execute(union)]
-    rows.extend(_creation_changes(session, event))
-    add(session, work.tz, rows)
+    if entry is not None:  # a ticket created in this transaction is summed whole at the end
+        fresh = ticket.id in owed.created
+        owed.entries[entry] = [] if fresh else _creation_changes(session, event)
+
+
+def defer(session: Session, rows: Iterable[Row]) -> None:
+    """Add fact rows already known (contacts, conversations) when the transaction settles."""
+    _owed(session).rows.extend(rows)
+
+
+def settle(session: Session) -> int:
+    """Add what this transaction's events noted to the rollups, now (before it commits, and
+    before the rollups are read in it); how many rollups changed."""
+    owed: _Owed | None = session.info.pop(_OWED, None)
+    if owed is None:
+        return 0
+    dialect = session.get_bind().dialect.name
+    rows: list[Row] = list(owed.rows)
+    for tickets in _chunks(sorted(owed.created)):
+        rows.extend(
+            _facts(session, facts.CREATION_FACTS, facts.Scope(ticket_ids=tickets, dialect=dialect))
+        )
+    for entries in _chunks(sorted(owed.entries)):
+        rows.extend(
+            _facts(session, facts.EVENT_FACTS, facts.Scope(event_ids=entries, dialect=dialect))
+        )
+        kept = session.scalars(select(TicketEvent.id).where(TicketEvent.id.in_(entries)))
+        for entry in kept:  # entries of a rolled-back savepoint are gone, and their changes
+            rows.extend(owed.entries[entry])
+    return add(session, Work.of(session).tz, rows)
+
+
+def forget(session: Session) -> None:
+    """Drop what this transaction noted (it is rolled back, or the rollups are rebuilt)."""
+    session.info.pop(_OWED, None)
+
+
+@dataclass
+class _Owed:
+    """What a transaction's events add to the rollups, summed when it settles: the tickets it
+    created (their creation rows, read whole at the end), its history entries (each with the
+    changes it made to an older ticket's creation rows, known only at the time), known rows."""
+
+    created: set[int] = field(default_factory=set)
+    entries: dict[int, list[Row]] = field(default_factory=dict)
+    rows: list[Row] = field(default_factory=list)
+
+
+_OWED = "closeloop.kpis.owed"
+
+
+def _owed(session: Session) -> _Owed:
+    found = session.info.get(_OWED)
+    if not isinstance(found, _Owed):
+        found = session.info[_OWED] = _Owed()
+    return found
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[tuple[int, ...]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield tuple(ids[start : start + _CHUNK])
+
+
+def _facts(session: Session, codes: Sequence[str], scope: facts.Scope) -> list[Row]:
+    union = union_all(*(_coded(c, facts.FACTS[c](scope)) for c in codes))
+    return [tuple(r) for r in session.execute(union)]
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _settle_before_commit(session: Session) -> None:
+    if not session.in_nested_transaction():
+        settle(session)
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_after_rollback(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # settled already if it committed
+        forget(session)
 
 
 def _creation_changes(session: Session, event: TicketChanged) -> list[Row]:

@@ -17,7 +17,7 @@ from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from closeloop.customers.models import Customer
-from closeloop.kpis import facts
+from closeloop.kpis import facts, rollups
 from closeloop.kpis.catalogue import BY_CODE, QUALITY
 from closeloop.kpis.models import KpiRollup
 from closeloop.kpis.periods import TIME_GROUPINGS, Bucket, Period, buckets, label, midnight
@@ -133,6 +133,7 @@ def _rolled_up(
     """Sums of the day rollups of every code (one query), by code."""
     if not codes:
         return {}
+    rollups.settle(session)  # what this transaction's events noted counts too
     r = KpiRollup
     dim = by if by is not None and by not in TIME_GROUPINGS else "all"
     where = (r.code.in_(codes), r.dim == dim, r.day >= days[0], r.day < days[1])
