@@ -20,7 +20,7 @@ from tests.support.factories import Factory
 ADULT_ID = "11010519491231002X"
 
 
-def _panel(page: Page, ticket_id: int, lang: str) -> Locator:
+def _panel(page: Page, ticket_id: str, lang: str) -> Locator:
     page.goto(page.url.split("/console")[0] + f"/console/tickets/{ticket_id}?lang={lang}")
     return page.locator("section.customer")
 
