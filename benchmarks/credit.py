@@ -15,28 +15,57 @@ command:
 
 It prints customers per second for both and the ratio (grading and targeting, effects apart).
 
-    .venv/bin/python benchmarks/credit.py [--customers C] [--months M] [--baseline B] [--postgres]
+    .venv/bin/python benchmarks/credit.py [--customers C] [--months M] [--baseline B]
+        [--postgres | --url URL [--reuse]] [--sql-only]
 
-Keep C small on the shared box; the target is 10,000,000 customers × 12 months < 5 min on
-PostgreSQL. Figures of 2026-12-07 on the 2-core box shared by eight helpers (load average 15–16,
-the benchmark under `nice -n 10`, so wall-clock figures are several times an idle box's; the
-ratio is measured in the same run):
+--url: an empty PostgreSQL database of your own (a cluster of your own for big sizes; the data
+is made set-based by benchmarks/credit_data.py: generate_series, no ORM, a rich progress bar,
+due dates spread over 28 billing cycles, ~3 % stop paying, ~8 % pay late, the late payers of
+the next day paid before the second run). --sql-only: time the set-based statements only (who
+would move is counted, nobody is moved). Keep C small on the shared box; the target is
+10,000,000 customers × 12 months < 5 min on PostgreSQL.
 
-    SQLite, 5,000 customers × 12 months: next-day run 0.35 s; set-based 14,272 customers/s vs
-    per-row loop 178 customers/s → 80.2×; first run 6.5 s of which 6.1 s the effects of 151 moves.
-    PostgreSQL, 20,000 × 12 (240,000 bills): next-day run 3.1 s; set-based 6,361 customers/s
-    vs per-row 77 customers/s → 82.9×; first run 201 s, nearly all the effects of 606 moves
-    (work orders through the tickets service, ~0.3 s each under that load).
-    PostgreSQL, 50,000 × 12: set-based SQL of the first run 7.7 s (4.4 s scoring).
+How a run works (closeloop.credit.run): ONE grouped scan over the bills per run (no per-customer
+summary table is kept) — balances, ageing, on-time history, spend and the oldest undisputed
+unpaid bill — joined to customers and scored, graded and placed on the ladder in the same
+statement into a temporary table; profiles upserted set-based, only new and changed rows
+written; then only the customers who move are handled (notices and work orders through the
+bulk paths). No index beyond the existing ones is used: the grouped scan is a parallel seq
+scan + hash aggregate (EXPLAIN ANALYZE at 1 M × 12), so no migration 0032.
 
-    With the bulk work orders (credit2, 20:30 UTC, SQLite, 5,000 × 12, nice -n 10, same load):
-    next-day run 4.1 s; set-based 1,229 customers/s vs per-row 67 customers/s → 18.3×; first
-    run 272 s for 151 moves — profiled, ~95 % of a bulk open is the kpis domain's listener
-    (kpis.rollups.keep_up, ~0.1 s per TicketChanged event, run once per event in both paths),
-    so the bulk path cannot speed the first run until kpis rolls a batch of events up set-wise.
+Figures of 2026-12-07, own PostgreSQL 15 cluster (shared_buffers 2 GB, work_mem 256 MB,
+fsync off), the benchmark under `nice -n 10` on the 2-core box shared by seven sessions:
 
-Extrapolated linearly, 10 M customers would take about 26 min of SQL under that load: the
-5-minute target is not shown (the full size was not run on the shared box).
+    Before (22:35, 1 M × 12, load 7–8): the grading statement took 60 s with NO bills at all:
+    the policy's CASE expressions were inlined (the score recomputed in every use of the grade,
+    ~20× per row) and PostgreSQL's JIT spent ~98 s compiling them across the workers. Fixed:
+    subqueries fenced with OFFSET 0, `SET LOCAL jit = off` for the statement → 6.4 s.
+    After, 1 M customers × 12 months (12 M bills, 389,112 unpaid), --sql-only, load 10.7–12.7
+    (a 10 M data load running beside it): first run grading 86.8 s, 1,000,000 profiles
+    inserted 61.2 s, movers found 5.4 s (69,811 would move); next day (2,857 bills paid
+    overnight) grading 81.0 s, changed profiles upserted 8.9 s, movers found 5.8 s; set-based
+    10,455 customers/s vs per-row loop 83 customers/s → 125.5×. EXPLAIN ANALYZE of the grading
+    statement: 62.6 s, of which the partial hash aggregate of 12 M bills into 1 M groups per
+    worker ~29 s (spilling: 5 batches, 69 MB), its sort and gather-merge finalise ~16 s.
+    Data load 1 M × 12: 3 min 46 s (load ~10).
+
+    10 M × 12 was NOT measured: its set-based load (started 22:50) wrote ~70 k bills/s under
+    load 12 and would have finished loading at ~23:40, too late for a run in the time box; it
+    was stopped. Linear projection from 1 M under that load: nightly SQL ~16 min (not < 5 min).
+
+    Nightly moves are the larger cost: with due dates spread over the month, ~0.9 % of
+    customers move on an ordinary night (177 of 20,000 in a 20 k × 12 run at 22:30: 12.1 s of
+    effects, ~68 ms per move with the per-event KPI listener of that time), i.e. ~90 k moves a
+    night at 10 M. First run 20 k × 12 at 22:30: 1,396 moves, effects 165 s (~118 ms per
+    move, ~85 % the KPI listener per ticket event — profiled with cProfile at 5 k: 58 of 73 s).
+    After main's "kpis: roll a unit of work's ticket events up at once" (23:22, 50 k × 12,
+    600 k bills, load 6–9), full runs with effects: first run 34.8 s — grading 1.9 s, 50,000
+    profiles 1.9 s, 3,491 moves' effects 30.9 s (~8.8 ms a move, work orders and SMS through
+    the bulk paths); next day (141 bills paid overnight) 15.0 s — grading 2.1 s, changed
+    profiles 0.2 s, 442 moves' effects 12.6 s (~28 ms a move: restorations send their notice
+    one by one); set-based 20,526 customers/s vs per-row loop 93 customers/s → 221.7×.
+    At 10 M that is ~88 k nightly moves ≈ 40 min of effects on this box: the per-move Python
+    (profile update, action, timeline and audit rows, restore notice) must go set-based too.
 """
 
 from __future__ import annotations
@@ -46,7 +75,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -54,6 +83,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import credit_data  # noqa: E402
 from benchmarks.support import postgres_database, run_cli  # noqa: E402
 
 RUN_DAY = date(2026, 12, 20)
@@ -70,6 +100,10 @@ def populate(url: str, customers: int, months: int) -> None:
 
     run_cli(url, "seed", "--reference")
     engine = create_engine(url)
+    if engine.dialect.name == "postgresql":
+        engine.dispose()
+        credit_data.populate(url, customers, months, RUN_DAY)
+        return
     periods = _months(months)
     with engine.begin() as conn:
         plan = conn.execute(text("SELECT min(id) FROM plans")).scalar()
@@ -120,8 +154,9 @@ def timed(label: str, figures: dict[str, float]) -> Iterator[None]:
     print(f"  {label}: {figures[label]:.2f} s", file=sys.stderr)
 
 
-def set_based(url: str, day: date) -> tuple[dict[str, float], int, int]:
-    """One credit run in phases; (timings, customers, moved)."""
+def set_based(url: str, day: date, effects_too: bool = True) -> tuple[dict[str, float], int, int]:
+    """One credit run in phases; (timings, customers, moved). Without `effects_too` the run
+    stops after finding who moves (grades and profiles committed, nobody moved)."""
     import closeloop.modules  # noqa: F401 — wires listeners and business settings
     from closeloop.config import get_settings
     from closeloop.credit import effects, ladder
@@ -145,6 +180,9 @@ def set_based(url: str, day: date) -> tuple[dict[str, float], int, int]:
             record_grades(session, work)
         with timed("customers who move found (SQL)", figures):
             rows = candidates(session)
+        print(f"  {len(rows)} customers would move", file=sys.stderr)
+        if not effects_too:
+            rows = []
         moved = 0
         tally, batch = effects.Tally(), Batch(policy)
         with timed(f"effects of {len(rows)} moves (notices, bulk work orders)", figures):
@@ -219,23 +257,36 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--baseline", type=int, default=2_000)
-    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
+    parser.add_argument("--url", help="an empty PostgreSQL database of your own (big sizes)")
+    parser.add_argument(
+        "--sql-only", action="store_true",
+        help="time the runs' set-based SQL only: find who would move, move nobody",
+    )  # fmt: skip
+    parser.add_argument("--reuse", action="store_true", help="--url already holds the data")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        place = postgres_database("credit") if args.postgres else nullcontext(
-            f"sqlite:///{Path(tmp) / 'credit.db'}"
-        )  # fmt: skip
+        if args.url:
+            place: AbstractContextManager[str] = nullcontext(args.url)
+        elif args.postgres:
+            place = postgres_database("credit")
+        else:
+            place = nullcontext(f"sqlite:///{Path(tmp) / 'credit.db'}")
         with place as url:
-            if not args.postgres:
+            if not args.postgres and not args.reuse:
                 run_cli(url, "migrate")
             print(f"populating {args.customers} customers × {args.months} months…", file=sys.stderr)
             started = time.perf_counter()
-            populate(url, args.customers, args.months)
+            if not args.reuse:
+                populate(url, args.customers, args.months)
             print(f"  populated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             print("first run (every customer graded for the first time):", file=sys.stderr)
-            first, count, moved = set_based(url, RUN_DAY)
+            first, count, moved = set_based(url, RUN_DAY, not args.sql_only)
+            if url.startswith("postgresql"):
+                paid = credit_data.pay_the_day(url, date(2026, 12, 21))
+                print(f"payments of the next day: {paid} bills paid", file=sys.stderr)
             print("second run, the next day:", file=sys.stderr)
-            second, _count, moved_again = set_based(url, date(2026, 12, 21))
+            second, _count, moved_again = set_based(url, date(2026, 12, 21), not args.sql_only)
             print(f"per-row baseline over {args.baseline} customers:", file=sys.stderr)
             baseline = per_row(url, date(2026, 12, 21), args.baseline)
     sql_seconds = sum(v for k, v in second.items() if "SQL" in k)

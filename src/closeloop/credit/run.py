@@ -77,23 +77,26 @@ def record_grades(session: Session, work: Work) -> int:
     )
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     columns = ["customer_id", "grade", "score", "credit_limit", "rewarded", "line_status"]
+    differs = or_(
+        p.customer_id.is_(None),
+        p.grade != s.grade,
+        p.score != s.score,
+        p.credit_limit != s.credit_limit,
+        p.rewarded != s.rewarded,
+    )
+    # only new and changed profiles are written: an upsert's WHERE would still lock (and so
+    # write) every unchanged row on PostgreSQL
     insert = dialect.insert(CreditProfile).from_select(
         [*columns, "updated_at"],
-        select(
-            s.customer_id, s.grade, s.score, s.credit_limit, s.rewarded, literal("active"), now
-        ).where(s.customer_id.is_not(None)),
+        select(s.customer_id, s.grade, s.score, s.credit_limit, s.rewarded, literal("active"), now)
+        .select_from(SCRATCH.outerjoin(p, p.customer_id == s.customer_id))
+        .where(s.customer_id.is_not(None), differs),
     )
     new = insert.excluded
     session.execute(
         insert.on_conflict_do_update(
             index_elements=["customer_id"],
             set_={c: new[c] for c in ("grade", "score", "credit_limit", "rewarded", "updated_at")},
-            where=or_(
-                p.grade != new.grade,
-                p.score != new.score,
-                p.credit_limit != new.credit_limit,
-                p.rewarded != new.rewarded,
-            ),
         )
     )
     return int(changed or 0)
