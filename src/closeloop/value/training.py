@@ -23,11 +23,13 @@ from closeloop.value.churn_model import ChurnModel, fit
 from closeloop.value.churn_table import FeatureTable
 from closeloop.value.features import (
     FEATURES,
+    IdRange,
     histories,
     latest_period,
     load_bills,
     load_customers,
     load_tickets,
+    load_usage,
     month_end,
     period_index,
     period_of,
@@ -50,19 +52,22 @@ class Trained:
     description: str
 
 
-def feature_table(frame: pl.DataFrame) -> FeatureTable:
-    """The churn model's attributes of each customer row."""
-    values = frame.select([pl.col(n).cast(pl.Float64) for n in FEATURES]).to_numpy()
-    return FeatureTable(FEATURES, tuple(() for _ in FEATURES), np.asarray(values, dtype=float))
+def feature_table(frame: pl.DataFrame, names: tuple[str, ...] = FEATURES) -> FeatureTable:
+    """The churn model's attributes of each customer row (missing values as NaN); `names`
+    those a stored model was trained on, so a model older than a new feature still scores."""
+    values = frame.select([pl.col(n).cast(pl.Float64).fill_null(np.nan) for n in names])
+    return FeatureTable(names, tuple(() for _ in names), np.asarray(values.to_numpy(), float))
 
 
-def snapshot(session: Session, as_of: int) -> pl.DataFrame:
-    """Customers' histories as of month index `as_of`, tickets of its last 90 days included."""
+def snapshot(session: Session, as_of: int, between: IdRange = None) -> pl.DataFrame:
+    """Customers' (of a block of ids: `between`) histories as of month index `as_of`, tickets
+    of its last 90 days included."""
     end = month_end(period_of(as_of))
     return histories(
-        load_bills(session, period_of(as_of)),
-        load_tickets(session, end - timedelta(days=90), end),
-        load_customers(session),
+        load_bills(session, period_of(as_of), between=between),
+        load_usage(session, period_of(as_of), between=between),
+        load_tickets(session, end - timedelta(days=90), end, between=between),
+        load_customers(session, between),
         as_of,
     )
 
