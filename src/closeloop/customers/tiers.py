@@ -40,9 +40,9 @@ def set_value_tiers(
     now = clock.now()
     for start in range(0, len(changed), CHUNK):
         part = changed[start : start + CHUNK]
-        session.execute(
-            update(Customer), [{"id": cid, "value_tier": tier} for cid, _old, tier in part]
-        )
+        for tier in {tier for _cid, _old, tier in part}:  # one UPDATE per tier, not per row
+            ids = [cid for cid, _old, given in part if given == tier]
+            session.execute(update(Customer).where(Customer.id.in_(ids)).values(value_tier=tier))
         session.execute(
             insert(TierChange),
             [

@@ -135,6 +135,11 @@ def _score_block(
         scores.keep_top(ids[worth], expected[worth], values[worth])
 
 
+def customer_count(session: Session) -> int:
+    """How many customers a recompute goes through (for a progress bar)."""
+    return int(session.scalar(select(func.count()).select_from(Customer)) or 0)
+
+
 def _blocks(session: Session) -> list[tuple[int, int]]:
     low, high = session.execute(select(func.min(Customer.id), func.max(Customer.id))).one()
     if low is None:
