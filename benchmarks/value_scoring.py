@@ -27,7 +27,7 @@ box shared with six other sessions (load average 9–13; `uptime` at 23:15: 9.64
 Under `nice -n 10` the run got ~7 % of a core, so it was reniced to 0 after four minutes:
 
     first night  100,000 customers in 218.1 s wall, 27.0 s CPU of this process; 100,000 tier
-                 changes written and audited (then still one UPDATE per customer; now one per tier)
+                 changes written (one UPDATE per tier) and audited
     next night   100,000 customers in 146.9 s wall, 25.2 s CPU = 681 customers/s; 0 changes;
                  peak RSS 1,117 MB (363 MB before the jobs; one block of 100,000 customers)
     per-row loop 200 customers in 10.8 s = 18.5 customers/s  →  ratio 36.7×
