@@ -59,6 +59,12 @@ def feature_table(frame: pl.DataFrame, names: tuple[str, ...] = FEATURES) -> Fea
     return FeatureTable(names, tuple(() for _ in names), np.asarray(values.to_numpy(), float))
 
 
+def recorded(frame: pl.DataFrame) -> tuple[str, ...]:
+    """The features the operator has any data for (no usage records at all: no usage
+    features), so a model is never shaped by columns that are missing for everyone."""
+    return tuple(n for n in FEATURES if frame[n].null_count() < frame.height)
+
+
 def snapshot(session: Session, as_of: int, between: IdRange = None) -> pl.DataFrame:
     """Customers' (of a block of ids: `between`) histories as of month index `as_of`, tickets
     of its last 90 days included."""
@@ -94,7 +100,7 @@ def train(session: Session, work: Work, seed: int = 7) -> Trained:
     rows, left = training_rows(session, work)
     if min(left.sum(), len(left) - left.sum()) < MIN_EACH_CLASS:
         raise Conflict(f"too few customers who left and stayed to learn from ({len(left)} rows)")
-    table = feature_table(rows)
+    table = feature_table(rows, recorded(rows))
     evaluation = cross_validate(table, left, folds=3)
     model = fit(table, left, seed=seed)
     run = ChurnModelRun(
