@@ -20,25 +20,29 @@ from closeloop.kit.clock import Clock
 CHUNK = 5_000
 
 
-def current_tiers(session: Session) -> dict[int, str | None]:
-    """Every customer's tier now (None: never given one)."""
-    rows = session.execute(select(Customer.id, Customer.value_tier))
-    return {int(cid): tier for cid, tier in rows}
+def current_tiers(
+    session: Session, between: tuple[int, int] | None = None
+) -> dict[int, str | None]:
+    """Every customer's (with an id in between[0]…between[1]) tier now (None: never given)."""
+    query = select(Customer.id, Customer.value_tier)
+    if between is not None:
+        query = query.where(Customer.id >= between[0], Customer.id <= between[1])
+    return {int(cid): tier for cid, tier in session.execute(query)}
 
 
 def set_value_tiers(
     session: Session, actor: Actor, tiers: Mapping[int, str], *, clock: Clock
 ) -> int:
     """Give customers their tiers; only changes are written and audited. How many changed."""
-    before = current_tiers(session)
+    before = current_tiers(session, (min(tiers), max(tiers))) if tiers else {}
     changed = [(cid, before[cid], tier) for cid, tier in tiers.items() if cid in before
                and before[cid] != tier]  # fmt: skip
     now = clock.now()
     for start in range(0, len(changed), CHUNK):
         part = changed[start : start + CHUNK]
-        session.execute(
-            update(Customer), [{"id": cid, "value_tier": tier} for cid, _old, tier in part]
-        )
+        for tier in {tier for _cid, _old, tier in part}:  # one UPDATE per tier, not per row
+            ids = [cid for cid, _old, given in part if given == tier]
+            session.execute(update(Customer).where(Customer.id.in_(ids)).values(value_tier=tier))
         session.execute(
             insert(TierChange),
             [
@@ -47,7 +51,7 @@ def set_value_tiers(
                 for cid, old, tier in part
             ],
         )  # fmt: skip
-        for cid, old, tier in part:
-            audit.record(session, actor, "value.segment", "customer", cid,
-                         f"{old or '-'} → {tier}", clock=clock)  # fmt: skip
+        entries = [("value.segment", "customer", cid, f"{old or '-'} → {tier}")
+                   for cid, old, tier in part]  # fmt: skip
+        audit.record_many(session, actor, entries, clock=clock)
     return len(changed)

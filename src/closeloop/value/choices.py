@@ -54,6 +54,8 @@ FEATURES = Choices(
     Choice("monthly_spend", "月均消费", "Mean monthly bill"),
     Choice("trend", "消费趋势", "Spending trend"),
     Choice("usage_trend", "用量趋势", "Usage trend"),
+    Choice("monthly_data_mb", "近3个月月均流量（MB）", "Monthly data, last 3 months (MB)"),
+    Choice("monthly_voice_min", "近3个月月均通话（分钟）", "Monthly voice, last 3 months (min)"),
     Choice("last_bill", "最近一期账单", "Latest bill"),
     Choice("months_billed", "近12个月出账月数", "Billed months of the last 12"),
     Choice("late_bills", "逾期缴费次数", "Bills paid late"),

@@ -14,7 +14,7 @@ from closeloop.runtime.cli import database, fail, reports_errors, settings, stde
 from closeloop.runtime.work import Work
 from closeloop.value.churn_evaluation import cross_validate
 from closeloop.value.churn_table import read_labelled
-from closeloop.value.scoring import recompute
+from closeloop.value.scoring import customer_count, recompute
 from closeloop.value.training import train
 
 churn_app = typer.Typer(help="Churn early warning (流失预警).", no_args_is_help=True)
@@ -76,8 +76,14 @@ def retrain(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 @reports_errors
 def recompute_values(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Recompute every customer's tier, RFM, CLV, lifecycle stage and churn risk now."""
-    with database().unit_of_work() as session:
-        done = recompute(session, Work(session, settings(), actor=RETRAIN_ACTOR))
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=stderr,
+    )  # fmt: skip
+    with database().unit_of_work() as session, progress:
+        task = progress.add_task("recomputing customers' value", total=customer_count(session))
+        work = Work(session, settings(), actor=RETRAIN_ACTOR)
+        done = recompute(session, work, lambda n: progress.advance(task, n))
     stderr.print(
         f"{done.customers} customers as of {done.period}: {done.tier_changes} tier changes"
     )

@@ -1,8 +1,9 @@
-"""Customers' histories as of a month (特征): one set-based pass over bills and tickets.
+"""Customers' histories as of a month (特征): one set-based pass over bills, usage and tickets.
 
-Bills come through billing's read service (`bill_rows`), tickets through a read-only aggregate;
-the result is one Polars frame, a row per customer, that the rules, the churn model and the
-CLV all read. Periods are `YYYY-MM`; "as of" a period means everything up to its end.
+Bills come through billing's read service (`bill_rows`), monthly usage totals through care's
+(`usage_rows`), tickets through a read-only aggregate; the result is one Polars frame, a row
+per customer, that the rules, the churn model and the CLV all read. Periods are `YYYY-MM`;
+"as of" a period means everything up to its end.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import Float, func, select
 from sqlalchemy.orm import Session
 
 from closeloop.billing.service import bill_rows
+from closeloop.care.usage_service import usage_rows
 from closeloop.customers.models import Customer, Plan
 from closeloop.tickets.models import Ticket
 
@@ -21,6 +23,9 @@ FEATURES = (
     "tenure_months",
     "monthly_spend",
     "trend",
+    "usage_trend",
+    "monthly_data_mb",
+    "monthly_voice_min",
     "last_bill",
     "months_billed",
     "late_bills",
@@ -30,6 +35,17 @@ FEATURES = (
     "complaints_90d",
     "unsatisfied_90d",
 )
+
+
+# a block of customers: ids from the first up to (not including) the second; None = all
+IdRange = tuple[int, int] | None
+
+
+def _month_of(column: str) -> pl.Expr:
+    """A `YYYY-MM` column as a month index (see `period_index`)."""
+    text = pl.col(column)
+    year = text.str.slice(0, 4).cast(pl.Int64)
+    return year * 12 + text.str.slice(5, 2).cast(pl.Int64) - 1
 
 
 def period_index(period: str) -> int:
@@ -55,25 +71,25 @@ def latest_period(session: Session) -> str | None:
     return found
 
 
-def load_bills(session: Session, last: str, months: int = 13) -> pl.DataFrame:
+def load_bills(
+    session: Session, last: str, months: int = 13, between: IdRange = None
+) -> pl.DataFrame:
     """Bills of the `months` periods up to `last`: customer, month index, due, paid, late."""
     first = period_of(period_index(last) - months + 1)
     query = bill_rows(first, last).subquery()
-    rows = session.execute(
-        select(
-            query.c.customer_id,
-            query.c.period,
-            query.c.amount_due,
-            query.c.amount_paid,
-            query.c.due_date,
-            query.c.paid_date,
-        )
-    ).all()
+    c = query.c
+    statement = select(
+        c.customer_id, c.period, c.amount_due.cast(Float), c.amount_paid.cast(Float),
+        c.due_date, c.paid_date,
+    )  # fmt: skip
+    if between is not None:
+        statement = statement.where(c.customer_id >= between[0], c.customer_id < between[1])
+    rows = session.execute(statement).all()
     frame = pl.DataFrame(
-        [(r[0], period_index(r[1]), float(r[2]), float(r[3]), r[4], r[5]) for r in rows],
+        rows,
         schema={
             "customer_id": pl.Int64,
-            "month": pl.Int64,
+            "period": pl.String,
             "due": pl.Float64,
             "paid": pl.Float64,
             "due_date": pl.Date,
@@ -81,21 +97,85 @@ def load_bills(session: Session, last: str, months: int = 13) -> pl.DataFrame:
         },
         orient="row",
     )
-    return frame
+    return frame.select("customer_id", _month_of("period").alias("month"), pl.exclude(
+        "customer_id", "period"))  # fmt: skip
 
 
-def load_tickets(session: Session, since: date, until: date) -> pl.DataFrame:
+def load_usage(
+    session: Session, last: str, months: int = 13, between: IdRange = None
+) -> pl.DataFrame:
+    """Usage totals of the `months` periods up to `last`: customer, month index, data, voice."""
+    first = period_of(period_index(last) - months + 1)
+    query = usage_rows(first, last).subquery()
+    statement = select(
+        query.c.customer_id, query.c.period, query.c.data_mb.cast(Float),
+        query.c.voice_minutes.cast(Float),
+    )  # fmt: skip
+    if between is not None:
+        statement = statement.where(
+            query.c.customer_id >= between[0], query.c.customer_id < between[1]
+        )
+    frame = pl.DataFrame(
+        session.execute(statement).all(),
+        schema={
+            "customer_id": pl.Int64,
+            "period": pl.String,
+            "data_mb": pl.Float64,
+            "voice_minutes": pl.Float64,
+        },
+        orient="row",
+    )
+    return frame.select("customer_id", _month_of("period").alias("month"), "data_mb",
+                        "voice_minutes")  # fmt: skip
+
+
+def _change(recent: str, before: str) -> pl.Expr:
+    """Relative change of a quarter against the one before (None without a base)."""
+    return (
+        pl.when(pl.col(before) > 0)
+        .then((pl.col(recent) - pl.col(before)) / pl.col(before))
+        .otherwise(None)
+    )
+
+
+def usage_summary(usage: pl.DataFrame, as_of: int) -> pl.DataFrame:
+    """Per customer with usage: monthly data and voice of the last three months, and the usage
+    trend — the mean relative change of data and voice, last quarter against the one before
+    (−0.5 = half the use). Customers without usage records have none (missing, not zero)."""
+    recent = pl.col("month") > as_of - 3
+    before = pl.col("month") <= as_of - 3
+    seen = usage.filter((pl.col("month") <= as_of) & (pl.col("month") > as_of - 6))
+    per = seen.group_by("customer_id").agg(
+        pl.col("data_mb").filter(recent).sum().alias("data_recent"),
+        pl.col("data_mb").filter(before).sum().alias("data_before"),
+        pl.col("voice_minutes").filter(recent).sum().alias("voice_recent"),
+        pl.col("voice_minutes").filter(before).sum().alias("voice_before"),
+    )
+    return per.select(
+        "customer_id",
+        pl.mean_horizontal(
+            _change("data_recent", "data_before"), _change("voice_recent", "voice_before")
+        ).alias("usage_trend"),
+        (pl.col("data_recent") / 3).alias("monthly_data_mb"),
+        (pl.col("voice_recent") / 3).alias("monthly_voice_min"),
+    )
+
+
+def load_tickets(
+    session: Session, since: date, until: date, between: IdRange = None
+) -> pl.DataFrame:
     """Per customer: tickets, complaints and unsatisfied callbacks opened in since…until."""
     is_complaint = func.sum(func.cast(Ticket.type == "complaint", Ticket.id.type))
     is_unsatisfied = func.sum(func.cast(Ticket.satisfaction == "unsatisfied", Ticket.id.type))
-    rows = session.execute(
-        select(Ticket.customer_id, func.count(), is_complaint, is_unsatisfied)
-        .where(
-            Ticket.created_at >= datetime.combine(since, time(), tzinfo=UTC),
-            Ticket.created_at < datetime.combine(until, time(), tzinfo=UTC),
+    statement = select(Ticket.customer_id, func.count(), is_complaint, is_unsatisfied).where(
+        Ticket.created_at >= datetime.combine(since, time(), tzinfo=UTC),
+        Ticket.created_at < datetime.combine(until, time(), tzinfo=UTC),
+    )
+    if between is not None:
+        statement = statement.where(
+            Ticket.customer_id >= between[0], Ticket.customer_id < between[1]
         )
-        .group_by(Ticket.customer_id)
-    ).all()
+    rows = session.execute(statement.group_by(Ticket.customer_id)).all()
     return pl.DataFrame(
         [tuple(int(v or 0) for v in r) for r in rows],
         schema={
@@ -108,22 +188,27 @@ def load_tickets(session: Session, since: date, until: date) -> pl.DataFrame:
     )
 
 
-def load_customers(session: Session) -> pl.DataFrame:
-    """Every customer with their join date and plan fee."""
-    rows = session.execute(
-        select(Customer.id, Customer.join_date, Plan.monthly_fee).join(Plan)
-    ).all()
+def load_customers(session: Session, between: IdRange = None) -> pl.DataFrame:
+    """Every customer (of the block) with their join date and plan fee."""
+    statement = select(Customer.id, Customer.join_date, Plan.monthly_fee.cast(Float)).join(Plan)
+    if between is not None:
+        statement = statement.where(Customer.id >= between[0], Customer.id < between[1])
     return pl.DataFrame(
-        [(r[0], r[1], float(r[2])) for r in rows],
+        session.execute(statement).all(),
         schema={"customer_id": pl.Int64, "join_date": pl.Date, "plan_fee": pl.Float64},
         orient="row",
     )
 
 
 def histories(
-    bills: pl.DataFrame, tickets: pl.DataFrame, customers: pl.DataFrame, as_of: int
+    bills: pl.DataFrame,
+    usage: pl.DataFrame,
+    tickets: pl.DataFrame,
+    customers: pl.DataFrame,
+    as_of: int,
 ) -> pl.DataFrame:
-    """One row per customer as of month index `as_of` (bills of later months ignored)."""
+    """One row per customer as of month index `as_of` (bills and usage of later months
+    ignored)."""
     end = month_end(period_of(as_of))
     seen = bills.filter((pl.col("month") <= as_of) & (pl.col("month") > as_of - 12))
     late = (pl.col("paid_date").is_null() & (pl.col("due_date") < end)) | (
@@ -144,8 +229,10 @@ def histories(
         (pl.col("due") - pl.col("paid")).filter(pl.col("due_date") < end).sum().alias("arrears"),
         pl.col("due").sort_by("month").alias("spend"),
     )
-    joined = customers.join(per, on="customer_id", how="left").join(
-        tickets, on="customer_id", how="left"
+    joined = (
+        customers.join(per, on="customer_id", how="left")
+        .join(usage_summary(usage, as_of), on="customer_id", how="left")
+        .join(tickets, on="customer_id", how="left")
     )
     join_month = pl.col("join_date").dt.year() * 12 + pl.col("join_date").dt.month() - 1
     started = pl.coalesce(join_month, pl.col("first_month"), pl.lit(as_of))

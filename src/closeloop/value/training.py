@@ -23,11 +23,13 @@ from closeloop.value.churn_model import ChurnModel, fit
 from closeloop.value.churn_table import FeatureTable
 from closeloop.value.features import (
     FEATURES,
+    IdRange,
     histories,
     latest_period,
     load_bills,
     load_customers,
     load_tickets,
+    load_usage,
     month_end,
     period_index,
     period_of,
@@ -50,19 +52,28 @@ class Trained:
     description: str
 
 
-def feature_table(frame: pl.DataFrame) -> FeatureTable:
-    """The churn model's attributes of each customer row."""
-    values = frame.select([pl.col(n).cast(pl.Float64) for n in FEATURES]).to_numpy()
-    return FeatureTable(FEATURES, tuple(() for _ in FEATURES), np.asarray(values, dtype=float))
+def feature_table(frame: pl.DataFrame, names: tuple[str, ...] = FEATURES) -> FeatureTable:
+    """The churn model's attributes of each customer row (missing values as NaN); `names`
+    those a stored model was trained on, so a model older than a new feature still scores."""
+    values = frame.select([pl.col(n).cast(pl.Float64).fill_null(np.nan) for n in names])
+    return FeatureTable(names, tuple(() for _ in names), np.asarray(values.to_numpy(), float))
 
 
-def snapshot(session: Session, as_of: int) -> pl.DataFrame:
-    """Customers' histories as of month index `as_of`, tickets of its last 90 days included."""
+def recorded(frame: pl.DataFrame) -> tuple[str, ...]:
+    """The features the operator has any data for (no usage records at all: no usage
+    features), so a model is never shaped by columns that are missing for everyone."""
+    return tuple(n for n in FEATURES if frame[n].null_count() < frame.height)
+
+
+def snapshot(session: Session, as_of: int, between: IdRange = None) -> pl.DataFrame:
+    """Customers' (of a block of ids: `between`) histories as of month index `as_of`, tickets
+    of its last 90 days included."""
     end = month_end(period_of(as_of))
     return histories(
-        load_bills(session, period_of(as_of)),
-        load_tickets(session, end - timedelta(days=90), end),
-        load_customers(session),
+        load_bills(session, period_of(as_of), between=between),
+        load_usage(session, period_of(as_of), between=between),
+        load_tickets(session, end - timedelta(days=90), end, between=between),
+        load_customers(session, between),
         as_of,
     )
 
@@ -89,7 +100,7 @@ def train(session: Session, work: Work, seed: int = 7) -> Trained:
     rows, left = training_rows(session, work)
     if min(left.sum(), len(left) - left.sum()) < MIN_EACH_CLASS:
         raise Conflict(f"too few customers who left and stayed to learn from ({len(left)} rows)")
-    table = feature_table(rows)
+    table = feature_table(rows, recorded(rows))
     evaluation = cross_validate(table, left, folds=3)
     model = fit(table, left, seed=seed)
     run = ChurnModelRun(
