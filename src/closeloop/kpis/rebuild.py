@@ -102,13 +102,25 @@ def _sums(rows: Any) -> list[Any]:
 
 
 def _by_grouping_sets(code: str, rows: Any, day: Any) -> Any:
-    """PostgreSQL: one pass over the rows for every grouping (GROUPING SETS) — the rows' SQL,
-    with its correlated subqueries, runs once, not once per grouping."""
-    keys = {d: func.coalesce(rows.c[d], "") for d in DIMS if d != "all"}
+    """PostgreSQL: the rows summed once by day and every group at once (one hash pass), then
+    those few sums by each grouping with GROUPING SETS — the rows' SQL, with its correlated
+    subqueries, runs once, not once per grouping, and only the small first sums are sorted."""
+    named = [d for d in DIMS if d != "all"]
+    groups = [func.coalesce(rows.c[d], "").label(d) for d in named]
+    first = (
+        select(
+            day.label("day"),
+            *groups,
+            *(s.label(n) for s, n in zip(_sums(rows), ("num", "den"), strict=True)),
+        )
+        .group_by(day, *groups)
+        .subquery("first_sums")
+    )
+    keys = {d: first.c[d] for d in named}
     dim = case(*((func.grouping(k) == 0, d) for d, k in keys.items()), else_="all")
     key = case(*((func.grouping(k) == 0, k) for k in keys.values()), else_="")
     sets = func.grouping_sets(tuple_(), *(tuple_(k) for k in keys.values()))
-    return select(literal(code), dim, day, key, *_sums(rows)).group_by(day, sets)
+    return select(literal(code), dim, first.c.day, key, *_sums(first)).group_by(first.c.day, sets)
 
 
 def _by_dims(code: str, rows: Any, day: Any) -> Any:
