@@ -28,8 +28,10 @@ deadlines, 1 M contacts, 100 k conversations, 100 k customers), own PostgreSQL 1
 (shared_buffers 2 GB, work_mem 256 MB), under
 `nice -n 10` on 2 cores shared with six other sessions: load average 9–14 throughout.
 Load 480.7 s. Rebuild (14 KPIs × 2 local months, 48,125 rollups): 189.2 s with GROUPING SETS
-alone, 118.5 s (load 7.3–9.7) with the two-stage sums now in rebuild.py. 10 M was not run in
-the time box: projected linearly ~20 min rebuild and ~80 min load at that machine load.
+alone, 118.5 s (load 7.3–9.7) with the two-stage sums now in rebuild.py, 53.7 s when the
+machine fell quiet (23:31, load 0.8–1.7); main's rebuild (rows joined to the six groupings),
+same data and indexes: 307.5 s (23:25, load 4–7). 10 M was not run in the time box: projected
+linearly ~9 min rebuild on a quiet machine (~20 min at load 8) and ~80 min load at load 10.
 Values of the 14 rolled KPIs, 10 repetitions; raw GROUP BY once (budget 300 s, none ran out):
 
     grouping        rollup p50   p95       raw GROUP BY   ratio   rollup = recomputation
