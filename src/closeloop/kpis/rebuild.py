@@ -9,7 +9,19 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, case, cast, delete, func, insert, literal, select, true, union_all
+from sqlalchemy import (
+    Date,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from closeloop.customers.models import Contact
@@ -78,22 +90,52 @@ def _day(at: Any, period: Period, dialect: str) -> Any:
 def _insert(session: Session, code: str, period: Period) -> None:
     dialect = session.get_bind().dialect.name
     rows = facts.FACTS[code](facts.Scope(period.start, period.end, dialect=dialect)).subquery()
+    day = _day(rows.c.at, period, dialect)
+    summed = (
+        _by_grouping_sets(code, rows, day) if dialect == "postgresql" else _by_dims(code, rows, day)
+    )
+    columns = ["code", "dim", "day", "key", "numerator", "denominator"]
+    session.execute(insert(KpiRollup).from_select(columns, summed))
+
+
+def _sums(rows: Any) -> list[Any]:
+    return [func.coalesce(func.sum(rows.c.num), 0.0), func.coalesce(func.sum(rows.c.den), 0.0)]
+
+
+def _by_grouping_sets(code: str, rows: Any, day: Any) -> Any:
+    """PostgreSQL: the rows summed once by day and every group at once (one hash pass), then
+    those few sums by each grouping with GROUPING SETS — the rows' SQL, with its correlated
+    subqueries, runs once, not once per grouping, and only the small first sums are sorted."""
+    named = [d for d in DIMS if d != "all"]
+    groups = [func.coalesce(rows.c[d], "").label(d) for d in named]
+    first = (
+        select(
+            day.label("day"),
+            *groups,
+            *(s.label(n) for s, n in zip(_sums(rows), ("num", "den"), strict=True)),
+        )
+        .group_by(day, *groups)
+        .subquery("first_sums")
+    )
+    keys = {d: first.c[d] for d in named}
+    dim = case(*((func.grouping(k) == 0, d) for d, k in keys.items()), else_="all")
+    key = case(*((func.grouping(k) == 0, k) for k in keys.values()), else_="")
+    sets = func.grouping_sets(tuple_(), *(tuple_(k) for k in keys.values()))
+    return select(literal(code), dim, first.c.day, key, *_sums(first)).group_by(first.c.day, sets)
+
+
+def _by_dims(code: str, rows: Any, day: Any) -> Any:
+    """Elsewhere (SQLite knows no GROUPING SETS): the rows joined to the groupings' names."""
     dims = _dims()
     key = case(
         *((dims.c.dim == d, func.coalesce(rows.c[d], "")) for d in DIMS if d != "all"),
         else_="",
     )
-    day = _day(rows.c.at, period, dialect)
-    summed = (
-        select(
-            literal(code), dims.c.dim, day, key,
-            func.coalesce(func.sum(rows.c.num), 0.0), func.coalesce(func.sum(rows.c.den), 0.0),
-        )
+    return (
+        select(literal(code), dims.c.dim, day, key, *_sums(rows))
         .select_from(rows.join(dims, true()))
         .group_by(dims.c.dim, day, key)
-    )  # fmt: skip
-    columns = ["code", "dim", "day", "key", "numerator", "denominator"]
-    session.execute(insert(KpiRollup).from_select(columns, summed))
+    )
 
 
 def incomplete_before(session: Session, tz: ZoneInfo) -> dict[str, date]:

@@ -95,7 +95,11 @@ class TicketEvent(Base):
     """One successful action on a ticket: who, what, from and to which status, where, why."""
 
     __tablename__ = "ticket_events"
-    __table_args__ = (Index("ix_ticket_events_ticket", "ticket_id", "id"),)
+    __table_args__ = (
+        Index("ix_ticket_events_ticket", "ticket_id", "id"),
+        # the KPI facts' "latest dispatch before this entry" reads the index alone
+        Index("ix_ticket_events_ticket_action", "ticket_id", "action", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
