@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from closeloop.knowledge.bot import calibrate, scope
+from closeloop.knowledge.bot import calibrate_scope, scope
 from closeloop.knowledge.bot import decisions as bot
+from closeloop.knowledge.bot.calibration_basis import Asked
 
 # answer log-odds = score, either log-odds = 2 * score; in scope when the answer model is
 # more confident than on the FAQ's strangers and the message names a telecom concept
@@ -96,9 +97,9 @@ def test_an_unsure_in_scope_message_gets_a_menu_instead_of_a_hand_over() -> None
     assert lone.kind == "handoff"
 
 
-def _asked(kind: str, index: int, score: float, source: str = "message") -> calibrate.Asked:
+def _asked(kind: str, index: int, score: float, source: str = "message") -> Asked:
     values = {"score": score, "concept": 1.0}
-    return calibrate.Asked(values, kind, True, True, 0, source, True, index)
+    return Asked(values, kind, True, True, 0, source, True, index)
 
 
 def test_calibration_relates_each_message_to_the_level_of_its_own_index() -> None:
@@ -110,7 +111,7 @@ def test_calibration_relates_each_message_to_the_level_of_its_own_index() -> Non
         _asked("out_of_scope", 2, 1.0, "stranger"),
         _asked("unanswerable", 2, 2.0),
     ]
-    scoped = calibrate.scoped(rows, fitted)
+    scoped = calibrate_scope.scoped(rows, fitted)
     assert [r.best_right for r in scoped] == [False, True, False, False]
     assert [r.values["answer_rel"] for r in scoped] == pytest.approx([0.0, 2.0, 0.0, 1.0])
 
@@ -122,7 +123,7 @@ def test_the_scope_threshold_is_the_lowest_keeping_strangers_out_of_menus() -> N
     either = np.zeros(len(rows))  # and the menu model never asks
     inside = np.array([0.3] * 97 + [0.62, 0.72, 0.82] + [0.9] * 10)
     # 2 % of 100 strangers may be clarified: from 0.65 on only 0.72 and 0.82 are, at 0.6 three
-    assert calibrate.scope_threshold(rows, best, either, inside, (0.5, 0.5)) == 0.65
-    assert calibrate.scope_threshold(rows, best, np.ones(len(rows)), inside, (0.5, 0.5)) == (
+    assert calibrate_scope.scope_threshold(rows, best, either, inside, (0.5, 0.5)) == 0.65
+    assert calibrate_scope.scope_threshold(rows, best, np.ones(len(rows)), inside, (0.5, 0.5)) == (
         bot.NEVER
     )
